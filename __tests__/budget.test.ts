@@ -1,0 +1,144 @@
+import { describe, expect, it } from '@jest/globals'
+import { decideVerdict, overBy } from '../src/budget.js'
+import { buildPlan } from '../src/pricing/plan.js'
+import type { Policy, RequestOutcome } from '../src/types.js'
+import { WORKSPACE, failed, gen, ok } from './fixtures/report/generations.js'
+
+const strict: Policy = { minRemaining: 0, failOnInsufficient: true }
+
+/** A plan with one distinct request per head generation (prompt = name), with the given runs. */
+function planOf(runs: number[], base: string[] = []) {
+  return buildPlan(
+    WORKSPACE,
+    runs.map((r, i) => gen(`g${i}`, { runs: r })),
+    base.map((name) => gen(name)),
+  )
+}
+
+describe('decideVerdict', () => {
+  it('sums exactly in milli-CU: 0.1 + 0.2 is 0.3, and a 0.3 balance is enough', () => {
+    const verdict = decideVerdict(planOf([1, 1]), [ok(0.1, 0.3), ok(0.2, 0.3)], strict)
+    expect(verdict).toEqual({
+      status: 'within',
+      sufficient: true,
+      total: 300,
+      balance: 300,
+      remaining: 0,
+      reasons: [],
+      passes: true,
+    })
+  })
+
+  it('multiplies the unit price by runs, rounding the unit price to 0.001 first', () => {
+    // 1.0005 CU per run rounds to 1.001 (as written, not as the float stores it); x 3 runs.
+    const verdict = decideVerdict(planOf([3, 7]), [ok(1.0005), ok(0.125)], strict)
+    expect(verdict.total).toBe(3003 + 875)
+  })
+
+  it('prices generations that share a request once each', () => {
+    const plan = buildPlan(WORKSPACE, [gen('a', { body: { prompt: 'same' }, runs: 2 }), gen('b', { body: { prompt: 'same' }, runs: 5 })])
+    expect(plan.requests).toHaveLength(1)
+    expect(decideVerdict(plan, [ok(2.5)], strict).total).toBe(17_500)
+  })
+
+  it('takes the lowest balance seen in any answer, base answers included', () => {
+    const plan = planOf([1, 1], ['old'])
+    const verdict = decideVerdict(plan, [ok(1, 500), ok(1, 480.25), ok(1, 470)], strict)
+    expect(verdict.balance).toBe(470_000)
+    expect(verdict.total).toBe(2000) // the base generation is not part of the total
+    expect(verdict.remaining).toBe(468_000)
+  })
+
+  it('is over when the balance would go negative', () => {
+    const verdict = decideVerdict(planOf([2]), [ok(600, 1000)], strict)
+    expect(verdict).toEqual({
+      status: 'over',
+      sufficient: false,
+      total: 1_200_000,
+      balance: 1_000_000,
+      remaining: -200_000,
+      reasons: [
+        'The estimated total of 1,200 CU is more than the workspace balance of 1,000 CU: the balance would go negative by 200 CU.',
+      ],
+      passes: false,
+    })
+    expect(overBy(verdict, strict)).toBe(200_000)
+  })
+
+  it('keeps the reserve: remaining below min-remaining-balance is over, equal is within', () => {
+    const policy: Policy = { minRemaining: 5_000_000, failOnInsufficient: true }
+    const over = decideVerdict(planOf([1]), [ok(5_500.5, 10_000)], policy)
+    expect(over.status).toBe('over')
+    expect(over.reasons).toEqual([
+      'After the run 4,499.5 CU would remain, 500.5 CU short of the reserve of 5,000 CU (min-remaining-balance).',
+    ])
+    expect(overBy(over, policy)).toBe(500_500)
+    expect(decideVerdict(planOf([1]), [ok(5_000, 10_000)], policy).status).toBe('within')
+  })
+
+  it('applies the cap: a total above max-total is over, equal is within', () => {
+    const policy: Policy = { minRemaining: 0, maxTotal: 1_000_000, failOnInsufficient: true }
+    const over = decideVerdict(planOf([1]), [ok(1000.001, 1_000_000)], policy)
+    expect(over.status).toBe('over')
+    expect(over.reasons).toEqual(['The estimated total of 1,000.001 CU exceeds the cap of 1,000 CU (max-total) by 0.001 CU.'])
+    expect(overBy(over, policy)).toBe(1)
+    expect(decideVerdict(planOf([1]), [ok(1000, 1_000_000)], policy).status).toBe('within')
+  })
+
+  it('gives every reason when both the reserve and the cap fail, and is over by the larger amount', () => {
+    const policy: Policy = { minRemaining: 100_000, maxTotal: 50_000, failOnInsufficient: true }
+    const verdict = decideVerdict(planOf([1]), [ok(150, 200)], policy)
+    expect(verdict.reasons).toHaveLength(2)
+    expect(overBy(verdict, policy)).toBe(100_000)
+  })
+
+  it('passes when over in advisory mode, with the same verdict', () => {
+    const advisory: Policy = { minRemaining: 0, failOnInsufficient: false }
+    const verdict = decideVerdict(planOf([1]), [ok(20, 10)], advisory)
+    expect(verdict.status).toBe('over')
+    expect(verdict.sufficient).toBe(false)
+    expect(verdict.passes).toBe(true)
+  })
+
+  it('fails closed when a head generation could not be priced, even in advisory mode', () => {
+    const advisory: Policy = { minRemaining: 0, failOnInsufficient: false }
+    const outcomes: RequestOutcome[] = [ok(1, 100), failed('server', 'Layer answered 503')]
+    const verdict = decideVerdict(planOf([1, 1]), outcomes, advisory)
+    expect(verdict).toEqual({
+      status: 'error',
+      sufficient: undefined,
+      total: 1000,
+      balance: 100_000,
+      remaining: undefined,
+      reasons: [],
+      passes: false,
+    })
+  })
+
+  it('fails closed when an outcome is missing', () => {
+    expect(decideVerdict(planOf([1, 1]), [ok(1)], strict).status).toBe('error')
+  })
+
+  it('does not error on a base failure: it only costs the diff', () => {
+    const plan = planOf([1], ['old'])
+    const verdict = decideVerdict(plan, [ok(1, 100), failed('server', 'Layer answered 500')], strict)
+    expect(verdict.status).toBe('within')
+    expect(verdict.passes).toBe(true)
+  })
+
+  it('has no balance when no answer came, and no generation is within budget', () => {
+    expect(decideVerdict(planOf([]), [], strict)).toEqual({
+      status: 'within',
+      sufficient: true,
+      total: 0,
+      balance: undefined,
+      remaining: undefined,
+      reasons: [],
+      passes: true,
+    })
+  })
+
+  it('says how far over only when over', () => {
+    expect(overBy(decideVerdict(planOf([1]), [ok(1)], strict), strict)).toBe(0)
+  })
+})

@@ -1,0 +1,100 @@
+import { describe, expect, it } from '@jest/globals'
+import { parseConfig } from '../src/config.js'
+import { ConfigError } from '../src/errors.js'
+
+const context = { tempDir: '/tmp/runner' }
+const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? ''
+const parse = (values: Record<string, string>) => parseConfig(inputs({ 'layer-token': 'tok', ...values }), context)
+
+function errorOf(values: Record<string, string>): string {
+  try {
+    parse(values)
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return (error as Error).message
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('parseConfig', () => {
+  it('applies the defaults of action.yml', () => {
+    const config = parse({})
+    expect(config).toEqual({
+      layerToken: 'tok',
+      workspaceId: undefined,
+      manifestPatterns: ['.layer/generations.yml'],
+      apiUrl: 'https://api.app.layer.ai/api',
+      githubToken: '',
+      comment: 'update',
+      commentKey: 'default',
+      failOnInsufficient: true,
+      minRemaining: 0,
+      maxTotal: undefined,
+      concurrency: 4,
+      maxRetries: 4,
+      requestTimeoutMs: 30000,
+      compareBase: true,
+      maxRequests: 2000,
+      reportPath: '/tmp/runner/layer-budget-gate/report.json',
+    })
+  })
+
+  it('reads every value', () => {
+    const config = parse({
+      'workspace-id': '6F1C2D9E-8B1A-4C53-9F0E-2A7D4B8C1E55',
+      manifest: 'a.yml, b/*.yml\n  c.yaml\n',
+      'api-url': 'http://127.0.0.1:8080/api/',
+      comment: 'hide-and-new',
+      'fail-on-insufficient': 'false',
+      'min-remaining-balance': '100.25',
+      'max-total': '5000',
+      concurrency: '8',
+      'max-retries': '0',
+      'request-timeout-seconds': '5',
+      'compare-base': 'false',
+      'max-requests': '10',
+      'report-path': '/x/report.json',
+    })
+    expect(config.workspaceId).toBe('6f1c2d9e-8b1a-4c53-9f0e-2a7d4b8c1e55')
+    expect(config.manifestPatterns).toEqual(['a.yml', 'b/*.yml', 'c.yaml'])
+    expect(config.apiUrl).toBe('http://127.0.0.1:8080/api')
+    expect(config.comment).toBe('hide-and-new')
+    expect(config.failOnInsufficient).toBe(false)
+    expect(config.minRemaining).toBe(100250)
+    expect(config.maxTotal).toBe(5000000)
+    expect([config.concurrency, config.maxRetries, config.requestTimeoutMs, config.maxRequests]).toEqual([8, 0, 5000, 10])
+    expect(config.compareBase).toBe(false)
+    expect(config.reportPath).toBe('/x/report.json')
+  })
+
+  it.each([
+    [{ concurrency: 'lots' }, 'input `concurrency` must be a whole number from 1 to 64, got "lots"'],
+    [{ concurrency: '0' }, 'input `concurrency` must be a whole number from 1 to 64, got "0"'],
+    [{ 'max-retries': '-1' }, 'input `max-retries` must be a whole number from 0 to 10, got "-1"'],
+    [{ 'fail-on-insufficient': 'yes' }, 'input `fail-on-insufficient` must be true or false, got "yes"'],
+    [{ comment: 'sticky' }, 'input `comment` must be one of update, new, delete-and-new, hide-and-new, off, got "sticky"'],
+    [{ 'min-remaining-balance': '-5' }, 'input `min-remaining-balance` must be a number of Creative Units ≥ 0 such as 250 or 99.5, got "-5"'],
+    [{ 'max-total': '1e9' }, 'input `max-total` must be a number of Creative Units ≥ 0 such as 250 or 99.5, or empty, got "1e9"'],
+    [{ 'workspace-id': 'my-workspace' }, 'input `workspace-id` must be a Layer workspace UUID'],
+    [{ 'api-url': 'http://api.example.com' }, 'input `api-url` must use https'],
+    [{ 'api-url': 'not a url' }, 'input `api-url` must be an https URL'],
+    [{ 'api-url': 'https://user:pw@api.example.com' }, 'must not carry credentials'],
+    [{ 'comment-key': 'a b' }, 'input `comment-key` must be 1 to 64'],
+    [{ manifest: ' , ' }, 'input `manifest` names no file'],
+  ])('refuses %j', (values, message) => {
+    expect(errorOf(values)).toContain(message)
+  })
+
+  it('names every invalid input at once', () => {
+    const message = errorOf({ concurrency: 'lots', 'max-retries': '-1' })
+    expect(message).toMatch(/^2 invalid settings: /)
+    expect(message).toContain('`concurrency`')
+    expect(message).toContain('`max-retries`')
+  })
+
+  it('says how to pass the token, with the context hint', () => {
+    expect(() => parseConfig(inputs({}), { ...context, missingTokenHint: 'Use the pull_request_target recipe' })).toThrow(
+      /`layer-token` is empty.*secrets\.LAYER_API_TOKEN.*pull_request_target recipe/,
+    )
+  })
+})

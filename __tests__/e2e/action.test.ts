@@ -1,0 +1,224 @@
+/**
+ * End to end: the BUILT action (dist/index.js) as a child process, with the environment a runner
+ * sets, against the Layer simulator on 127.0.0.1, under a workflow_dispatch event.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { readFile } from 'node:fs/promises'
+import { runAction, type ActionRun } from '../helpers/run-action.js'
+import { SIM_MODELS } from '../../src/simulator/prices.js'
+import { SIM_WORKSPACE_ID, startSimulator, type Simulator } from '../../src/simulator/server.js'
+
+let sim: Simulator
+beforeAll(async () => {
+  sim = await startSimulator({ token: 'lbg-SENTINEL-layer-token-0123456789' })
+})
+afterAll(async () => sim.close())
+beforeEach(() => {
+  sim.setFaults(undefined)
+  sim.resetStats()
+})
+
+const IMAGE = SIM_MODELS.image.id
+const MANIFEST = `version: 1
+workspace_id: ${SIM_WORKSPACE_ID}
+models:
+  art: ${IMAGE}
+defaults:
+  batch_size: 2
+generations:
+  - name: knight
+    model_id: art
+    prompt: "A knight"
+    width: 1024
+    height: 1024
+    runs: 3
+    group: characters
+  - name: knight-again
+    model_id: art
+    height: 1024
+    prompt: "A knight"
+    width: 1024
+  - name: castle
+    model_id: ${SIM_MODELS.video.id}
+    batch_size: 1
+    duration_seconds: 8
+`
+
+function run(inputs: Record<string, string> = {}, files: Record<string, string> = { '.layer/generations.yml': MANIFEST }) {
+  return runAction({ inputs: { 'layer-token': sim.token, 'api-url': sim.url, 'max-retries': '2', ...inputs }, files })
+}
+
+/** The sentinel token appears nowhere a person or a later step could read it. */
+async function expectNoToken(result: ActionRun, token = sim.token): Promise<void> {
+  const report = await readFile(`${result.dir}/layer-budget-gate/report.json`, 'utf8').catch(() => '')
+  // `::add-mask::` is how the runner learns the secret; it never shows that line.
+  const stdout = result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')
+  for (const text of [stdout, result.stderr, result.summary, JSON.stringify(result.outputs), report]) {
+    expect(text).not.toContain(token)
+  }
+}
+
+describe('the built action on workflow_dispatch', () => {
+  it('prices a valid manifest: outputs, report file and job summary', async () => {
+    const result = await run()
+    expect(result.code).toBe(0)
+    // knight: 2 images of 1 MP at medium = 0.7 CU x 3 runs; knight-again shares its request; castle 8 s x 1.25.
+    expect(result.outputs).toMatchObject({
+      'total-creative-units': '12.8',
+      'balance-creative-units': '2500.75',
+      'remaining-creative-units': '2487.95',
+      sufficient: 'true',
+      entries: '3',
+      requests: '2',
+    })
+    expect(sim.requests).toBe(2)
+    const report = JSON.parse(await readFile(result.outputs['report-path']!, 'utf8'))
+    expect(report).toMatchObject({ version: 1, workspace_id: SIM_WORKSPACE_ID, total_creative_units: 12.8, sufficient: true, requests: 2 })
+    expect(report.generations.map((g: { name: string; total_creative_units: number }) => [g.name, g.total_creative_units])).toEqual([
+      ['castle', 10],
+      ['knight', 2.1],
+      ['knight-again', 0.7],
+    ])
+    expect(result.summary).toContain('Within budget')
+    expect(result.summary).toContain('| castle |')
+    expect(result.errors).toEqual([])
+    await expectNoToken(result)
+  })
+
+  it('reports every manifest problem as an annotation and fails with one line, before any request', async () => {
+    const bad = MANIFEST.replace('    width: 1024\n    height: 1024\n    runs: 3', '    widht: 1024\n    height: 1024\n    runs: 0').replace('version: 1', 'version: 1\nbogus: true')
+    const result = await run({}, { '.layer/generations.yml': bad })
+    expect(result.code).toBe(1)
+    expect(sim.requests).toBe(0)
+    expect(result.errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^::error title=.*,file=\.layer\/generations\.yml,line=2,col=1::.*bogus/),
+        expect.stringMatching(/^::error title=.*,file=\.layer\/generations\.yml,line=12,col=5::.*widht.*did you mean "width"/),
+        expect.stringMatching(/^::error title=.*,file=\.layer\/generations\.yml,line=14,col=11::.*runs/),
+      ]),
+    )
+    expect(result.errors.at(-1)).toMatch(/^::error::3 problems in \.layer\/generations\.yml$/)
+    expect(result.outputs.sufficient).toBe('false')
+    expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/) // no stack trace
+  })
+
+  it('names the paths tried and the input when the manifest is missing', async () => {
+    const result = await run({}, {})
+    expect(result.code).toBe(1)
+    expect(result.errors.join('\n')).toMatch(/\.layer\/generations\.yml.*`manifest`/)
+  })
+
+  it('refuses a manifest path outside the workspace, reading nothing', async () => {
+    const result = await run({ manifest: '../../etc/passwd' })
+    expect(result.code).toBe(1)
+    expect(result.errors.join('\n')).toMatch(/outside the workspace/)
+    expect(result.stdout).not.toContain('root:')
+  })
+
+  it('fails fast on a billion-laughs manifest', async () => {
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for (let i = 1; i < 10; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`)
+    const started = Date.now()
+    const result = await run({}, { '.layer/generations.yml': `${levels.join('\n')}\n` })
+    expect(result.code).toBe(1)
+    expect(Date.now() - started).toBeLessThan(10000)
+    expect(result.errors.join('\n')).toMatch(/alias/i)
+  })
+
+  it.each([
+    [{ concurrency: 'lots' }, 'input `concurrency` must be a whole number from 1 to 64, got "lots"'],
+    [{ 'max-retries': '-1' }, 'input `max-retries` must be a whole number from 0 to 10, got "-1"'],
+    [{ comment: 'sticky' }, 'input `comment` must be one of'],
+  ])('refuses the input %j before any request', async (inputs, message) => {
+    const result = await run(inputs)
+    expect(result.code).toBe(1)
+    expect(result.errors.join('\n')).toContain(message)
+    expect(sim.requests).toBe(0)
+  })
+
+  it('fails before any request when the plan needs more than max-requests', async () => {
+    const result = await run({ 'max-requests': '1' })
+    expect(result.code).toBe(1)
+    expect(result.errors.join('\n')).toMatch(/2 distinct estimate requests, more than max-requests \(1\)/)
+    expect(sim.requests).toBe(0)
+  })
+
+  it('fails when over the reserve, and passes with a warning in advisory mode', async () => {
+    const over = await run({ 'min-remaining-balance': '2490' })
+    expect(over.code).toBe(1)
+    expect(over.outputs.sufficient).toBe('false')
+    expect(over.errors.join('\n')).toMatch(/Over budget by 2\.05 CU/)
+    const advisory = await run({ 'min-remaining-balance': '2490', 'fail-on-insufficient': 'false' })
+    expect(advisory.code).toBe(0)
+    expect(advisory.outputs.sufficient).toBe('false')
+    expect(advisory.warnings.join('\n')).toMatch(/Over budget.*advisory/)
+  })
+
+  it('fails over the cap', async () => {
+    const result = await run({ 'max-total': '12.799' })
+    expect(result.code).toBe(1)
+    expect(result.outputs.sufficient).toBe('false')
+  })
+
+  it('gets the right total after transient faults', async () => {
+    sim.setFaults({ 0: { kind: 'status', status: 429, retryAfter: '0' }, 1: { kind: 'status', status: 503 }, 2: { kind: 'reset' } })
+    const result = await run({ concurrency: '1', 'max-retries': '3' })
+    expect(result.code).toBe(0)
+    expect(result.outputs['total-creative-units']).toBe('12.8')
+    expect(result.outputs.sufficient).toBe('true')
+  }, 20000)
+
+  it('fails closed after persistent faults, saying what was priced and what failed', async () => {
+    sim.setFaults((_n, body) => ((body as { model_id?: string }).model_id === SIM_MODELS.video.id ? { kind: 'status', status: 502 } : undefined))
+    const result = await run({ 'max-retries': '1' })
+    expect(result.code).toBe(1)
+    expect(result.outputs.sufficient).toBe('false')
+    expect(result.errors.join('\n')).toMatch(/castle/)
+    expect(result.summary).toMatch(/castle/)
+    expect(result.summary).toMatch(/knight/)
+    expect(result.summary).not.toMatch(/Within budget/)
+  }, 20000)
+
+  it('stops at once on a rejected token and never prints it', async () => {
+    const result = await runAction({
+      inputs: { 'layer-token': 'lbg-SENTINEL-wrong-token-987654321', 'api-url': sim.url },
+      files: { '.layer/generations.yml': MANIFEST },
+    })
+    expect(result.code).toBe(1)
+    expect(result.errors.join('\n')).toMatch(/401.*layer-token/)
+    expect(result.outputs.sufficient).toBe('false')
+    await expectNoToken(result, 'lbg-SENTINEL-wrong-token-987654321')
+  })
+
+  it('maps a 422 from Layer to the field and its manifest line', async () => {
+    sim.setFaults({
+      0: { kind: 'status', status: 422, body: JSON.stringify({ detail: [{ loc: ['body', 'width'], msg: 'Input should be a multiple of 64', type: 'value_error' }] }) },
+    })
+    const result = await run({ concurrency: '1' })
+    expect(result.code).toBe(1)
+    expect(result.errors.join('\n')).toMatch(/file=\.layer\/generations\.yml,line=11,col=12::.*width.*multiple of 64/)
+  })
+
+  it('fails on a malformed answer, naming the generation', async () => {
+    sim.setFaults({ 1: { kind: 'missing-field', field: 'workspace_balance_creative_units' } })
+    const result = await run({ concurrency: '1' })
+    expect(result.code).toBe(1)
+    expect(result.errors.join('\n')).toMatch(/workspace_balance_creative_units/)
+    expect(result.outputs.sufficient).toBe('false')
+  })
+
+  it('gives up on a hanging Layer after the per-attempt timeout', async () => {
+    sim.setFaults(() => ({ kind: 'hang' }))
+    const result = await run({ 'request-timeout-seconds': '1', 'max-retries': '0' })
+    expect(result.code).toBe(1)
+    expect(result.outputs.sufficient).toBe('false')
+    expect(result.errors.join('\n')).toMatch(/did not answer within 1 s/)
+  }, 20000)
+
+  it('refuses a workspace-id input that differs from the manifest', async () => {
+    const result = await run({ 'workspace-id': '11111111-2222-3333-4444-555555555555' })
+    expect(result.code).toBe(1)
+    expect(result.errors.join('\n')).toMatch(/file=\.layer\/generations\.yml,line=2,.*differs from the `workspace-id` input/)
+    expect(sim.requests).toBe(0)
+  })
+})

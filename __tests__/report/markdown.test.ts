@@ -1,0 +1,309 @@
+import { describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { decideVerdict } from '../../src/budget.js'
+import { buildPlan } from '../../src/pricing/plan.js'
+import { buildReport } from '../../src/report/build.js'
+import { COMMENT_MAX_CHARS, escapeText, markdownTable, renderComment, renderSummary } from '../../src/report/markdown.js'
+import type { Generation, Policy, Report, RequestOutcome } from '../../src/types.js'
+import { WORKSPACE, failed, gen, ok } from '../fixtures/report/generations.js'
+import { scenarioReport } from '../fixtures/report/scenario.js'
+
+const MARKER = '<!-- layer-budget-gate:default run=9876543210/1 sha=9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b1d -->'
+const strict: Policy = { minRemaining: 0, failOnInsufficient: true }
+const FIXTURE = fileURLToPath(new URL('../fixtures/report/comment.md', import.meta.url))
+
+function report(head: Generation[], outcomes: RequestOutcome[], base?: Generation[], policy: Policy = strict): Report {
+  const plan = buildPlan(WORKSPACE, head, base)
+  const verdict = decideVerdict(plan, outcomes, policy)
+  return buildReport({
+    plan,
+    outcomes,
+    policy,
+    verdict,
+    compareBase: base !== undefined,
+    balanceAt: '2025-06-01T12:34:56.000Z',
+    commit: '9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b1d',
+    runUrl: 'https://github.com/o/r/actions/runs/1',
+  })
+}
+
+/** `n` generations with distinct prices (generation i costs i + 1 CU per run), named by `nameOf`. */
+function bigReport(n: number, nameOf: (i: number) => string = (i) => `gen-${i}`, base?: Generation[]): Report {
+  const head = Array.from({ length: n }, (_, i) => gen(nameOf(i), { body: { prompt: `p${i}` }, group: `group-${i % 7}` }))
+  const outcomes = [...head, ...(base ?? [])].map((_, i) => ok(i + 1, 1e12))
+  return report(head, outcomes, base)
+}
+
+/** The text GitHub shows: character references decoded (the zero-width spaces stay). */
+function decoded(markdown: string): string {
+  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"' }
+  return markdown.replace(/&(#\d+|[a-z]+);/g, (_, ref: string) =>
+    ref.startsWith('#') ? String.fromCodePoint(Number(ref.slice(1))) : (named[ref] ?? `&${ref};`),
+  )
+}
+
+/** Nobody is mentioned and no issue is referenced in the text GitHub shows. */
+function pingsNobody(markdown: string): boolean {
+  return !/@\w|#\d/.test(decoded(markdown).replace(/<!-- layer-budget-gate:[^>]*-->/, ''))
+}
+
+/** Every `<` in the text opens one of the few tags the renderer writes itself. */
+function onlyOwnTags(markdown: string): boolean {
+  const withoutOwn = markdown.replace(/<\/?(details|summary|sub)>|<!-- layer-budget-gate:[^>]*-->/g, '')
+  return !withoutOwn.includes('<')
+}
+
+/** The rows of every table (lines starting with "|"): each must have as many cells as its header. */
+function tablesAreWellFormed(markdown: string): boolean {
+  let columns: number | undefined
+  for (const line of markdown.split('\n')) {
+    if (!line.startsWith('|')) {
+      columns = undefined
+      continue
+    }
+    const pipes = line.split('|').length - 1
+    columns ??= pipes
+    if (pipes !== columns) return false
+  }
+  return true
+}
+
+describe('escapeText', () => {
+  it('escapes every pipe, not only the first', () => {
+    expect(escapeText('a|b|c||d')).toBe('a&#124;b&#124;c&#124;&#124;d')
+  })
+
+  it('makes HTML inert', () => {
+    const escaped = escapeText('<img src=x onerror=alert(1)> & <script>')
+    expect(escaped).toBe('&lt;img src=x onerror=alert(1)&gt; &amp; &lt;script&gt;')
+    expect(escaped).not.toMatch(/[<>]/)
+  })
+
+  it('neutralises mentions and issue references', () => {
+    expect(escapeText('@octocat')).toBe('@&#8203;octocat')
+    expect(escapeText('fixes #12 and org/repo#3')).toBe('fixes &#35;&#8203;12 and org/repo&#35;&#8203;3')
+  })
+
+  it('escapes backticks, emphasis, links, strikethrough, math and backslashes', () => {
+    expect(escapeText('`code` *b* _i_ [x](http://e) ~~s~~ $x$ \\')).toBe(
+      '&#96;code&#96; &#42;b&#42; &#95;i&#95; &#91;x&#93;(http://e) &#126;&#126;s&#126;&#126; &#36;x&#36; &#92;',
+    )
+  })
+
+  it('collapses newlines and control characters, and drops bidi overrides', () => {
+    expect(escapeText('line one\r\n\n| line two\t\u0000end')).toBe('line one &#124; line two end')
+    expect(escapeText('abc\u202Edcba\u2066')).toBe('abcdcba')
+  })
+
+  it('cuts long text on code points and marks the cut', () => {
+    expect(escapeText('x'.repeat(10), 5)).toBe('xxxx…')
+    expect(escapeText('😀'.repeat(10), 3)).toBe('😀😀…')
+    expect(escapeText(`${' '.repeat(5000)}name`, 10)).toBe('…')
+    expect(escapeText('@'.repeat(10_000), 4)).toBe('@&#8203;@&#8203;@&#8203;…')
+  })
+
+  it('never leaves a raw special character, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
+        const escaped = escapeText(text)
+        expect(escaped).not.toMatch(/[<>|`*_[\]~$\\\n\r]/)
+        expect(pingsNobody(escaped)).toBe(true)
+        // What GitHub shows is the text itself on one line (zero-width spaces aside): inert, not lost.
+        const oneLine = text
+          // eslint-disable-next-line no-control-regex -- control characters are what is replaced
+          .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+          .replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+          .replace(/\s+/g, ' ')
+          .trim()
+        expect(decoded(escaped).replace(/\u200b/g, '')).toBe(oneLine.replace(/\u200b/g, ''))
+      }),
+    )
+  })
+})
+
+describe('markdownTable', () => {
+  it('right-aligns numeric columns', () => {
+    expect(markdownTable(['Name', 'CU'], [['a', '1,234.5']], ['left', 'right'])).toBe(
+      '| Name | CU |\n| :--- | ---: |\n| a | 1,234.5 |',
+    )
+  })
+})
+
+describe('renderComment', () => {
+  it('matches the reviewed fixture (UPDATE_FIXTURES=1 rewrites it)', () => {
+    const rendered = renderComment(scenarioReport(), { marker: MARKER })
+    if (process.env.UPDATE_FIXTURES === '1') writeFileSync(FIXTURE, rendered)
+    expect(rendered).toBe(readFileSync(FIXTURE, 'utf8'))
+  })
+
+  it('starts with the marker, then the headline, and ends with the footer', () => {
+    const text = renderComment(scenarioReport(), { marker: MARKER })
+    expect(text.startsWith(`${MARKER}\n### ✅ Within budget: 444.025 CU of 12,480.5 CU (+60.125 CU against base)\n`)).toBe(true)
+    expect(text).toContain('| Estimated total | 444.025 |')
+    expect(text).toContain('**+60.125 CU** against base: 1 added, 1 changed, 1 removed, 5 unchanged.')
+    expect(text).toContain('[Workflow run](https://github.com/pixel-forge/dungeon-art/actions/runs/9876543210/attempts/1)')
+    expect(text).toContain('Commit 9f2c4e1 ·')
+    expect(text).toContain('Balance as of 2025-06-01 12:34 UTC')
+  })
+
+  it('leaves the marker to the caller when none is given, and keeps within the cap given', () => {
+    const text = renderComment(bigReport(5000), { maxChars: 60_000 })
+    expect(text.startsWith('### ✅ Within budget')).toBe(true)
+    expect(text.length).toBeLessThanOrEqual(60_000)
+    expect(text.length).toBeGreaterThan(58_000)
+  })
+
+  it('lists over-budget reasons and failures, with the step passing in advisory mode', () => {
+    const over = report([gen('a')], [ok(1234, 1000)], undefined, { minRemaining: 0, failOnInsufficient: false })
+    const text = renderComment(over, { marker: MARKER })
+    expect(text).toContain('### ❌ Over budget by 234 CU · advisory: the step still passes\n')
+    expect(text).toContain('- The estimated total of 1,234 CU is more than the workspace balance of 1,000 CU')
+    const broken = report([gen('a', { line: 3 })], [failed('server', 'Layer answered 503 after 5 attempts')])
+    expect(renderComment(broken, { marker: MARKER })).toContain(
+      '#### Could not price\n\n- a (.layer/generations.yml:3): Layer answered 503 after 5 attempts\n',
+    )
+  })
+
+  it('shows the base note instead of a diff', () => {
+    const plan = buildPlan(WORKSPACE, [gen('a')])
+    const outcomes = [ok(1)]
+    const r = buildReport({
+      plan,
+      outcomes,
+      policy: strict,
+      verdict: decideVerdict(plan, outcomes, strict),
+      compareBase: true,
+      baseNote: 'The base manifest is invalid (line 3: unknown key "widht"): no change is shown.',
+      balanceAt: 'now',
+    })
+    expect(renderComment(r, { marker: MARKER })).toContain(
+      '#### Change against base\n\nℹ️ The base manifest is invalid (line 3: unknown key &quot;widht&quot;): no change is shown.',
+    )
+  })
+
+  it('escapes hostile manifest text everywhere: names, groups, models, errors', () => {
+    const hostile = '@octocat #12 | `x` <img src=x onerror=alert(1)>\n- [pwn](https://evil.example)'
+    const head = [
+      gen(hostile, { group: hostile, modelLabel: hostile, line: 4 }),
+      gen(`${hostile} 2`, { group: hostile }),
+      gen('- 1. list?'),
+    ]
+    const outcomes = [ok(5), failed('validation', hostile, [{ loc: ['body', 'prompt'], msg: hostile }]), failed('server', hostile)]
+    const text = renderComment(report(head, outcomes), { marker: MARKER })
+    expect(onlyOwnTags(text)).toBe(true)
+    expect(tablesAreWellFormed(text)).toBe(true)
+    expect(pingsNobody(text)).toBe(true)
+    expect(text).not.toMatch(/\]\(https:\/\/evil/)
+    expect(text).not.toContain('`x`')
+    // A failure naming a generation that starts like a list item stays one item.
+    expect(text).toContain('- &#45; 1. list?')
+    expect(text.split('\n').filter((line) => line.startsWith('- '))).toHaveLength(2)
+  })
+
+  it('folds a long breakdown into <details>', () => {
+    const text = renderComment(bigReport(30), { marker: MARKER })
+    expect(text).toContain('<details><summary>Breakdown: 30 generations, most expensive first</summary>\n\n| Generation |')
+    expect(text.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS)
+    expect(text).not.toContain('more generations')
+  })
+
+  it('stays within 65,536 characters with 5,000 generations, keeping the most expensive ones', () => {
+    const big = bigReport(5000)
+    const text = renderComment(big, { marker: MARKER })
+    expect(text.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS)
+    expect(text.length).toBeGreaterThan(COMMENT_MAX_CHARS - 2000)
+    expect(text.startsWith(`${MARKER}\n### ✅ Within budget`)).toBe(true)
+    expect(text).toContain('| gen-4999 | knight-style | 1 | 5,000 | 5,000 |')
+    expect(text).not.toContain('| gen-0 |')
+    const more = /_… ([\d,]+) more generations \(([\d,]+) CU\)_/.exec(text)
+    expect(more).not.toBeNull()
+    const hidden = Number(more![1]!.replace(/,/g, ''))
+    // The hidden ones are the cheapest: generation i costs i + 1, so they cost 1 + … + hidden.
+    expect(more![2]!.replace(/,/g, '')).toBe(String((hidden * (hidden + 1)) / 2))
+    const shown = text.split('\n').filter((line) => /^\| gen-\d+ \|/.test(line)).length
+    expect(shown + hidden).toBe(5000)
+    expect(text).toContain(`_Showing the ${shown.toLocaleString('en-US')} most expensive generations of 5,000: the job summary`)
+    expect(text).toContain('| **Total: 5,000 generations** |')
+    expect(tablesAreWellFormed(text)).toBe(true)
+    expect(text.trimEnd().endsWith('layer-budget-gate</sub>')).toBe(true)
+  })
+
+  it('stays within the cap with 5,000 generations named by 10,000 hostile characters each', () => {
+    const names = ['@', '|', '<', '#1', '`', '\n', '😀', 'a']
+    const huge = bigReport(5000, (i) => `${i}`.padEnd(10_000, names[i % names.length]))
+    const started = performance.now()
+    const text = renderComment(huge, { marker: MARKER })
+    expect(performance.now() - started).toBeLessThan(5000)
+    expect(text.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS)
+    expect(onlyOwnTags(text)).toBe(true)
+    expect(tablesAreWellFormed(text)).toBe(true)
+    expect(pingsNobody(text)).toBe(true)
+    expect(text).toContain('more generations')
+  })
+
+  it('keeps many failures within the cap', () => {
+    const head = Array.from({ length: 3000 }, (_, i) => gen(`broken-${i}`.padEnd(300, 'x'), { body: { prompt: `p${i}` } }))
+    const outcomes = head.map(() => failed('server', 'Layer answered 503 after 5 attempts'.padEnd(2000, '!')))
+    const text = renderComment(report(head, outcomes), { marker: MARKER })
+    expect(text.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS)
+    expect(text).toContain('### ⚠️ Could not price 3,000 generations: the total is unknown')
+    expect(text).toMatch(/- _… 2,990 more problems: see the job summary of the workflow run\._/)
+  })
+
+  it('renders the compact comment: headline, summary and the top 20 rows', () => {
+    const text = renderComment(bigReport(100), { marker: MARKER, compact: true })
+    expect(text).toContain('| Estimated total |')
+    expect(text.split('\n').filter((line) => /^\| gen-\d+ \|/.test(line))).toHaveLength(20)
+    expect(text).toContain('_… 80 more generations')
+    expect(text).not.toContain('<details>')
+    expect(text.length).toBeLessThan(8000)
+  })
+
+  it('never exceeds maxChars (comment and summary), for any report and any cap', () => {
+    const line = fc.record({
+      name: fc.string({ unit: 'binary', maxLength: 400 }),
+      group: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
+      runs: fc.integer({ min: 1, max: 1000 }),
+      price: fc.option(fc.integer({ min: 0, max: 10_000_000 }), { nil: undefined }),
+    })
+    fc.assert(
+      fc.property(
+        fc.array(line, { maxLength: 60 }),
+        fc.integer({ min: 0, max: 20_000 }),
+        fc.boolean(),
+        (lines, maxChars, compact) => {
+          const head = lines.map((l, i) => gen(l.name, { runs: l.runs, group: l.group, body: { prompt: `p${i}` } }))
+          const outcomes = lines.map((l) => (l.price === undefined ? failed('server', l.name) : ok(l.price / 1000)))
+          const r = report(head, outcomes)
+          const text = renderComment(r, { marker: MARKER, maxChars, compact })
+          expect(text.length).toBeLessThanOrEqual(maxChars)
+          expect(renderSummary(r, maxChars).length).toBeLessThanOrEqual(maxChars)
+          if (maxChars >= 6000) {
+            expect(onlyOwnTags(text)).toBe(true)
+            expect(tablesAreWellFormed(text)).toBe(true)
+          }
+        },
+      ),
+      { numRuns: 150 },
+    )
+  })
+})
+
+describe('renderSummary', () => {
+  it('keeps the full breakdown with group subtotals', () => {
+    const text = renderSummary(bigReport(5000))
+    expect(text.split('\n').filter((line) => /^\| gen-\d+ \|/.test(line))).toHaveLength(5000)
+    expect(text).toContain('| **group-6: 714 generations** |')
+    expect(text).not.toContain('<details>')
+    expect(text.startsWith('## ✅ Within budget')).toBe(true)
+  })
+
+  it('truncates past its cap with a line saying how many were left out', () => {
+    const text = renderSummary(bigReport(5000), 100_000)
+    expect(text.length).toBeLessThanOrEqual(100_000)
+    expect(text).toMatch(/_… [\d,]+ more generations \([\d,]+ CU\)_/)
+    expect(text).toContain('the JSON report (report-path) has every generation')
+  })
+})

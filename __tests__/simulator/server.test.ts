@@ -1,0 +1,566 @@
+/**
+ * The simulator over real HTTP (undici's `request`, not the Layer client), so its behaviour is pinned
+ * independently of the client it backs.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { Agent, request } from 'undici'
+import { ConfigError } from '../../src/errors.js'
+import { SIM_MODELS, simulatedPrice } from '../../src/simulator/prices.js'
+import {
+  SIM_DEFAULT_BALANCE,
+  SIM_FORBIDDEN_TOKEN,
+  SIM_REQUEST_FIELDS,
+  SIM_TOKEN,
+  SIM_WORKSPACE_ID,
+  parseFaultSpec,
+  startSimulator,
+  validateEstimateBody,
+} from '../../src/simulator/server.js'
+import type { Fault, Simulator } from '../../src/simulator/server.js'
+
+const WS = SIM_WORKSPACE_ID
+const IMAGE = SIM_MODELS.image.id
+
+// A dedicated agent so keep-alive sockets do not outlive the suite in undici's global one.
+const agent = new Agent({ keepAliveTimeout: 1000 })
+let sim: Simulator
+
+beforeAll(async () => {
+  sim = await startSimulator()
+})
+afterAll(async () => {
+  await sim.close()
+  await agent.close()
+})
+beforeEach(() => {
+  sim.setFaults(undefined)
+  sim.setLatency(0)
+  sim.setBalance(WS, SIM_DEFAULT_BALANCE)
+  sim.resetStats()
+})
+
+interface Answer {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  text: string
+  json: unknown
+}
+
+async function call(
+  target: Simulator,
+  options: { path?: string; method?: 'GET' | 'POST' | 'PUT'; body?: unknown; raw?: string; token?: string | null; authorization?: string } = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'simulator-test/1' }
+  const token = options.token === undefined ? target.token : options.token
+  if (options.authorization !== undefined) headers.authorization = options.authorization
+  else if (token !== null) headers.authorization = `Bearer ${token}`
+  const method = options.method ?? 'POST'
+  const res = await request(`${target.url}${options.path ?? `/v1/workspaces/${WS}/inferences/estimate`}`, {
+    method,
+    headers,
+    body: method === 'GET' ? undefined : (options.raw ?? JSON.stringify(options.body ?? { model_id: IMAGE })),
+    dispatcher: agent,
+  })
+  const text = await res.body.text()
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  return { status: res.statusCode, headers: res.headers, text, json }
+}
+
+describe('routing', () => {
+  it('answers an estimate with made-up prices, labelled as such', async () => {
+    const answer = await call(sim)
+    expect(answer.status).toBe(200)
+    expect(answer.headers['x-layer-simulator']).toBe('made-up prices')
+    expect(answer.headers['content-type']).toBe('application/json')
+    expect(answer.json).toEqual({
+      estimated_price_creative_units: 1.4,
+      workspace_balance_creative_units: 2500.75,
+      estimated_remaining_balance_creative_units: 2499.35,
+      has_sufficient_creative_units: true,
+    })
+  })
+
+  it('exposes a base URL ending in /api on 127.0.0.1', () => {
+    expect(sim.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api$/)
+  })
+
+  it.each(['/v1/workspaces', `/v1/workspaces/${WS}/inferences`, `/v1/workspaces/${WS}/inferences/estimate/extra`, `/../v1/workspaces/${WS}/inferences/estimate`])(
+    '404 for another path (%s)',
+    async (path) => {
+      const answer = await call(sim, { path })
+      expect(answer.status).toBe(404)
+      expect(answer.json).toEqual({ detail: 'Not Found' })
+      expect(answer.headers['x-layer-simulator']).toBe('made-up prices')
+      expect(sim.requests).toBe(0)
+    },
+  )
+
+  it('405 for another method on the estimate path', async () => {
+    for (const method of ['GET', 'PUT'] as const) {
+      const answer = await call(sim, { method })
+      expect(answer.status).toBe(405)
+      expect(answer.headers.allow).toBe('POST')
+      expect(answer.json).toEqual({ detail: 'Method Not Allowed' })
+    }
+    expect(sim.requests).toBe(0)
+  })
+
+  it('ignores a query string', async () => {
+    const answer = await call(sim, { path: `/v1/workspaces/${WS}/inferences/estimate?debug=1` })
+    expect(answer.status).toBe(200)
+  })
+})
+
+describe('auth', () => {
+  it.each<[string, { token?: string | null; authorization?: string }]>([
+    ['no header', { token: null }],
+    ['a wrong token', { token: 'nope' }],
+    ['another scheme', { authorization: `Basic ${SIM_TOKEN}` }],
+    ['an empty bearer', { authorization: 'Bearer ' }],
+  ])('401 for %s', async (_name, auth) => {
+    const answer = await call(sim, auth)
+    expect(answer.status).toBe(401)
+    expect(answer.json).toEqual({ detail: 'Not authenticated' })
+    expect(answer.headers['www-authenticate']).toBe('Bearer')
+  })
+
+  it('accepts the scheme in any case', async () => {
+    expect((await call(sim, { authorization: `bearer ${SIM_TOKEN}` })).status).toBe(200)
+  })
+
+  it('403 for the valid-but-forbidden token', async () => {
+    const answer = await call(sim, { token: SIM_FORBIDDEN_TOKEN })
+    expect(answer.status).toBe(403)
+    expect(answer.json).toEqual({ detail: 'Not enough permissions to access this workspace' })
+  })
+
+  it('checks the token before the body, like a FastAPI security dependency', async () => {
+    const answer = await call(sim, { token: 'nope', body: { batch_size: 99 } })
+    expect(answer.status).toBe(401)
+  })
+
+  it('uses the configured tokens', async () => {
+    const custom = await startSimulator({ token: 'alpha', forbiddenToken: 'beta' })
+    try {
+      expect((await call(custom, { token: 'alpha' })).status).toBe(200)
+      expect((await call(custom, { token: 'beta' })).status).toBe(403)
+      expect((await call(custom, { token: SIM_TOKEN })).status).toBe(401)
+    } finally {
+      await custom.close()
+    }
+  })
+})
+
+describe('workspaces and models', () => {
+  it('404 for an unknown workspace (checked before the model)', async () => {
+    const answer = await call(sim, {
+      path: '/v1/workspaces/11111111-2222-4333-8444-555555555555/inferences/estimate',
+      body: { model_id: '00000000-0000-4000-8000-000000000000' },
+    })
+    expect(answer.status).toBe(404)
+    expect(answer.json).toEqual({ detail: 'Workspace not found' })
+  })
+
+  it('404 for an unknown model', async () => {
+    const answer = await call(sim, { body: { model_id: '00000000-0000-4000-8000-000000000000' } })
+    expect(answer.status).toBe(404)
+    expect(answer.json).toEqual({ detail: 'Model not found' })
+  })
+
+  it('matches UUIDs in any case and spelling pydantic accepts', async () => {
+    const upper = await call(sim, { path: `/v1/workspaces/${WS.toUpperCase()}/inferences/estimate`, body: { model_id: IMAGE.toUpperCase() } })
+    expect(upper.status).toBe(200)
+    const compact = await call(sim, { body: { model_id: IMAGE.replace(/-/g, '') } })
+    expect(compact.status).toBe(200)
+  })
+
+  it('acceptAnyModel prices unknown models like the image model', async () => {
+    const lenient = await startSimulator({ acceptAnyModel: true })
+    try {
+      const answer = await call(lenient, { body: { model_id: '00000000-0000-4000-8000-000000000000', batch_size: 1 } })
+      expect(answer.status).toBe(200)
+      expect(answer.json).toMatchObject({ estimated_price_creative_units: 0.35 })
+    } finally {
+      await lenient.close()
+    }
+  })
+
+  it('keeps a balance per workspace and computes the rest from it', async () => {
+    const other = '22222222-3333-4444-8555-666666666666'
+    const multi = await startSimulator({ workspaces: { [WS]: 10, [other]: 1.4 } })
+    try {
+      expect((await call(multi)).json).toEqual({
+        estimated_price_creative_units: 1.4,
+        workspace_balance_creative_units: 10,
+        estimated_remaining_balance_creative_units: 8.6,
+        has_sufficient_creative_units: true,
+      })
+      // Exactly enough is sufficient, with nothing left.
+      expect((await call(multi, { path: `/v1/workspaces/${other}/inferences/estimate` })).json).toEqual({
+        estimated_price_creative_units: 1.4,
+        workspace_balance_creative_units: 1.4,
+        estimated_remaining_balance_creative_units: 0,
+        has_sufficient_creative_units: true,
+      })
+      multi.setBalance(other, 1.399)
+      expect((await call(multi, { path: `/v1/workspaces/${other}/inferences/estimate` })).json).toEqual({
+        estimated_price_creative_units: 1.4,
+        workspace_balance_creative_units: 1.399,
+        estimated_remaining_balance_creative_units: -0.001,
+        has_sufficient_creative_units: false,
+      })
+    } finally {
+      await multi.close()
+    }
+  })
+})
+
+describe('prices', () => {
+  const bodies: Record<string, unknown>[] = [
+    { model_id: SIM_MODELS.image.id, width: 1536, height: 640, quality: 'high', batch_size: 3 },
+    { model_id: SIM_MODELS.video.id, duration_seconds: 3.3, fps: 30, generate_audio: true },
+    { model_id: SIM_MODELS.threeD.id, include_textures: true, pbr_materials: true },
+    { model_id: SIM_MODELS.audio.id, prompt: 'x'.repeat(2500), use_speaker_boost: true },
+    { model_id: SIM_MODELS.upscale.id, upscale_ratio: 3, vectorize: true },
+  ]
+
+  it.each(bodies)('answers the exported price function for %j', async (body) => {
+    const answer = await call(sim, { body })
+    expect(answer.status).toBe(200)
+    expect((answer.json as Record<string, unknown>).estimated_price_creative_units).toBe(simulatedPrice(body))
+  })
+
+  it('is deterministic and ignores key order', async () => {
+    const a = await call(sim, { raw: '{"model_id":"' + IMAGE + '","width":800,"height":600,"quality":"low"}' })
+    const b = await call(sim, { raw: '{"quality":"low","height":600,"width":800,"model_id":"' + IMAGE + '"}' })
+    expect(a.json).toEqual(b.json)
+    // 800×600 is 0.458 megapixels: 350 × 0.458 × 0.5 rounds to 80 milli-CU per image, × 4.
+    expect(a.json).toMatchObject({ estimated_price_creative_units: 0.32 })
+  })
+
+  it('prices lax values as their numbers ("4" is 4)', async () => {
+    const answer = await call(sim, { body: { model_id: IMAGE, batch_size: '2', generate_audio: 'yes' } })
+    expect(answer.json).toMatchObject({ estimated_price_creative_units: 0.7 })
+  })
+})
+
+describe('validation (422, pydantic style)', () => {
+  it('reports a range error exactly like FastAPI', async () => {
+    const answer = await call(sim, { body: { model_id: IMAGE, batch_size: 17 } })
+    expect(answer.status).toBe(422)
+    expect(answer.json).toEqual({
+      detail: [{ type: 'less_than_equal', loc: ['body', 'batch_size'], msg: 'Input should be less than or equal to 16', input: 17, ctx: { le: 16 } }],
+    })
+  })
+
+  it('reports every error at once, path first, then body fields in the seed order', async () => {
+    const answer = await call(sim, {
+      path: '/v1/workspaces/not-a-uuid/inferences/estimate',
+      body: { quality: 'ultra', width: 0, prompt_strength: -0.5, batch_size: null, video_effects: [1, {}], prompt: 7 },
+    })
+    expect(answer.status).toBe(422)
+    const detail = (answer.json as { detail: { type: string; loc: unknown[]; msg: string }[] }).detail
+    expect(detail.map(({ type, loc, msg }) => ({ type, loc, msg }))).toEqual([
+      { type: 'uuid_parsing', loc: ['path', 'workspace_id'], msg: 'Input should be a valid UUID, unable to parse string as a UUID' },
+      { type: 'missing', loc: ['body', 'model_id'], msg: 'Field required' },
+      { type: 'string_type', loc: ['body', 'prompt'], msg: 'Input should be a valid string' },
+      { type: 'greater_than', loc: ['body', 'width'], msg: 'Input should be greater than 0' },
+      { type: 'int_type', loc: ['body', 'batch_size'], msg: 'Input should be a valid integer' },
+      { type: 'greater_than_equal', loc: ['body', 'prompt_strength'], msg: 'Input should be greater than or equal to 0' },
+      { type: 'enum', loc: ['body', 'quality'], msg: "Input should be 'low', 'medium' or 'high'" },
+      { type: 'model_type', loc: ['body', 'video_effects', 0], msg: 'Input should be a valid dictionary or object to extract fields from' },
+    ])
+  })
+
+  it('rejects bad JSON and non-object bodies', async () => {
+    const bad = await call(sim, { raw: '{"model_id": ' })
+    expect(bad.status).toBe(422)
+    expect((bad.json as { detail: { type: string; loc: unknown[] }[] }).detail[0]).toMatchObject({ type: 'json_invalid', loc: ['body', 0] })
+    const list = await call(sim, { raw: '[1]' })
+    expect((list.json as { detail: unknown[] }).detail).toEqual([
+      { type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: [1] },
+    ])
+    const empty = await call(sim, { raw: '' })
+    expect((empty.json as { detail: unknown[] }).detail).toEqual([{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }])
+  })
+
+  it('ignores unknown fields by default, rejects them with forbidExtraFields', async () => {
+    expect((await call(sim, { body: { model_id: IMAGE, widht: 10 } })).status).toBe(200)
+    const strict = await startSimulator({ forbidExtraFields: true })
+    try {
+      const answer = await call(strict, { body: { model_id: IMAGE, widht: 10 } })
+      expect(answer.status).toBe(422)
+      expect(answer.json).toEqual({ detail: [{ type: 'extra_forbidden', loc: ['body', 'widht'], msg: 'Extra inputs are not permitted', input: 10 }] })
+    } finally {
+      await strict.close()
+    }
+  })
+
+  it('refuses a body over 1 MiB with 413', async () => {
+    const answer = await call(sim, { body: { model_id: IMAGE, prompt: 'x'.repeat(1024 * 1024) } })
+    expect(answer.status).toBe(413)
+  })
+})
+
+describe('validateEstimateBody', () => {
+  it('knows every field of the seed page', () => {
+    expect(SIM_REQUEST_FIELDS).toHaveLength(34)
+    expect(SIM_REQUEST_FIELDS[0]).toBe('model_id')
+    expect(SIM_REQUEST_FIELDS.at(-1)).toBe('refill')
+  })
+
+  it('accepts the seed page example body as is', () => {
+    const example = {
+      model_id: '3c90c3cc-0d44-4b50-8888-8dd25736052a', prompt: '<string>', width: 1, height: 1, batch_size: 4,
+      num_inference_steps: 1, guidance_scale: 123, prompt_strength: 0.5, quality: 'low', sharpness: 123,
+      duration_seconds: 1, generate_audio: true, keep_audio: true, fps: 1, video_effects: [], use_ta_pose: true,
+      include_textures: true, quad_mesh: true, pbr_materials: true, low_poly: true, generate_parts: true,
+      face_limit: 1, stability: 0.5, use_speaker_boost: true, similarity_boost: 0.5, style_exaggeration: 0.5,
+      speed: 1, upscale_ratio: 123, creativity: 123, resemblance: 123, vectorize: true, remove_background: true,
+      reframe: true, refill: true,
+    }
+    const result = validateEstimateBody(example)
+    expect(result.errors).toEqual([])
+    expect(result.body).toEqual(example)
+  })
+
+  it.each<[string, unknown, string, string]>([
+    ['prompt', 'x'.repeat(100_001), 'string_too_long', 'String should have at most 100000 characters'],
+    ['width', 1.5, 'int_from_float', 'Input should be a valid integer, got a number with a fractional part'],
+    ['height', 'tall', 'int_parsing', 'Input should be a valid integer, unable to parse string as an integer'],
+    ['fps', true, 'int_type', 'Input should be a valid integer'],
+    ['batch_size', 0, 'greater_than_equal', 'Input should be greater than or equal to 1'],
+    ['duration_seconds', 0, 'greater_than', 'Input should be greater than 0'],
+    ['speed', 'fast', 'float_parsing', 'Input should be a valid number, unable to parse string as a number'],
+    ['guidance_scale', [], 'float_type', 'Input should be a valid number'],
+    ['stability', 1.01, 'less_than_equal', 'Input should be less than or equal to 1'],
+    ['generate_audio', 'maybe', 'bool_parsing', 'Input should be a valid boolean, unable to interpret input'],
+    ['vectorize', 2, 'bool_type', 'Input should be a valid boolean'],
+    ['video_effects', null, 'list_type', 'Input should be a valid list'],
+    ['video_effects', {}, 'list_type', 'Input should be a valid list'],
+    ['model_id', 42, 'uuid_type', 'UUID input should be a string, bytes or UUID object'],
+    ['model_id', '3c90c3cc-0d44-4b50-8888-8dd25736052', 'uuid_parsing', 'Input should be a valid UUID, unable to parse string as a UUID'],
+  ])('%s = %j -> %s', (field, value, type, msg) => {
+    const body = { model_id: IMAGE, [field]: value }
+    const { errors } = validateEstimateBody(body)
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatchObject({ type, loc: ['body', field], msg })
+  })
+
+  it('applies lax conversions and allows null where the seed does', () => {
+    const { errors, body } = validateEstimateBody({ model_id: IMAGE, width: '512', speed: '1.5', quad_mesh: 'off', fps: null, prompt: null })
+    expect(errors).toEqual([])
+    expect(body).toEqual({ model_id: IMAGE, width: 512, speed: 1.5, quad_mesh: false, fps: null, prompt: null })
+  })
+})
+
+describe('latency, concurrency and the log', () => {
+  it('waits latencyMs before answering', async () => {
+    sim.setLatency(60)
+    const started = Date.now()
+    await call(sim)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(55)
+  })
+
+  it('records the highest number of requests in flight', async () => {
+    sim.setLatency(40)
+    const answers = await Promise.all(Array.from({ length: 5 }, () => call(sim)))
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200])
+    expect(sim.maxInFlight).toBe(5)
+    expect(sim.inFlight).toBe(0)
+    expect(sim.requests).toBe(5)
+  })
+
+  it('logs workspace, body, status and headers', async () => {
+    await call(sim, { body: { model_id: IMAGE, width: 64 } })
+    await call(sim, { token: 'nope' })
+    expect(sim.log).toEqual([
+      {
+        workspaceId: WS,
+        body: { model_id: IMAGE, width: 64 },
+        status: 200,
+        fault: undefined,
+        headers: { authorization: `Bearer ${SIM_TOKEN}`, userAgent: 'simulator-test/1', contentType: 'application/json', accept: undefined },
+      },
+      expect.objectContaining({ status: 401, headers: expect.objectContaining({ authorization: 'Bearer nope' }) }),
+    ])
+  })
+
+  it('caps the log at logLimit, keeping the latest', async () => {
+    const capped = await startSimulator({ logLimit: 3 })
+    const none = await startSimulator({ logLimit: 0 })
+    try {
+      for (let batch = 1; batch <= 8; batch++) {
+        await call(capped, { body: { model_id: IMAGE, batch_size: batch } })
+        await call(none)
+      }
+      expect(capped.requests).toBe(8)
+      expect(capped.log.map((e) => (e.body as { batch_size: number }).batch_size)).toEqual([6, 7, 8])
+      expect(none.requests).toBe(8)
+      expect(none.log).toEqual([])
+    } finally {
+      await Promise.all([capped.close(), none.close()])
+    }
+  })
+})
+
+describe('faults', () => {
+  it('array plan: by request number, counted from setFaults', async () => {
+    await call(sim)
+    sim.setFaults([undefined, { kind: 'status', status: 503, retryAfter: '3' }])
+    expect((await call(sim)).status).toBe(200)
+    const second = await call(sim)
+    expect(second.status).toBe(503)
+    expect(second.headers['retry-after']).toBe('3')
+    expect(second.json).toEqual({ detail: 'Service Unavailable' })
+    expect((await call(sim)).status).toBe(200)
+    expect(sim.log.map((e) => e.fault)).toEqual([undefined, undefined, 'status', undefined])
+  })
+
+  it('record plan and custom bodies', async () => {
+    sim.setFaults({ 0: { kind: 'status', status: 500, body: 'upstream exploded' } })
+    const answer = await call(sim)
+    expect(answer.status).toBe(500)
+    expect(answer.text).toBe('upstream exploded')
+    expect(answer.headers['content-type']).toBe('text/plain; charset=utf-8')
+  })
+
+  it('function plan sees the request number and the body', async () => {
+    const seen: [number, unknown][] = []
+    sim.setFaults((n, body) => {
+      seen.push([n, body])
+      return (body as { batch_size?: number }).batch_size === 2 ? { kind: 'status', status: 429 } : undefined
+    })
+    expect((await call(sim, { body: { model_id: IMAGE, batch_size: 1 } })).status).toBe(200)
+    expect((await call(sim, { body: { model_id: IMAGE, batch_size: 2 } })).status).toBe(429)
+    expect(seen).toEqual([
+      [0, { model_id: IMAGE, batch_size: 1 }],
+      [1, { model_id: IMAGE, batch_size: 2 }],
+    ])
+  })
+
+  it('faults come before auth, like a proxy in front of Layer', async () => {
+    sim.setFaults([{ kind: 'status', status: 502 }])
+    expect((await call(sim, { token: 'nope' })).status).toBe(502)
+  })
+
+  it('malformed, missing-field and wrong-type corrupt a 200', async () => {
+    sim.setFaults([{ kind: 'malformed' }, { kind: 'missing-field' }, { kind: 'wrong-type', field: 'has_sufficient_creative_units' }])
+    const malformed = await call(sim)
+    expect(malformed.status).toBe(200)
+    expect(malformed.json).toBeUndefined()
+    const missing = await call(sim)
+    expect(missing.json).toEqual({
+      workspace_balance_creative_units: 2500.75,
+      estimated_remaining_balance_creative_units: 2499.35,
+      has_sufficient_creative_units: true,
+    })
+    const wrong = await call(sim)
+    expect(wrong.json).toMatchObject({ estimated_price_creative_units: 1.4, has_sufficient_creative_units: 'true' })
+  })
+
+  it('missing-field leaves an error answer alone', async () => {
+    sim.setFaults([{ kind: 'missing-field' }])
+    const answer = await call(sim, { token: 'nope' })
+    expect(answer.status).toBe(401)
+    expect(answer.json).toEqual({ detail: 'Not authenticated' })
+  })
+
+  it('reset drops the connection without an answer', async () => {
+    sim.setFaults([{ kind: 'reset' }])
+    await expect(call(sim)).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|UND_ERR_SOCKET/) })
+    expect(sim.log[0]).toMatchObject({ status: 0, fault: 'reset' })
+    expect((await call(sim)).status).toBe(200)
+  })
+
+  it('close() ends a hanging request promptly', async () => {
+    const hanging = await startSimulator({ faults: () => ({ kind: 'hang' }) satisfies Fault })
+    const pending = call(hanging)
+    const outcome = pending.then(
+      () => 'answered',
+      () => 'dropped',
+    )
+    while (hanging.inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    const started = Date.now()
+    await hanging.close()
+    expect(Date.now() - started).toBeLessThan(1_000)
+    expect(await outcome).toBe('dropped')
+    expect(hanging.maxInFlight).toBe(1)
+    await hanging.close() // idempotent
+  })
+
+  it('close() also ends a request waiting out its latency', async () => {
+    const slow = await startSimulator({ latencyMs: 60_000 })
+    const outcome = call(slow).then(
+      () => 'answered',
+      () => 'dropped',
+    )
+    while (slow.inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    await slow.close()
+    expect(await outcome).toBe('dropped')
+  })
+})
+
+describe('parseFaultSpec', () => {
+  const kinds = (spec: string, n: number): (Fault | undefined)[] => {
+    const plan = parseFaultSpec(spec)
+    if (typeof plan !== 'function') throw new Error('expected a function plan')
+    return Array.from({ length: n }, (_, i) => plan(i, undefined))
+  }
+
+  it('reads the documented example', () => {
+    expect(kinds('0:429:2,3:reset,5:hang', 7)).toEqual([
+      { kind: 'status', status: 429, retryAfter: '2' },
+      undefined,
+      undefined,
+      { kind: 'reset' },
+      undefined,
+      { kind: 'hang' },
+      undefined,
+    ])
+  })
+
+  it('reads ranges, open ranges, * and the body faults; the first matching rule wins', () => {
+    expect(kinds('1-2:503, 4-:missing:has_sufficient_creative_units, *:wrong-type', 6)).toEqual([
+      { kind: 'wrong-type' },
+      { kind: 'status', status: 503 },
+      { kind: 'status', status: 503 },
+      { kind: 'wrong-type' },
+      { kind: 'missing-field', field: 'has_sufficient_creative_units' },
+      { kind: 'missing-field', field: 'has_sufficient_creative_units' },
+    ])
+    expect(kinds('*:malformed', 2)).toEqual([{ kind: 'malformed' }, { kind: 'malformed' }])
+    expect(kinds('', 2)).toEqual([undefined, undefined])
+  })
+
+  it.each([
+    ['x:503', '"x" is not a request number'],
+    ['3-1:503', 'ends before it starts'],
+    ['0:explode', 'unknown fault "explode"'],
+    ['0:429:soon', 'Retry-After "soon" is not a number of seconds'],
+    ['0:reset:1', 'reset takes no argument'],
+    ['0:429:1:2', 'too many ":"'],
+    ['0:999', '999 is not an HTTP status'],
+  ])('refuses %s', (spec, message) => {
+    expect(() => parseFaultSpec(spec)).toThrow(ConfigError)
+    expect(() => parseFaultSpec(spec)).toThrow(message)
+  })
+})
+
+describe('lifecycle', () => {
+  it('listens on the requested port and refuses a port in use', async () => {
+    const first = await startSimulator()
+    const port = Number(new URL(first.url).port)
+    try {
+      await expect(startSimulator({ port })).rejects.toMatchObject({ code: 'EADDRINUSE' })
+    } finally {
+      await first.close()
+    }
+  })
+
+})

@@ -1,0 +1,90 @@
+import { formatGrouped, toMilli } from './money.js'
+import { requestIndexByGeneration } from './pricing/plan.js'
+import type { Milli } from './money.js'
+import type { Plan, Policy, RequestOutcome, Verdict } from './types.js'
+
+/**
+ * The verdict of SPEC section 3. `total` is the exact milli-CU sum over the HEAD generations of
+ * unit price x runs; `balance` is the lowest workspace balance in any successful answer (head or
+ * base: the freshest, most cautious reading). Fails closed: when a head generation could not be
+ * priced the status is 'error', `sufficient` is undefined and the step does not pass, whatever
+ * the mode. Base failures only cost the diff, so they do not affect the verdict.
+ */
+export function decideVerdict(plan: Plan, outcomes: RequestOutcome[], policy: Policy): Verdict {
+  const requestOf = requestIndexByGeneration(plan)
+  const unitByRequest = outcomes.map((outcome) =>
+    outcome.ok ? toMilli(outcome.response.estimated_price_creative_units) : undefined,
+  )
+
+  let balance: Milli | undefined
+  for (const outcome of outcomes) {
+    if (!outcome.ok) continue
+    const seen = toMilli(outcome.response.workspace_balance_creative_units)
+    if (balance === undefined || seen < balance) balance = seen
+  }
+
+  let total: Milli = 0
+  let unpriced = 0
+  for (let g = 0; g < plan.headCount; g++) {
+    const generation = plan.generations[g]
+    const unit = unitByRequest[requestOf[g] ?? -1]
+    if (!generation || unit === undefined) {
+      unpriced += 1
+      continue
+    }
+    total += unit * generation.runs
+  }
+
+  if (unpriced > 0) {
+    return { status: 'error', total, balance, remaining: undefined, reasons: [], passes: false }
+  }
+
+  const remaining = balance === undefined ? undefined : balance - total
+  const reasons: string[] = []
+  // With no head generation nothing is asked of Layer, so the balance may be unknown: nothing
+  // will be spent, and the reserve is only checked when a balance was seen.
+  if (remaining !== undefined && remaining < policy.minRemaining) {
+    reasons.push(reserveReason(total, balance ?? 0, remaining, policy.minRemaining))
+  }
+  if (policy.maxTotal !== undefined && total > policy.maxTotal) {
+    reasons.push(
+      `The estimated total of ${cu(total)} exceeds the cap of ${cu(policy.maxTotal)} (max-total) ` +
+        `by ${cu(total - policy.maxTotal)}.`,
+    )
+  }
+  const over = reasons.length > 0
+  return {
+    status: over ? 'over' : 'within',
+    sufficient: !over,
+    total,
+    balance,
+    remaining,
+    reasons,
+    passes: !over || !policy.failOnInsufficient,
+  }
+}
+
+/** How far over budget the verdict is: the larger of the reserve shortfall and the cap excess (0 when not over). */
+export function overBy(verdict: Verdict, policy: Policy): Milli {
+  if (verdict.status !== 'over') return 0
+  const shortfall = verdict.remaining === undefined ? 0 : policy.minRemaining - verdict.remaining
+  const excess = policy.maxTotal === undefined ? 0 : verdict.total - policy.maxTotal
+  return Math.max(shortfall, excess, 0)
+}
+
+function reserveReason(total: Milli, balance: Milli, remaining: Milli, minRemaining: Milli): string {
+  if (minRemaining === 0) {
+    return (
+      `The estimated total of ${cu(total)} is more than the workspace balance of ${cu(balance)}: ` +
+      `the balance would go negative by ${cu(-remaining)}.`
+    )
+  }
+  return (
+    `After the run ${cu(remaining)} would remain, ${cu(minRemaining - remaining)} short of the ` +
+    `reserve of ${cu(minRemaining)} (min-remaining-balance).`
+  )
+}
+
+function cu(milli: Milli): string {
+  return `${formatGrouped(milli)} CU`
+}

@@ -1,0 +1,194 @@
+import { parseArgs } from 'node:util'
+import { tmpdir } from 'node:os'
+import { parseConfig } from './config.js'
+import { describeError, GateError } from './errors.js'
+import { LayerClient } from './layer/client.js'
+import { loadManifests } from './manifest/load.js'
+import { priceManifests } from './pipeline.js'
+import { breakdownTable, statusLine, summaryTable, type Table } from './report/rows.js'
+import { toJsonReport } from './report/json.js'
+import { USER_AGENT, VERSION } from './version.js'
+import type { Problem, Report } from './types.js'
+
+/** Exit codes of the CLI (SPEC section 7). */
+export const EXIT = { within: 0, over: 1, error: 2 } as const
+
+const USAGE = `Usage: layer-budget-gate [options] [manifest ...]
+
+Prices every generation of the manifests (paths or globs; default .layer/generations.yml) with
+Layer's estimate endpoint and compares the total with the workspace balance.
+The token comes from the environment variable LAYER_API_TOKEN, never from a flag.
+
+Options (they mirror the action's inputs):
+  --workspace-id UUID             Layer workspace (else the manifests' workspace_id)
+  --api-url URL                   Layer API base URL (default https://api.app.layer.ai/api)
+  --min-remaining-balance CU      CU that must stay in the workspace (default 0)
+  --max-total CU                  cap on the total
+  --fail-on-insufficient BOOL     false: report only, exit 0 when over budget (default true)
+  --concurrency N                 estimate requests in flight (default 4)
+  --max-retries N                 retries per request (default 4)
+  --request-timeout-seconds N     timeout of one attempt (default 30)
+  --max-requests N                refuse more distinct requests than this (default 2000)
+  --json                          print the JSON report instead of the table
+  -h, --help                      this help
+  -v, --version                   the version
+
+Exit codes: 0 within budget, 1 over budget, 2 could not price (bad usage, invalid manifest, Layer errors).`
+
+const FLAGS = ['workspace-id', 'api-url', 'min-remaining-balance', 'max-total', 'fail-on-insufficient', 'concurrency', 'max-retries', 'request-timeout-seconds', 'max-requests'] as const
+
+/** Where the CLI writes; injectable so tests can run it in-process. */
+export interface CliIO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean }
+  stderr: NodeJS.WritableStream & { isTTY?: boolean }
+  env: NodeJS.ProcessEnv
+  cwd: string
+}
+
+class UsageError extends Error {}
+
+/** Run the CLI with `argv` (without node and the script); resolves to the exit code. */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const color = Boolean(io.stdout.isTTY) && io.env.NO_COLOR === undefined
+  const paint = (code: string, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text)
+  try {
+    const { values, positionals } = parseCommandLine(argv)
+    if (values.help) {
+      io.stdout.write(`${USAGE}\n`)
+      return EXIT.within
+    }
+    if (values.version) {
+      io.stdout.write(`${VERSION}\n`)
+      return EXIT.within
+    }
+    const token = io.env.LAYER_API_TOKEN?.trim()
+    if (!token) {
+      throw new UsageError(
+        'LAYER_API_TOKEN is not set: export LAYER_API_TOKEN=<a Personal Access Token from app.layer.ai → Settings → Personal Access Tokens>',
+      )
+    }
+    const flags = values as Record<string, string | undefined>
+    const config = parseConfig(
+      (name) => (name === 'layer-token' ? token : name === 'manifest' ? positionals.join('\n') : (flags[name] ?? '')),
+      { tempDir: tmpdir(), nameOf: (name) => `--${name}` },
+    )
+    const head = await loadManifests(io.cwd, config.manifestPatterns, { origin: 'the command line' })
+    const client = new LayerClient({
+      apiUrl: config.apiUrl,
+      token: config.layerToken,
+      timeoutMs: config.requestTimeoutMs,
+      maxRetries: config.maxRetries,
+      userAgent: USER_AGENT,
+      connections: config.concurrency,
+      onRetry: ({ attempt, delayMs, reason }) => io.stderr.write(`layer-budget-gate: ${reason}; retry ${attempt} in ${Math.round(delayMs)} ms\n`),
+    })
+    const progress = progressReporter(io.stderr)
+    let report: Report
+    let problems: Problem[]
+    try {
+      ;({ report, problems } = await priceManifests({
+        workspaceId: config.workspaceId,
+        head,
+        compareBase: false,
+        policy: { minRemaining: config.minRemaining, maxTotal: config.maxTotal, failOnInsufficient: config.failOnInsufficient },
+        concurrency: config.concurrency,
+        maxRequests: config.maxRequests,
+        estimator: client,
+        onProgress: progress.update,
+      }))
+    } finally {
+      progress.done()
+      await client.close()
+    }
+    for (const problem of problems) io.stderr.write(`${formatProblem(problem)}\n`)
+    if (values.json) io.stdout.write(`${JSON.stringify(toJsonReport(report), null, 2)}\n`)
+    else io.stdout.write(renderTerminal(report, paint))
+    if (report.verdict.status === 'error') return EXIT.error
+    return report.verdict.passes ? EXIT.within : EXIT.over
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`layer-budget-gate: ${error.message}\n\n${USAGE}\n`)
+      return EXIT.error
+    }
+    if (error instanceof GateError) {
+      for (const problem of error.problems) io.stderr.write(`${formatProblem(problem)}\n`)
+    }
+    io.stderr.write(`layer-budget-gate: ${error instanceof GateError ? error.message : `unexpected error: ${describeError(error)}`}\n`)
+    return EXIT.error
+  }
+}
+
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        ...Object.fromEntries(FLAGS.map((flag) => [flag, { type: 'string' as const }])),
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    })
+  } catch (error) {
+    // parseArgs says e.g. "Unknown option '--foo'": one line, then the usage.
+    throw new UsageError(describeError(error).split('\n')[0]!)
+  }
+}
+
+/** A problem as compilers print them: `file:line:col: error: message`. */
+export function formatProblem(problem: Problem): string {
+  return `${problem.file}:${problem.line}:${problem.col}: error: ${problem.message}`
+}
+
+/** Progress on stderr, only once a run has taken more than a moment. */
+function progressReporter(stderr: CliIO['stderr']) {
+  const started = Date.now()
+  let last = 0
+  let shown = false
+  return {
+    update: (done: number, total: number) => {
+      const now = Date.now()
+      if (now - started < 1000 || (now - last < 250 && done < total)) return
+      last = now
+      shown = true
+      const line = `pricing: ${done}/${total} estimate requests`
+      stderr.write(stderr.isTTY ? `\r${line}` : `${line}\n`)
+    },
+    done: () => {
+      if (shown && stderr.isTTY) stderr.write('\n')
+    },
+  }
+}
+
+/** The report as aligned text tables for a terminal. */
+export function renderTerminal(report: Report, paint: (code: string, text: string) => string): string {
+  const status = statusLine(report)
+  const code = report.verdict.status === 'within' ? '32' : report.verdict.status === 'over' ? '31' : '33'
+  const parts = [paint(`1;${code}`, status), '', textTable(summaryTable(report)), '', textTable(breakdownTable(report))]
+  if (report.failures.length) parts.push('', 'Could not price:', ...report.failures.map((f) => `  - ${f}`))
+  return `${parts.join('\n')}\n`
+}
+
+const MAX_CELL = 60
+
+/** A table as space-aligned text columns; long cells are shortened with an ellipsis. */
+export function textTable(table: Table): string {
+  const cut = (cell: string) => {
+    // eslint-disable-next-line no-control-regex -- control characters from a manifest must not move the terminal's cursor
+    const chars = [...cell.replace(/[\u0000-\u001f\u007f]/g, ' ')]
+    return chars.length > MAX_CELL ? `${chars.slice(0, MAX_CELL - 1).join('')}…` : chars.join('')
+  }
+  const rows = [table.header, ...table.rows.map((row) => row.cells)].map((row) => row.map(cut))
+  const widths = table.header.map((_, i) => Math.max(...rows.map((row) => [...(row[i] ?? '')].length)))
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) => {
+        const pad = ' '.repeat(Math.max(0, widths[i]! - [...cell].length))
+        return table.align[i] === 'right' ? pad + cell : cell + pad
+      })
+      .join('  ')
+      .trimEnd()
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n')
+}

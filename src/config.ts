@@ -1,0 +1,195 @@
+import * as core from '@actions/core'
+import { ConfigError } from './errors.js'
+import { toMilli, type Milli } from './money.js'
+
+/** How the pull-request comment is written (SPEC section 4). */
+export const COMMENT_MODES = ['update', 'new', 'delete-and-new', 'hide-and-new', 'off'] as const
+export type CommentMode = (typeof COMMENT_MODES)[number]
+
+/** Every input of the action, validated and typed. Built once by readConfig(); nothing else reads inputs. */
+export interface Config {
+  /** Layer Personal Access Token or OAuth2 JWT; masked before anything else happens. */
+  layerToken: string
+  /** Workspace UUID from the input; else the manifests' `workspace_id`. */
+  workspaceId?: string
+  /** Paths or globs of manifests, relative to the workspace. */
+  manifestPatterns: string[]
+  /** Base URL of Layer's API, without a trailing slash. */
+  apiUrl: string
+  /** Token for comments and for reading manifests at other commits. */
+  githubToken: string
+  comment: CommentMode
+  /** Tells apart several gates on one pull request. */
+  commentKey: string
+  /** false: advisory, the step passes whatever the verdict. */
+  failOnInsufficient: boolean
+  /** milli-CU that must stay in the workspace after the run. */
+  minRemaining: Milli
+  /** Optional cap on the total, milli-CU. */
+  maxTotal?: Milli
+  /** Estimate requests in flight at most. */
+  concurrency: number
+  /** Retries per request. */
+  maxRetries: number
+  /** Timeout of one attempt, in milliseconds. */
+  requestTimeoutMs: number
+  /** Price the PR's base manifests and show the change. */
+  compareBase: boolean
+  /** More distinct estimate requests than this fail before any is sent. */
+  maxRequests: number
+  /** Where the JSON report is written (absolute). */
+  reportPath: string
+}
+
+/** The action's inputs with their defaults, as in action.yml (used when an input is absent, e.g. in the CLI). */
+export const INPUT_DEFAULTS: Record<string, string> = {
+  'layer-token': '',
+  'workspace-id': '',
+  manifest: '.layer/generations.yml',
+  'api-url': 'https://api.app.layer.ai/api',
+  'github-token': '',
+  comment: 'update',
+  'comment-key': 'default',
+  'fail-on-insufficient': 'true',
+  'min-remaining-balance': '0',
+  'max-total': '',
+  concurrency: '4',
+  'max-retries': '4',
+  'request-timeout-seconds': '30',
+  'compare-base': 'true',
+  'max-requests': '2000',
+  'report-path': '',
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/** Hints that make an error actionable in context (e.g. a fork's pull request has no secrets). */
+export interface ConfigContext {
+  /** Where a relative report path and the default one go. */
+  tempDir: string
+  /** Said when `layer-token` is empty. */
+  missingTokenHint?: string
+  /** How a setting is named in messages: "input `concurrency`" in the action, "--concurrency" in the CLI. */
+  nameOf?: (input: string) => string
+}
+
+/**
+ * Parse raw input strings (absent inputs as '') into a Config, collecting every invalid value
+ * into one ConfigError that names each input and the values it accepts. Pure.
+ */
+export function parseConfig(raw: (name: string) => string, context: ConfigContext): Config {
+  const problems: string[] = []
+  const label = context.nameOf ?? ((input: string) => `input \`${input}\``)
+  const get = (name: string): string => {
+    const value = raw(name).trim()
+    return value === '' ? (INPUT_DEFAULTS[name] ?? '') : value
+  }
+  const integer = (name: string, min: number, max: number): number => {
+    const text = get(name)
+    const value = Number(text)
+    if (!/^\d+$/.test(text) || value < min || value > max) {
+      problems.push(`${label(name)} must be a whole number from ${min} to ${max}, got "${text}"`)
+      return min
+    }
+    return value
+  }
+  const amount = (name: string, allowEmpty: boolean): Milli | undefined => {
+    const text = get(name)
+    if (text === '' && allowEmpty) return undefined
+    if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(Number(text))) {
+      problems.push(`${label(name)} must be a number of Creative Units ≥ 0 such as 250 or 99.5${allowEmpty ? ', or empty' : ''}, got "${text}"`)
+      return undefined
+    }
+    return toMilli(Number(text))
+  }
+  const boolean = (name: string): boolean => {
+    const text = get(name)
+    if (text !== 'true' && text !== 'false') {
+      problems.push(`${label(name)} must be true or false, got "${text}"`)
+      return true
+    }
+    return text === 'true'
+  }
+
+  const layerToken = raw('layer-token').trim()
+  if (!layerToken) {
+    problems.push(`input \`layer-token\` is empty: pass a Layer Personal Access Token from a secret (layer-token: \${{ secrets.LAYER_API_TOKEN }})${context.missingTokenHint ? `. ${context.missingTokenHint}` : ''}`)
+  }
+
+  const workspaceId = get('workspace-id') || undefined
+  if (workspaceId && !UUID.test(workspaceId)) {
+    problems.push(`${label('workspace-id')} must be a Layer workspace UUID like 6f1c2d9e-8b1a-4c53-9f0e-2a7d4b8c1e55, got "${workspaceId}"`)
+  }
+
+  const manifestPatterns = get('manifest')
+    .split(/[\n,]/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+  if (manifestPatterns.length === 0) problems.push(`${label('manifest')} names no file: give paths or globs, one per line or comma-separated`)
+
+  const apiUrl = get('api-url').replace(/\/+$/, '')
+  let url: URL | undefined
+  try {
+    url = new URL(apiUrl)
+  } catch {
+    problems.push(`${label('api-url')} must be an https URL such as https://api.app.layer.ai/api, got "${apiUrl}"`)
+  }
+  if (url && !(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname)))) {
+    problems.push(`${label('api-url')} must use https (plain http only to localhost, for a simulator), got "${apiUrl}"`)
+  }
+  if (url && (url.username || url.password || url.search || url.hash)) {
+    problems.push(`${label('api-url')} must not carry credentials, a query or a fragment`)
+  }
+
+  const comment = get('comment') as CommentMode
+  if (!COMMENT_MODES.includes(comment)) {
+    problems.push(`${label('comment')} must be one of ${COMMENT_MODES.join(', ')}, got "${comment}"`)
+  }
+  const commentKey = get('comment-key')
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(commentKey)) {
+    problems.push(`${label('comment-key')} must be 1 to 64 letters, digits, '.', '_' or '-', got "${commentKey}"`)
+  }
+
+  const failOnInsufficient = boolean('fail-on-insufficient')
+  const compareBase = boolean('compare-base')
+  const minRemaining = amount('min-remaining-balance', false) ?? 0
+  const maxTotal = amount('max-total', true)
+  const concurrency = integer('concurrency', 1, 64)
+  const maxRetries = integer('max-retries', 0, 10)
+  const requestTimeoutSeconds = integer('request-timeout-seconds', 1, 600)
+  const maxRequests = integer('max-requests', 1, 100000)
+  const reportPath = get('report-path') || `${context.tempDir}/layer-budget-gate/report.json`
+
+  if (problems.length > 0) {
+    const message = problems.length === 1 ? problems[0]! : `${problems.length} invalid settings: ${problems.join('; ')}`
+    throw new ConfigError(message)
+  }
+  return {
+    layerToken,
+    workspaceId: workspaceId?.toLowerCase(),
+    manifestPatterns,
+    apiUrl,
+    githubToken: raw('github-token').trim(),
+    comment,
+    commentKey,
+    failOnInsufficient,
+    minRemaining,
+    maxTotal,
+    concurrency,
+    maxRetries,
+    requestTimeoutMs: requestTimeoutSeconds * 1000,
+    compareBase,
+    maxRequests,
+    reportPath,
+  }
+}
+
+/** Read every input of the action; masks the tokens before anything else can print them. */
+export function readConfig(context: ConfigContext): Config {
+  for (const secret of ['layer-token', 'github-token']) {
+    const value = core.getInput(secret).trim()
+    if (value) core.setSecret(value)
+  }
+  return parseConfig((name) => core.getInput(name), context)
+}

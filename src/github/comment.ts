@@ -1,0 +1,300 @@
+import { describeError, GateError } from '../errors.js'
+import { COMMENT_MAX_CHARS, FOOTER_MARK } from '../report/markdown.js'
+import type { Octokit } from './octokit.js'
+
+import type { CommentMode } from '../config.js'
+
+export type { CommentMode }
+/** GitHub refuses an issue comment body longer than this many characters. */
+export { COMMENT_MAX_CHARS }
+
+/** The workflow run writing the comment: the marker records it so that an older run never overwrites a newer one. */
+export interface CommentRun {
+  id: number
+  attempt: number
+  /** Head commit SHA of the pull request. */
+  sha: string
+}
+
+/** What the hidden marker at the top of a comment says. */
+export interface Marker {
+  /** The `comment-key`, decoded. */
+  key: string
+  run: number
+  attempt: number
+  sha: string
+}
+
+export interface PublishOptions {
+  owner: string
+  repo: string
+  issueNumber: number
+  /** `comment-key`: tells apart several gates on one pull request. */
+  key: string
+  mode: CommentMode
+  run: CommentRun
+  /** The body WITHOUT the marker; `compact` asks for the short layout when the full one is too long. */
+  render: (compact: boolean) => string
+  /**
+   * Login whose comments count as ours (e.g. "github-actions[bot]"). Default: the token's own login,
+   * asked once through GraphQL `viewer`. Comments by anybody else are never updated, hidden or deleted,
+   * even when they carry the marker (anyone can paste it into a comment).
+   */
+  author?: string
+}
+
+export interface PublishResult {
+  action: 'created' | 'updated' | 'unchanged' | 'skipped-newer' | 'off'
+  /** The comment now showing this gate's result (for `skipped-newer`: the newer run's). */
+  url?: string
+  /** Something the caller should tell the user: why it skipped, or old comments that could not be cleaned up. */
+  message?: string
+}
+
+/** The sticky comment could not be found, written, hidden or deleted. The caller reports it as a warning. */
+export class CommentError extends GateError {
+  override name = 'CommentError'
+  constructor(
+    message: string,
+    /** HTTP status GitHub answered, when it answered. */
+    readonly status?: number,
+  ) {
+    super(message)
+  }
+}
+
+/** GitHub refused the comment for lack of permission (401/403/404): a read-only token, as on pull requests from forks. */
+export class CommentPermissionError extends CommentError {
+  override name = 'CommentPermissionError'
+}
+
+const MARKER_NAME = 'layer-budget-gate'
+const MARKER_PATTERN = new RegExp(
+  `^<!-- ${MARKER_NAME} key=([A-Za-z0-9_.~%-]*) run=(\\d+) attempt=(\\d+) sha=([A-Za-z0-9_.~%-]*) -->`,
+)
+
+/**
+ * Percent-encodes everything but [A-Za-z0-9_.~-], so a key cannot contain ">" (it cannot close the
+ * HTML comment), whitespace (it cannot split the marker's fields) or anything Markdown would render.
+ */
+function escapeField(value: string): string {
+  return value.replace(/[^A-Za-z0-9_.~-]/gu, (c) =>
+    [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  )
+}
+
+function unescapeField(value: string): string {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
+  }
+}
+
+/** The hidden marker line that starts every comment of this gate: `<!-- layer-budget-gate key=… run=… attempt=… sha=… -->`. */
+export function commentMarker(key: string, run: CommentRun): string {
+  return `<!-- ${MARKER_NAME} key=${escapeField(key)} run=${run.id} attempt=${run.attempt} sha=${escapeField(run.sha)} -->`
+}
+
+/** The marker at the very start of a comment body, or undefined when the comment is not this gate's. */
+export function parseMarker(body: string): Marker | undefined {
+  const m = MARKER_PATTERN.exec(body)
+  if (!m) return undefined
+  return { key: unescapeField(m[1] ?? ''), run: Number(m[2]), attempt: Number(m[3]), sha: unescapeField(m[4] ?? '') }
+}
+
+/** Whether the marker was written by a run newer than `run` (higher run id, or the same run's later attempt). */
+export function isNewerRun(marker: Pick<Marker, 'run' | 'attempt'>, run: CommentRun): boolean {
+  return marker.run > run.id || (marker.run === run.id && marker.attempt > run.attempt)
+}
+
+/** The body after the marker line, normalised as GitHub may store it (CRLF, trailing space). */
+function content(body: string): string {
+  const m = MARKER_PATTERN.exec(body)
+  const rest = m ? body.slice(m[0].length).replace(/^\r?\n/, '') : body
+  const footer = rest.lastIndexOf(FOOTER_MARK)
+  return (footer === -1 ? rest : rest.slice(0, footer)).replace(/\r\n/g, '\n').trimEnd()
+}
+
+/** Bot logins read "github-actions[bot]" over REST and "github-actions" in some GraphQL fields. */
+function sameLogin(a: string | undefined, b: string): boolean {
+  const norm = (s: string) => s.replace(/\[bot\]$/i, '').toLowerCase()
+  return a !== undefined && norm(a) === norm(b)
+}
+
+interface IssueComment {
+  id: number
+  node_id: string
+  body?: string
+  html_url: string
+  user: { login: string } | null
+}
+
+interface OurComment {
+  comment: IssueComment
+  marker: Marker
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status
+  return typeof status === 'number' ? status : undefined
+}
+
+/** GraphQL answers 200 with `errors: [{ type: "FORBIDDEN" | "NOT_FOUND", … }]` where REST would answer 403/404. */
+function graphqlErrorTypes(error: unknown): string[] {
+  const errors = (error as { errors?: unknown } | null)?.errors
+  return Array.isArray(errors) ? errors.map((e) => String((e as { type?: unknown } | null)?.type ?? '')) : []
+}
+
+/** Turns a failed call into a CommentError that says what failed, why, and what to do. */
+function commentFailure(action: string, where: string, error: unknown): CommentError {
+  const status = statusOf(error) ?? (graphqlErrorTypes(error).includes('FORBIDDEN') ? 403 : undefined)
+  const said = describeError(error)
+  if (status === 403 && !/rate limit/i.test(said)) {
+    return new CommentPermissionError(
+      `GitHub refused to ${action} on ${where} (403): the token is read-only, as on pull requests from forks. ` +
+        'Use the pull_request_target recipe in the README, or give the job `permissions: pull-requests: write`.',
+      403,
+    )
+  }
+  if (status === 401) {
+    return new CommentPermissionError(
+      `GitHub refused to ${action} on ${where} (401): the token is invalid or expired. Check the \`github-token\` input.`,
+      401,
+    )
+  }
+  if (status === 404) {
+    return new CommentPermissionError(
+      `GitHub could not ${action} on ${where} (404): the pull request does not exist or the token cannot see it. ` +
+        'Check that the job runs on a pull request of this repository and that `github-token` may read it.',
+      404,
+    )
+  }
+  return new CommentError(`GitHub could not ${action} on ${where}${status ? ` (${status})` : ''}: ${said}`, status)
+}
+
+/**
+ * Writes the gate's sticky comment on a pull request: finds this key's comments by their marker
+ * across every page, then updates, creates, deletes or hides as `mode` says. Never touches a comment
+ * written by a newer run, and does not rewrite a comment whose body would not change.
+ */
+export async function publishComment(octokit: Octokit, options: PublishOptions): Promise<PublishResult> {
+  if (options.mode === 'off') return { action: 'off' }
+  const { owner, repo, issueNumber: issue_number, run } = options
+  const where = `${owner}/${repo}#${issue_number}`
+  const escapedKey = escapeField(options.key)
+
+  const ours: OurComment[] = []
+  try {
+    const listed: IssueComment[] = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 })
+    for (const comment of listed) {
+      const marker = comment.body === undefined ? undefined : parseMarker(comment.body)
+      if (marker && escapeField(marker.key) === escapedKey) ours.push({ comment, marker })
+    }
+    // Who "we" are only matters when some comment carries the marker; the first run of a PR skips the question.
+    if (ours.length > 0) {
+      const author = options.author ?? (await octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }')).viewer.login
+      ours.splice(0, ours.length, ...ours.filter((c) => sameLogin(c.comment.user?.login, author)))
+    }
+  } catch (error) {
+    throw commentFailure('find the comment', where, error)
+  }
+  ours.sort((a, b) => a.comment.id - b.comment.id)
+
+  const newest = [...ours].reverse().find((c) => isNewerRun(c.marker, run))
+  if (newest) {
+    const m = newest.marker
+    return {
+      action: 'skipped-newer',
+      url: newest.comment.html_url,
+      message:
+        `The pull request comment was left alone: a newer run (run ${m.run}, attempt ${m.attempt}, commit ${m.sha.slice(0, 7)}) ` +
+        `already wrote it; this is run ${run.id}, attempt ${run.attempt}.`,
+    }
+  }
+
+  const marker = commentMarker(options.key, run)
+  const full = options.render(false)
+  // Skip a request GitHub is sure to refuse; a 422 for any other reason still falls back below.
+  const tooLong = marker.length + 1 + full.length > COMMENT_MAX_CHARS
+  const first = tooLong ? options.render(true) : full
+
+  const write = async (action: string, send: (body: string) => Promise<IssueComment>): Promise<IssueComment> => {
+    try {
+      return await send(`${marker}\n${first}`)
+    } catch (error) {
+      if (statusOf(error) !== 422 || tooLong) throw commentFailure(action, where, error)
+    }
+    try {
+      return await send(`${marker}\n${options.render(true)}`)
+    } catch (error) {
+      throw commentFailure(action, where, error)
+    }
+  }
+  const create = () =>
+    write('create the comment', async (body) => (await octokit.rest.issues.createComment({ owner, repo, issue_number, body })).data)
+
+  if (options.mode === 'update') {
+    const target = ours.at(-1)
+    if (!target) return { action: 'created', url: (await create()).html_url }
+    // Same commit and same text: leave it (a newer commit with the same text still updates, so the marker
+    // records it and a late older run sees a newer one).
+    if (target.marker.sha === run.sha && content(target.comment.body ?? '') === content(first)) {
+      return { action: 'unchanged', url: target.comment.html_url }
+    }
+    try {
+      const updated = await write('update the comment', async (body) => (await octokit.rest.issues.updateComment({ owner, repo, comment_id: target.comment.id, body })).data)
+      return { action: 'updated', url: updated.html_url }
+    } catch (error) {
+      // Deleted between the listing and the update: write it anew.
+      if (error instanceof CommentError && error.status === 404) return { action: 'created', url: (await create()).html_url }
+      throw error
+    }
+  }
+
+  // new, delete-and-new, hide-and-new: post first, then clean up, so a failure never leaves the PR without a comment.
+  const created = await create()
+  const old = ours.filter((c) => c.comment.id !== created.id)
+  let cleanup: string | undefined
+  try {
+    if (options.mode === 'delete-and-new') await deleteComments(octokit, owner, repo, old)
+    if (options.mode === 'hide-and-new') await hideComments(octokit, old)
+  } catch (error) {
+    const failure = commentFailure(options.mode === 'delete-and-new' ? 'delete an older comment' : 'hide an older comment', where, error)
+    cleanup = `The new comment was posted, but older ones remain: ${failure.message}`
+  }
+  return { action: 'created', url: created.html_url, ...(cleanup ? { message: cleanup } : {}) }
+}
+
+async function deleteComments(octokit: Octokit, owner: string, repo: string, old: OurComment[]): Promise<void> {
+  for (const { comment } of old) {
+    try {
+      await octokit.rest.issues.deleteComment({ owner, repo, comment_id: comment.id })
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error // already gone is fine
+    }
+  }
+}
+
+const MINIMIZED_QUERY = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on IssueComment { id isMinimized } } }`
+const MINIMIZE_MUTATION = `mutation($subjectId: ID!) {
+  minimizeComment(input: { subjectId: $subjectId, classifier: OUTDATED }) { minimizedComment { isMinimized } }
+}`
+
+/** Minimises the old comments as outdated; REST does not say which are already hidden, so GraphQL is asked first. */
+async function hideComments(octokit: Octokit, old: OurComment[]): Promise<void> {
+  const hidden = new Set<string>()
+  for (let i = 0; i < old.length; i += 100) {
+    const ids = old.slice(i, i + 100).map((c) => c.comment.node_id)
+    const { nodes } = await octokit.graphql<{ nodes: ({ id?: string; isMinimized?: boolean } | null)[] }>(MINIMIZED_QUERY, { ids })
+    for (const node of nodes) if (node?.id && node.isMinimized) hidden.add(node.id)
+  }
+  for (const { comment } of old) {
+    if (hidden.has(comment.node_id)) continue
+    try {
+      await octokit.graphql(MINIMIZE_MUTATION, { subjectId: comment.node_id })
+    } catch (error) {
+      if (!graphqlErrorTypes(error).includes('NOT_FOUND')) throw error // deleted meanwhile is fine
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import * as core from '@actions/core'
+import { describeError, GateError } from '../errors.js'
+import { COMMENT_MAX_CHARS, renderComment } from '../report/markdown.js'
+import { publishComment } from './comment.js'
+import { loadBaseManifests, loadManifestsAt } from './manifests.js'
+import { createOctokit, type Octokit } from './octokit.js'
+import type { Config } from '../config.js'
+import type { RunContext, PullRequestContext } from './context.js'
+import type { Manifest, Report } from '../types.js'
+
+/**
+ * Everything a pull-request run does on GitHub: read manifests at the head (pull_request_target)
+ * and base commits, and write the sticky comment. Loaded only on pull-request events, so other
+ * runs never pay for Octokit.
+ */
+export class PullRequestGitHub {
+  private readonly octokit: Octokit | undefined
+
+  constructor(
+    private readonly config: Config,
+    private readonly context: RunContext,
+    private readonly pr: PullRequestContext,
+  ) {
+    this.octokit = config.githubToken ? createOctokit(config.githubToken) : undefined
+  }
+
+  /** On pull_request_target the workspace holds the base branch: the PR's manifests are read at its head commit, as data. */
+  async headManifests(): Promise<Manifest[]> {
+    if (!this.octokit) {
+      throw new GateError('on pull_request_target the manifest is read from the pull request through the GitHub API: the `github-token` input is empty')
+    }
+    // GitHub serves a fork's PR commits from the base repository too.
+    return loadManifestsAt(this.octokit, { owner: this.context.owner, repo: this.context.repo, ref: this.pr.headSha, patterns: this.config.manifestPatterns })
+  }
+
+  /** The manifests at the PR's base commit, or a note saying why there is no diff. */
+  async baseManifests(): Promise<{ base?: Manifest[]; baseNote?: string }> {
+    if (!this.octokit) return { baseNote: 'The base was not compared: the `github-token` input is empty.' }
+    return loadBaseManifests(this.octokit, { owner: this.context.owner, repo: this.context.repo, ref: this.pr.baseSha, patterns: this.config.manifestPatterns })
+  }
+
+  /** Write the sticky comment; a failure is a warning (the verdict still decides the step). Returns its URL. */
+  async comment(report: Report): Promise<string | undefined> {
+    if (this.config.comment === 'off') return undefined
+    if (!this.octokit) {
+      core.warning('No pull-request comment: the `github-token` input is empty.')
+      return undefined
+    }
+    try {
+      const outcome = await publishComment(this.octokit, {
+        owner: this.context.owner,
+        repo: this.context.repo,
+        issueNumber: this.pr.number,
+        key: this.config.commentKey,
+        mode: this.config.comment,
+        run: { id: this.context.runId, attempt: this.context.runAttempt, sha: this.pr.headSha },
+        // Leave room for the marker line publishComment puts first.
+        render: (compact) => renderComment(report, { compact, maxChars: COMMENT_MAX_CHARS - 256 }),
+      })
+      if (outcome.message) core.info(outcome.message)
+      else core.info(`Pull-request comment ${outcome.action}${outcome.url ? `: ${outcome.url}` : ''}`)
+      return outcome.url
+    } catch (error) {
+      core.warning(`The pull-request comment was not written: ${describeError(error)}`)
+      return undefined
+    }
+  }
+}

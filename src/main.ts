@@ -1,0 +1,116 @@
+import * as core from '@actions/core'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { tmpdir } from 'node:os'
+import { readConfig, type Config } from './config.js'
+import { describeError, GateError } from './errors.js'
+import { LayerClient } from './layer/client.js'
+import { loadManifests } from './manifest/load.js'
+import { priceManifests, type PricingResult } from './pipeline.js'
+import { renderSummary } from './report/markdown.js'
+import { statusLine } from './report/rows.js'
+import { toJsonReport } from './report/json.js'
+import { toOutputs } from './report/outputs.js'
+import { readRunContext } from './github/context.js'
+import { USER_AGENT } from './version.js'
+import type { PullRequestGitHub } from './github/pull-request.js'
+import type { Manifest, Problem } from './types.js'
+
+const FORK_HINT =
+  'Pull requests from forks get no secrets under `pull_request`: use the `pull_request_target` recipe in the README (it reads the manifest from the pull request as data and never runs its code)'
+
+/** The action: inputs -> manifests -> plan -> estimates -> verdict -> report -> publish. */
+export async function run(): Promise<void> {
+  try {
+    const context = readRunContext()
+    const pr = context.pullRequest
+    const config = readConfig({
+      tempDir: process.env.RUNNER_TEMP || tmpdir(),
+      missingTokenHint: context.eventName === 'pull_request' && pr?.isFork ? FORK_HINT : undefined,
+    })
+    // Octokit is loaded only on pull-request events: audits and pushes start faster without it.
+    const github = pr ? new (await import('./github/pull-request.js')).PullRequestGitHub(config, context, pr) : undefined
+    const { head, base, baseNote } = await readManifests(config, context.eventName, github)
+
+    const client = new LayerClient({
+      apiUrl: config.apiUrl,
+      token: config.layerToken,
+      timeoutMs: config.requestTimeoutMs,
+      maxRetries: config.maxRetries,
+      userAgent: USER_AGENT,
+      connections: config.concurrency,
+      onRetry: ({ attempt, delayMs, reason }) => core.info(`Layer: ${reason}; retry ${attempt} in ${Math.round(delayMs)} ms`),
+    })
+    let result: PricingResult
+    try {
+      result = await priceManifests({
+        workspaceId: config.workspaceId,
+        head,
+        base,
+        baseNote,
+        compareBase: github !== undefined && config.compareBase,
+        policy: { minRemaining: config.minRemaining, maxTotal: config.maxTotal, failOnInsufficient: config.failOnInsufficient },
+        concurrency: config.concurrency,
+        maxRequests: config.maxRequests,
+        estimator: client,
+        commit: pr?.headSha ?? context.sha,
+        runUrl: context.runUrl,
+      })
+    } finally {
+      await client.close()
+    }
+    await publish(config, github, result)
+  } catch (error) {
+    fail(error)
+  }
+}
+
+/** The head manifests (the workspace, or the PR head through the API on pull_request_target) and the base ones. */
+async function readManifests(
+  config: Config,
+  eventName: string,
+  github: PullRequestGitHub | undefined,
+): Promise<{ head: Manifest[]; base?: Manifest[]; baseNote?: string }> {
+  const head =
+    github && eventName === 'pull_request_target'
+      ? await github.headManifests()
+      : await loadManifests(process.env.GITHUB_WORKSPACE || process.cwd(), config.manifestPatterns)
+  if (!github || !config.compareBase) return { head }
+  return { head, ...(await github.baseManifests()) }
+}
+
+/** Everything a run writes: annotations, summary, JSON report, comment, outputs, and the step's result. */
+async function publish(config: Config, github: PullRequestGitHub | undefined, { report, problems }: PricingResult): Promise<void> {
+  annotate(problems)
+  await mkdir(dirname(config.reportPath), { recursive: true })
+  await writeFile(config.reportPath, `${JSON.stringify(toJsonReport(report), null, 2)}\n`)
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(report)).write()
+  const commentUrl = await github?.comment(report)
+
+  for (const [name, value] of Object.entries(toOutputs(report, { reportPath: config.reportPath, commentUrl }))) {
+    core.setOutput(name, value)
+  }
+  const headline = statusLine(report)
+  if (report.verdict.status === 'error') {
+    // Say why in the one line that fails the step; the annotations name every generation.
+    const [first, ...rest] = report.failures
+    core.setFailed(`${headline}. ${first ?? ''}${rest.length ? ` (and ${rest.length} more: see the annotations and the job summary)` : ''}`)
+  } else if (!report.verdict.passes) core.setFailed(headline)
+  else if (report.verdict.status === 'over') core.warning(`${headline} (advisory: fail-on-insufficient is false)`)
+  else core.info(headline)
+}
+
+/** Located problems as GitHub error annotations, so they show on the pull request's diff. */
+function annotate(problems: Problem[]): void {
+  for (const p of problems) {
+    core.error(p.message, { title: p.title, file: p.file, startLine: p.line, startColumn: p.col })
+  }
+}
+
+/** Any failure: annotations for its problems, `sufficient=false`, and a one-line reason; never a stack trace. */
+function fail(error: unknown): void {
+  if (error instanceof GateError) annotate(error.problems)
+  core.setOutput('sufficient', 'false')
+  const message = error instanceof GateError ? error.message : `unexpected error: ${describeError(error)}`
+  core.setFailed(message)
+}

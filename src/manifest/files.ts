@@ -1,0 +1,217 @@
+/**
+ * Finding and reading manifest files: globbing, workspace containment and the size cap. The YAML
+ * may come from a fork's pull request, so a path never escapes the workspace (not through `..`,
+ * an absolute path or a symbolic link) and no file is read before its size is checked.
+ */
+import { open, realpath, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { glob, isDynamicPattern } from 'tinyglobby'
+import { ManifestError } from '../errors.js'
+import type { Problem } from '../types.js'
+import { MAX_MANIFEST_BYTES } from './schema.js'
+
+/** Where the patterns came from, named in "not found" messages (the CLI passes its own words). */
+export interface ManifestSource {
+  /** e.g. "input `manifest`" (the default) or "the command line". */
+  origin?: string
+}
+
+const DEFAULT_ORIGIN = 'input `manifest`'
+
+/** Directories a glob never descends into: dependencies and Git's own files are never manifests. */
+const IGNORED = ['**/node_modules/**', '**/.git/**']
+
+/** A `..` path segment anywhere, including inside braces (`{..,x}/a.yml`). */
+const PARENT_SEGMENT = /(^|[/\\{,])\.\.($|[/\\},])/
+
+function toPosix(relative: string): string {
+  return relative.split(path.sep).join('/')
+}
+
+function isInside(root: string, target: string): boolean {
+  const relative = path.relative(root, target)
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))
+}
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined
+}
+
+function outside(what: string): ManifestError {
+  return new ManifestError(
+    `manifest ${what} is outside the workspace; refusing to read it (manifests must live in the repository)`,
+  )
+}
+
+/**
+ * The manifest files named by `patterns` (paths or globs relative to `workspace`), as sorted,
+ * de-duplicated workspace-relative paths with `/` separators. Throws `ManifestError` when a pattern
+ * or a match lies outside the workspace, when a named file is missing, or when nothing matches.
+ */
+export async function resolveManifestFiles(
+  workspace: string,
+  patterns: readonly string[],
+  source: ManifestSource = {},
+): Promise<string[]> {
+  const origin = source.origin ?? DEFAULT_ORIGIN
+  const root = path.resolve(workspace)
+  let rootReal: string
+  try {
+    rootReal = await realpath(root)
+  } catch {
+    throw new ManifestError(`the workspace ${root} does not exist; check out the repository before this step`)
+  }
+
+  const wanted = patterns.map((pattern) => pattern.trim()).filter((pattern) => pattern !== '')
+  if (wanted.length === 0) throw new ManifestError(`no manifest given (${origin} is empty)`)
+
+  const candidates = new Set<string>()
+  const missing: string[] = []
+  for (const raw of wanted) {
+    // On Windows a user may write `.layer\gen.yml`; elsewhere `\` escapes glob characters.
+    const pattern = process.platform === 'win32' ? raw.replaceAll('\\', '/') : raw
+    if (PARENT_SEGMENT.test(pattern)) throw outside(`pattern "${raw}" (it uses "..")`)
+    let relativePattern = pattern
+    if (path.isAbsolute(pattern)) {
+      const within = [root, rootReal].find((base) => isInside(base, pattern))
+      if (within === undefined) throw outside(`path "${raw}"`)
+      relativePattern = toPosix(path.relative(within, pattern))
+      if (relativePattern === '') throw new ManifestError(`manifest "${raw}" is the workspace itself; name a file or a glob`)
+    }
+
+    if (!isDynamicPattern(relativePattern)) {
+      const full = path.resolve(root, relativePattern)
+      let info
+      try {
+        info = await stat(full)
+      } catch (error) {
+        const code = errorCode(error)
+        if (code === 'ENOENT' || code === 'ENOTDIR') {
+          missing.push(raw)
+          continue
+        }
+        throw new ManifestError(`cannot read manifest ${raw}: ${code ?? String(error)}`)
+      }
+      if (info.isDirectory()) {
+        throw new ManifestError(
+          `manifest ${raw} is a directory; name a file, or a glob such as ${toPosix(path.join(relativePattern, '*.yml'))} (${origin})`,
+        )
+      }
+      candidates.add(toPosix(path.relative(root, full)))
+      continue
+    }
+
+    // Globs do not follow symbolic links: a link in the workspace must not make us crawl outside it.
+    // A symlinked manifest can still be named by its path (and is then checked like any other).
+    const matches = await glob(relativePattern, {
+      cwd: root,
+      dot: true,
+      onlyFiles: true,
+      followSymbolicLinks: false,
+      expandDirectories: false,
+      ignore: IGNORED,
+    })
+    if (matches.length === 0) missing.push(raw)
+    for (const match of matches) candidates.add(toPosix(path.normalize(match)))
+  }
+
+  const literalMissing = missing.filter((pattern) => !isDynamicPattern(pattern))
+  if (candidates.size === 0 || literalMissing.length > 0) {
+    const tried = candidates.size === 0 ? missing : literalMissing
+    throw new ManifestError(
+      `no manifest found at ${tried.join(', ')} (${origin}); create it or point \`manifest\` at your file`,
+    )
+  }
+
+  for (const relative of candidates) await assertInside(rootReal, path.resolve(root, relative), relative)
+  return [...candidates].sort()
+}
+
+/** Resolves symbolic links and refuses a target outside the (real) workspace. */
+async function assertInside(rootReal: string, full: string, shown: string): Promise<string> {
+  let real: string
+  try {
+    real = await realpath(full)
+  } catch (error) {
+    const code = errorCode(error)
+    if (code === 'ENOENT') throw new ManifestError(`manifest ${shown} is a broken symbolic link; fix or remove it`)
+    throw new ManifestError(`cannot read manifest ${shown}: ${code ?? String(error)}`)
+  }
+  if (!isInside(rootReal, real)) throw outside(`${shown} (it links to a file outside)`)
+  return real
+}
+
+/** "5 MiB (5242880 bytes)": exact, so a file one byte over is visibly over. */
+export function describeByteLimit(bytes: number): string {
+  const mib = bytes / (1024 * 1024)
+  const kib = bytes / 1024
+  if (Number.isInteger(mib)) return `${mib} MiB (${bytes} bytes)`
+  if (Number.isInteger(kib)) return `${kib} KiB (${bytes} bytes)`
+  return `${bytes} bytes`
+}
+
+function fileProblem(file: string, title: string, message: string): ManifestError {
+  const problem: Problem = { file, line: 1, col: 1, title, message }
+  return new ManifestError(message, [problem])
+}
+
+/**
+ * The text of one manifest (UTF-8, byte-order mark dropped). Checks containment again, then the
+ * size from the open file's `stat` before reading a byte, and never reads more than `maxBytes + 1`
+ * bytes (the file may grow between the two). Throws `ManifestError`; a too-large or undecodable
+ * file carries a Problem located at the file.
+ */
+export async function readManifestFile(
+  workspace: string,
+  relativePath: string,
+  maxBytes: number = MAX_MANIFEST_BYTES,
+): Promise<string> {
+  const root = path.resolve(workspace)
+  let rootReal: string
+  try {
+    rootReal = await realpath(root)
+  } catch {
+    throw new ManifestError(`the workspace ${root} does not exist; check out the repository before this step`)
+  }
+  const full = path.resolve(root, relativePath)
+  if (!isInside(root, full)) throw outside(`path "${relativePath}"`)
+  const real = await assertInside(rootReal, full, relativePath)
+
+  let handle
+  try {
+    handle = await open(real, 'r')
+  } catch (error) {
+    throw new ManifestError(`cannot read manifest ${relativePath}: ${errorCode(error) ?? String(error)}`)
+  }
+  try {
+    const info = await handle.stat()
+    if (!info.isFile()) throw new ManifestError(`manifest ${relativePath} is not a regular file`)
+    const tooLarge = (size: string): ManifestError =>
+      fileProblem(
+        relativePath,
+        'Manifest too large',
+        `${relativePath} is ${size}; a manifest may be at most ${describeByteLimit(maxBytes)}: split it into several files`,
+      )
+    if (info.size > maxBytes) throw tooLarge(`${info.size} bytes`)
+
+    const buffer = Buffer.alloc(maxBytes + 1)
+    let length = 0
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length)
+      if (bytesRead === 0) break
+      length += bytesRead
+    }
+    if (length > maxBytes) throw tooLarge(`over ${maxBytes} bytes (it grew while being read)`)
+
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(buffer.subarray(0, length))
+    } catch {
+      throw fileProblem(relativePath, 'Not UTF-8', `${relativePath} is not valid UTF-8 text; save it as UTF-8`)
+    }
+  } catch (error) {
+    if (error instanceof ManifestError) throw error
+    throw new ManifestError(`cannot read manifest ${relativePath}: ${errorCode(error) ?? String(error)}`)
+  } finally {
+    await handle.close()
+  }
+}

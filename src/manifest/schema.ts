@@ -1,0 +1,311 @@
+/**
+ * The manifest (version 1) and the estimate request body as zod schemas: the single source for
+ * validation (manifest/load.ts), for the Layer simulator's request checks and for the published
+ * JSON Schema (scripts/schema.ts). Field names, types, ranges and descriptions are those of
+ * Layer's reference page (shared/layer-api/estimate-endpoint.seed.txt).
+ */
+import { z } from 'zod'
+
+/** The largest manifest the action reads, in bytes (the YAML is untrusted input). */
+export const MAX_MANIFEST_BYTES = 5 * 1024 * 1024
+
+/**
+ * Any 8-4-4-4-12 hexadecimal UUID, either case. Layer's ids are not required to carry an RFC 4122
+ * variant/version, so `z.uuid()` (which checks those bits) would reject real ids.
+ */
+export const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
+
+/** Model alias names: short, filename-like, and never UUID-shaped (that would be ambiguous). */
+export const ALIAS_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/
+
+/** Whether `value` is a UUID as Layer accepts it. */
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value)
+}
+
+/**
+ * Plain-words descriptions of what a schema accepts, for messages where the JSON Schema alone
+ * would be vague (e.g. "a non-empty string" for a field that takes a UUID or an alias).
+ */
+export const expectations = z.registry<{ expected: string }>()
+
+const Uuid = z.guid()
+
+/** Seed: `model_id string<uuid> required`. */
+const ModelUuid = Uuid.describe('Model/style ID to use for generation.')
+
+/** In a manifest, `model_id` may also name an alias from `models`. */
+const ModelRef = z
+  .string()
+  .min(1)
+  .describe('Model/style ID to use for generation: a model UUID, or an alias defined under `models`.')
+  .register(expectations, { expected: 'a model UUID or an alias defined under models:' })
+
+/**
+ * `ForgeVideoEffectInput`: the seed names the type without listing its fields. We accept the
+ * shape Layer's apps send, `{ type, weight? }`, as a strict object so a typo is an error rather
+ * than a silently different price; widening it later is backwards compatible, narrowing is not.
+ */
+export const VideoEffectSchema = z
+  .strictObject({
+    type: z.string().min(1).describe('The effect, by the name Layer gives it.'),
+    weight: z.number().min(0).max(100).optional().describe('Strength of the effect, from 0 to 100.'),
+  })
+  .describe('A video effect (Layer: ForgeVideoEffectInput).')
+
+/** The request fields other than `model_id`, all optional, with the seed's types and ranges. */
+const requestFieldShape = {
+  prompt: z.string().max(100000).nullable().optional().describe('Text prompt.'),
+  width: z.int().positive().nullable().optional().describe('Output width in pixels.'),
+  height: z.int().positive().nullable().optional().describe('Output height in pixels.'),
+  batch_size: z.int().min(1).max(16).meta({ default: 4 }).optional().describe('Number of outputs (1-16).'),
+  num_inference_steps: z.int().positive().nullable().optional().describe('Number of diffusion steps.'),
+  guidance_scale: z.number().nullable().optional().describe('Guidance scale (CFG).'),
+  prompt_strength: z.number().min(0).max(1).nullable().optional().describe('Prompt strength for img2img (0-1).'),
+  quality: z.enum(['low', 'medium', 'high']).nullable().optional().describe('Quality level: low, medium, or high.'),
+  sharpness: z.number().nullable().optional().describe('Output sharpness.'),
+  duration_seconds: z.number().positive().nullable().optional().describe('Video duration in seconds.'),
+  generate_audio: z.boolean().nullable().optional().describe('Generate audio with video.'),
+  keep_audio: z.boolean().nullable().optional().describe('Keep audio from input video.'),
+  fps: z.int().positive().nullable().optional().describe('FPS for LTX video generation (e.g. 25 or 50).'),
+  video_effects: z.array(VideoEffectSchema).optional().describe('Video effects to apply.'),
+  use_ta_pose: z.boolean().nullable().optional().describe('Use T/A pose for 3D.'),
+  include_textures: z.boolean().nullable().optional().describe('Include textures in 3D output.'),
+  quad_mesh: z.boolean().nullable().optional().describe('Generate quad mesh.'),
+  pbr_materials: z.boolean().nullable().optional().describe('Generate PBR materials.'),
+  low_poly: z.boolean().nullable().optional().describe('Generate low-poly mesh.'),
+  generate_parts: z.boolean().nullable().optional().describe('Generate separate parts.'),
+  face_limit: z.int().positive().nullable().optional().describe('Face/polygon limit for 3D mesh.'),
+  stability: z.number().min(0).max(1).nullable().optional().describe('Audio stability (0-1).'),
+  use_speaker_boost: z.boolean().nullable().optional().describe('Boost speaker clarity.'),
+  similarity_boost: z.number().min(0).max(1).nullable().optional().describe('Voice similarity boost (0-1).'),
+  style_exaggeration: z.number().min(0).max(1).nullable().optional().describe('Style exaggeration (0-1).'),
+  speed: z.number().positive().nullable().optional().describe('Speech speed multiplier.'),
+  upscale_ratio: z.number().nullable().optional().describe('Upscale factor (e.g. 2.0, 4.0).'),
+  creativity: z.number().nullable().optional().describe('Creative variation strength for upscaling.'),
+  resemblance: z.number().nullable().optional().describe('Resemblance to original for upscaling.'),
+  vectorize: z.boolean().nullable().optional().describe('Vectorize the output image.'),
+  remove_background: z.boolean().nullable().optional().describe('Remove background from output.'),
+  reframe: z.boolean().nullable().optional().describe('Reframe/extend the image.'),
+  refill: z.boolean().nullable().optional().describe('Outpaint/refill transparent areas.'),
+}
+
+/**
+ * The JSON body of `POST /v1/workspaces/{workspace_id}/inferences/estimate` as the seed page
+ * defines it: `model_id` (a UUID) required, every other field optional, unknown keys rejected.
+ */
+export const EstimateRequestSchema = z
+  .strictObject({ model_id: ModelUuid, ...requestFieldShape })
+  .describe('REST request body for estimating inference price. workspace_id comes from path.')
+
+/** Every field of the estimate request body, `model_id` first, in the seed page's order. */
+export const REQUEST_FIELDS: readonly string[] = Object.freeze(Object.keys(EstimateRequestSchema.shape))
+
+/** Keys a generation may carry that are not sent to Layer. */
+export const MANIFEST_ONLY_KEYS: readonly string[] = Object.freeze(['name', 'runs', 'group', 'description'])
+
+/** The most runs one generation may declare: keeps `price x runs` far inside exact integer money. */
+export const MAX_RUNS = 1_000_000
+
+/** Request fields shared by every generation; a generation's own value for a key replaces it. */
+export const DefaultsSchema = z
+  .strictObject({ model_id: ModelRef.optional(), ...requestFieldShape })
+  .describe(
+    'Estimate request fields merged under every generation (a generation that sets a field replaces the default for that field).',
+  )
+
+const GenerationName = z
+  .string()
+  .regex(/^[^\r\n]*\S[^\r\n]*$/)
+  .max(200)
+  .describe('Name of the generation, unique in this file; shown in the report.')
+  .register(expectations, {
+    expected: 'a non-empty name on one line, at most 200 characters',
+  })
+
+const GroupName = z
+  .string()
+  .regex(/^[^\r\n]*\S[^\r\n]*$/)
+  .max(100)
+  .describe('Optional group: the report shows a subtotal per group.')
+  .register(expectations, { expected: 'a non-empty group name on one line, at most 100 characters' })
+
+/** One planned generation: the manifest-only keys plus the request fields (defaults fill the rest). */
+export const GenerationSchema = z
+  .strictObject({
+    name: GenerationName,
+    description: z.string().optional().describe('Free text for people reading the manifest; not sent to Layer.'),
+    group: GroupName.optional(),
+    runs: z
+      .int()
+      .min(1)
+      .max(MAX_RUNS)
+      .default(1)
+      .describe('How many times this generation will run; its price is multiplied by this.'),
+    model_id: ModelRef.optional(),
+    ...requestFieldShape,
+  })
+  .describe('A planned Layer generation: its estimate request fields plus name, runs, group and description.')
+  .register(expectations, { expected: 'a generation: a mapping with name, model_id and estimate request fields' })
+
+/** A key of `models`. */
+export const AliasNameSchema = z
+  .string()
+  .regex(ALIAS_PATTERN)
+  .refine((name) => !isUuid(name), { message: 'an alias must not be a UUID' })
+  .register(expectations, {
+    expected:
+      'a name of letters, digits, ".", "_" and "-" (at most 100 characters, starting with a letter or digit) that is not a UUID',
+  })
+
+/** The manifest, version 1 (SPEC section 1). */
+export const ManifestSchema = z
+  .strictObject({
+    version: z.literal(1).describe('Manifest format version. Only 1 exists.'),
+    workspace_id: Uuid.optional().describe(
+      'Layer workspace UUID to price against when the action input `workspace-id` is not set (both set and different is an error).',
+    ),
+    models: z
+      .record(AliasNameSchema, Uuid.describe('The model UUID this alias stands for.'))
+      .optional()
+      .describe('Model aliases: name -> model UUID. A generation may then write the name as its model_id.'),
+    defaults: DefaultsSchema.optional(),
+    generations: z.array(GenerationSchema).min(1).describe('The planned generations; at least one.'),
+  })
+  .describe('Planned Layer generations, priced by layer-budget-gate before they run.')
+
+/** A manifest as written (before defaults are merged and aliases resolved). */
+export type ManifestDocument = z.input<typeof ManifestSchema>
+
+type Segment = string | number
+
+/** Strips `.optional()`, `.nullable()` and `.default()` to reach the schema that does the checking. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current = schema
+  while (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault) {
+    current = current.unwrap() as z.ZodType
+  }
+  return current
+}
+
+/** The schema that validates the value at `path` in a manifest, or undefined when no key is allowed there. */
+export function schemaAt(path: readonly Segment[]): z.ZodType | undefined {
+  let current: z.ZodType = ManifestSchema
+  for (const segment of path) {
+    const inner = unwrap(current)
+    let next: z.ZodType | undefined
+    if (typeof segment === 'number') {
+      next = inner instanceof z.ZodArray ? (inner.element as z.ZodType) : undefined
+    } else if (inner instanceof z.ZodObject) {
+      const shape = inner.shape as Record<string, z.ZodType>
+      next = Object.hasOwn(shape, segment) ? shape[segment] : undefined
+    } else if (inner instanceof z.ZodRecord) {
+      next = inner.valueType as z.ZodType
+    }
+    if (next === undefined) return undefined
+    current = next
+  }
+  return current
+}
+
+/** The keys allowed in the mapping at `path` (empty when that is not a fixed-key mapping). */
+export function keysAt(path: readonly Segment[]): readonly string[] {
+  const schema = schemaAt(path)
+  const inner = schema && unwrap(schema)
+  return inner instanceof z.ZodObject ? Object.keys(inner.shape as object) : []
+}
+
+interface JsonSchemaNode {
+  type?: string | string[]
+  anyOf?: JsonSchemaNode[]
+  enum?: unknown[]
+  const?: unknown
+  format?: string
+  minimum?: number
+  maximum?: number
+  exclusiveMinimum?: number
+  exclusiveMaximum?: number
+  minLength?: number
+  maxLength?: number
+  minItems?: number
+  items?: JsonSchemaNode
+}
+
+const expectedCache = new WeakMap<z.ZodType, string>()
+
+/**
+ * What the schema at `path` accepts, in words ("an integer from 1 to 16", "true or false, or null"),
+ * derived from the same zod schema so messages never drift from the validation.
+ */
+export function expectedAt(path: readonly Segment[]): string | undefined {
+  const schema = schemaAt(path)
+  if (schema === undefined) return undefined
+  const cached = expectedCache.get(schema)
+  if (cached !== undefined) return cached
+  const custom = expectations.get(unwrap(schema))?.expected
+  let text: string
+  if (custom !== undefined) {
+    text = isNullable(schema) ? `${custom}, or null` : custom
+  } else {
+    text = describeJsonSchema(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchemaNode)
+  }
+  expectedCache.set(schema, text)
+  return text
+}
+
+function isNullable(schema: z.ZodType): boolean {
+  return schema.safeParse(null).success
+}
+
+/** Beyond this, bounds are zod's safe-integer guards, not the seed's ranges: not worth saying. */
+const SAFE = Number.MAX_SAFE_INTEGER
+
+function describeJsonSchema(node: JsonSchemaNode): string {
+  if (node.anyOf) {
+    const nullable = node.anyOf.some((option) => option.type === 'null')
+    const parts = node.anyOf.filter((option) => option.type !== 'null').map(describeJsonSchema)
+    return parts.join(' or ') + (nullable ? ', or null' : '')
+  }
+  if (Array.isArray(node.type)) {
+    // zod writes `T | null` of a primitive as `type: [T, "null"]`
+    const types = node.type.filter((type) => type !== 'null')
+    const nullable = types.length < node.type.length
+    const parts = types.map((type) => describeJsonSchema({ ...node, type }))
+    return parts.join(' or ') + (nullable ? ', or null' : '')
+  }
+  if (node.const !== undefined) return JSON.stringify(node.const)
+  if (node.enum) return `one of ${node.enum.map(String).join(', ')}`
+  switch (node.type) {
+    case 'integer':
+      return describeRange('an integer', node)
+    case 'number':
+      return describeRange('a number', node)
+    case 'boolean':
+      return 'true or false'
+    case 'string': {
+      if (node.format === 'uuid') return 'a UUID (8-4-4-4-12 hexadecimal digits)'
+      const noun = node.minLength !== undefined && node.minLength > 0 ? 'a non-empty string' : 'a string'
+      return node.maxLength !== undefined ? `${noun} of at most ${node.maxLength} characters` : noun
+    }
+    case 'array': {
+      const items = node.items?.type === 'object' ? ' of mappings' : ''
+      return node.minItems ? `a list${items} with at least ${node.minItems} item${node.minItems === 1 ? '' : 's'}` : `a list${items}`
+    }
+    case 'object':
+      return 'a mapping'
+    default:
+      return 'a valid value'
+  }
+}
+
+function describeRange(noun: string, node: JsonSchemaNode): string {
+  const min = node.minimum !== undefined && Math.abs(node.minimum) < SAFE ? node.minimum : undefined
+  const max = node.maximum !== undefined && Math.abs(node.maximum) < SAFE ? node.maximum : undefined
+  const above = node.exclusiveMinimum
+  if (min !== undefined && max !== undefined) return `${noun} from ${min} to ${max}`
+  if (above !== undefined && max !== undefined) return `${noun} greater than ${above} and at most ${max}`
+  if (above !== undefined) return `${noun} greater than ${above}`
+  if (min !== undefined) return `${noun} of at least ${min}`
+  if (max !== undefined) return `${noun} of at most ${max}`
+  return noun
+}

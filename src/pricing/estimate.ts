@@ -1,0 +1,100 @@
+import pLimit from 'p-limit'
+import { ConfigError, LayerError, describeError } from '../errors.js'
+import type { Estimator, Plan, PlannedRequest, RequestOutcome } from '../types.js'
+
+/** How a plan is run: the concurrency cap, an outside cancel signal, a progress callback. */
+export interface RunPlanOptions {
+  /** Estimate requests in flight at most (input `concurrency`). */
+  concurrency: number
+  /** Cancels the whole run; requests not yet sent and those in flight end as 'aborted'. */
+  signal?: AbortSignal
+  /** Called after each request settles (`done` of `total` requests). */
+  onProgress?: (done: number, total: number) => void
+}
+
+const NOT_SENT_AFTER_AUTH =
+  'not sent: another estimate request was refused with an authentication error (check `layer-token`)'
+const CANCELLED_AFTER_AUTH =
+  'cancelled: another estimate request was refused with an authentication error (check `layer-token`)'
+const CANCELLED = 'cancelled: the run was cancelled before this estimate request finished'
+
+/**
+ * Sends every request of the plan through `estimator`, at most `concurrency` at once, and returns
+ * one outcome per request in plan order. It never rejects: each failure is a LayerError outcome.
+ * A failure of kind 'auth' stops the run at once: requests in flight are aborted through their
+ * signal, queued ones are never sent, and all of them end as kind 'aborted'.
+ */
+export async function runPlan(
+  plan: Plan,
+  estimator: Estimator,
+  options: RunPlanOptions,
+): Promise<RequestOutcome[]> {
+  const { concurrency, signal, onProgress } = options
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new ConfigError(`concurrency must be a whole number of at least 1, got ${String(concurrency)}`)
+  }
+
+  // One controller for the whole run: an auth failure or the caller's signal aborts it, and every
+  // request receives its signal, so in-flight requests are cancelled in one step.
+  const controller = new AbortController()
+  let stoppedByAuth = false
+  const onOutsideAbort = (): void => controller.abort(signal?.reason)
+  if (signal?.aborted) controller.abort(signal.reason)
+  else signal?.addEventListener('abort', onOutsideAbort, { once: true })
+
+  // Settles when the run is aborted, so a request whose estimator ignores the signal does not
+  // hold the run open: the race below resolves it as 'aborted' immediately.
+  const aborted = new Promise<'aborted'>((resolve) => {
+    if (controller.signal.aborted) resolve('aborted')
+    else controller.signal.addEventListener('abort', () => resolve('aborted'), { once: true })
+  })
+
+  const abortedOutcome = (sent: boolean): RequestOutcome => ({
+    ok: false,
+    error: new LayerError('aborted', stoppedByAuth ? (sent ? CANCELLED_AFTER_AUTH : NOT_SENT_AFTER_AUTH) : CANCELLED),
+  })
+
+  const total = plan.requests.length
+  let done = 0
+  const limit = pLimit(concurrency)
+
+  const send = async (request: PlannedRequest): Promise<RequestOutcome> => {
+    const outcome = controller.signal.aborted ? abortedOutcome(false) : await estimate(request)
+    done += 1
+    onProgress?.(done, total)
+    return outcome
+  }
+
+  const estimate = async (request: PlannedRequest): Promise<RequestOutcome> => {
+    try {
+      const answer = await Promise.race([
+        estimator.estimate(plan.workspaceId, request.body, controller.signal),
+        aborted,
+      ])
+      return answer === 'aborted' ? abortedOutcome(true) : { ok: true, response: answer }
+    } catch (thrown) {
+      const error = toLayerError(thrown, controller.signal.aborted)
+      if (error.kind === 'auth' && !controller.signal.aborted) {
+        stoppedByAuth = true
+        controller.abort(error)
+      } else if (error.kind !== 'auth' && controller.signal.aborted) {
+        // Failures after the stop are the abort's doing, not Layer's answer.
+        return abortedOutcome(true)
+      }
+      return { ok: false, error }
+    }
+  }
+
+  try {
+    return await Promise.all(plan.requests.map((request) => limit(send, request)))
+  } finally {
+    signal?.removeEventListener('abort', onOutsideAbort)
+  }
+}
+
+/** Any thrown value as a LayerError: the estimator should throw LayerError, this is the safety net. */
+function toLayerError(error: unknown, aborted: boolean): LayerError {
+  if (error instanceof LayerError) return error
+  if (aborted) return new LayerError('aborted', CANCELLED)
+  return new LayerError('network', `estimate request failed: ${describeError(error)}`)
+}

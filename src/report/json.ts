@@ -1,0 +1,96 @@
+import { toCU } from '../money.js'
+import type { Milli } from '../money.js'
+import type { Change, Report } from '../types.js'
+
+/** One generation in the JSON report (Layer's snake_case naming; CU as exact decimals). */
+export interface JsonGeneration {
+  name: string
+  file: string
+  line: number
+  model_id: string
+  /** The model as written in the manifest (alias or UUID). */
+  model: string
+  runs: number
+  group: string | null
+  /** null when it could not be priced; for a removed generation, its price at the base. */
+  unit_creative_units: number | null
+  total_creative_units: number | null
+  change?: Change
+  delta_creative_units?: number | null
+  error?: string
+}
+
+/** The JSON report of SPEC section 5 (`report-path`, and the CLI's `--json`). */
+export interface JsonReport {
+  version: 1
+  workspace_id: string
+  status: 'within' | 'over' | 'error'
+  /** null when some generation could not be priced (the total is unknown). */
+  total_creative_units: number | null
+  balance_creative_units: number | null
+  remaining_creative_units: number | null
+  min_remaining_balance_creative_units: number
+  max_total_creative_units: number | null
+  sufficient: boolean | null
+  /** Whether the step passes (false on error; true when over in advisory mode). */
+  passes: boolean
+  reasons: string[]
+  requests: number
+  entries: number
+  delta_creative_units?: number | null
+  base_note?: string
+  generations: JsonGeneration[]
+  failures: string[]
+  balance_at: string
+  commit?: string
+  run_url?: string
+}
+
+/**
+ * The report as the JSON document of SPEC section 5. Unknown amounts are null, never 0. On a
+ * diff, removed generations are listed with their base price and `change: "removed"`; they are
+ * not part of `total_creative_units`, which counts the head generations only.
+ */
+export function toJsonReport(report: Report): JsonReport {
+  const { verdict, policy } = report
+  const error = verdict.status === 'error'
+  const diffing = report.delta !== undefined || report.lines.some((line) => line.change !== undefined)
+  return {
+    version: 1,
+    workspace_id: report.workspaceId,
+    status: verdict.status,
+    total_creative_units: error ? null : toCU(verdict.total),
+    balance_creative_units: cuOrNull(verdict.balance),
+    remaining_creative_units: error ? null : cuOrNull(verdict.remaining),
+    min_remaining_balance_creative_units: toCU(policy.minRemaining),
+    max_total_creative_units: cuOrNull(policy.maxTotal),
+    sufficient: error ? null : (verdict.sufficient ?? null),
+    passes: verdict.passes,
+    reasons: verdict.reasons,
+    requests: report.requests,
+    entries: report.entries,
+    ...(diffing ? { delta_creative_units: cuOrNull(report.delta) } : {}),
+    ...(report.baseNote !== undefined ? { base_note: report.baseNote } : {}),
+    generations: report.lines.map((line) => ({
+      name: line.name,
+      file: line.file,
+      line: line.line,
+      model_id: line.modelId,
+      model: line.modelLabel,
+      runs: line.runs,
+      group: line.group ?? null,
+      unit_creative_units: cuOrNull(line.unit),
+      total_creative_units: cuOrNull(line.total),
+      ...(line.change !== undefined ? { change: line.change, delta_creative_units: cuOrNull(line.delta) } : {}),
+      ...(line.error !== undefined ? { error: line.error } : {}),
+    })),
+    failures: report.failures,
+    balance_at: report.balanceAt,
+    ...(report.commit !== undefined ? { commit: report.commit } : {}),
+    ...(report.runUrl !== undefined ? { run_url: report.runUrl } : {}),
+  }
+}
+
+function cuOrNull(milli: Milli | undefined): number | null {
+  return milli === undefined ? null : toCU(milli)
+}

@@ -1,0 +1,34 @@
+import { formatPlain } from '../money.js'
+import type { Milli } from '../money.js'
+import type { Report } from '../types.js'
+
+/** Where the run put its report and comment, for the outputs that are not in the report. */
+export interface OutputExtras {
+  reportPath: string
+  commentUrl?: string
+}
+
+/**
+ * The step outputs of SPEC section 5, exactly these keys. Amounts are plain decimals ("108.25");
+ * an unknown amount is '' (never "0"): on error the total and remaining are unknown and
+ * `sufficient` is "false", so a workflow testing `sufficient == 'true'` fails closed.
+ */
+export function toOutputs(report: Report, extra: OutputExtras): Record<string, string> {
+  const { verdict } = report
+  const error = verdict.status === 'error'
+  return {
+    'total-creative-units': error ? '' : plain(verdict.total),
+    'balance-creative-units': plain(verdict.balance),
+    'remaining-creative-units': error ? '' : plain(verdict.remaining),
+    'delta-creative-units': plain(report.delta),
+    sufficient: !error && verdict.sufficient === true ? 'true' : 'false',
+    entries: String(report.entries),
+    requests: String(report.requests),
+    'report-path': extra.reportPath,
+    'comment-url': extra.commentUrl ?? '',
+  }
+}
+
+function plain(milli: Milli | undefined): string {
+  return milli === undefined ? '' : formatPlain(milli)
+}

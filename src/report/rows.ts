@@ -1,0 +1,291 @@
+import { overBy } from '../budget.js'
+import { formatGrouped } from '../money.js'
+import type { Milli } from '../money.js'
+import type { Change, Report, ReportLine } from '../types.js'
+
+/**
+ * Report data -> table rows of plain text (numbers already formatted for people), so every
+ * renderer (Markdown, the terminal) shows the same figures and the rows are tested as data.
+ * Escaping is the renderer's job: nothing here is Markdown.
+ */
+
+/** How a column lines up: names left, numbers right. */
+export type Align = 'left' | 'right'
+
+/** What a breakdown row is, so a renderer can style subtotals and totals. */
+export type RowKind = 'line' | 'subtotal' | 'more' | 'total'
+
+/** One row of a table: its cells (plain text) and what it stands for. */
+export interface TableRow {
+  kind: RowKind
+  cells: string[]
+}
+
+/** A table as data: header cells, column alignment and rows. */
+export interface Table {
+  header: string[]
+  align: Align[]
+  rows: TableRow[]
+}
+
+/** What `breakdownTable` shows. */
+export interface BreakdownOptions {
+  /** Show only the first `limit` lines (most expensive first, no group subtotals) and a "… N more" row. */
+  limit?: number
+}
+
+const DASH = '—'
+const UNGROUPED = '(no group)'
+
+/** The summary of the verdict as a table: total, balance, remaining, reserve, cap, change, verdict. */
+export function summaryTable(report: Report): Table {
+  const { verdict, policy } = report
+  const rows: [string, string][] = []
+  const unpriced = unpricedCount(report)
+  if (verdict.status === 'error') {
+    const part = verdict.total > 0 ? ` (≥ ${formatGrouped(verdict.total)} priced)` : ''
+    rows.push(['Estimated total', `unknown${part}`])
+  } else {
+    rows.push(['Estimated total', formatGrouped(verdict.total)])
+  }
+  rows.push(['Workspace balance', verdict.balance === undefined ? 'unknown' : formatGrouped(verdict.balance)])
+  rows.push([
+    'Remaining after the run',
+    verdict.remaining === undefined || verdict.status === 'error' ? 'unknown' : formatGrouped(verdict.remaining),
+  ])
+  rows.push(['Reserve (min-remaining-balance)', formatGrouped(policy.minRemaining)])
+  if (policy.maxTotal !== undefined) rows.push(['Cap (max-total)', formatGrouped(policy.maxTotal)])
+  if (report.delta !== undefined) rows.push(['Change against base', signed(report.delta)])
+  rows.push(['Verdict', verdictText(report, unpriced)])
+  return {
+    header: ['Budget', 'CU'],
+    align: ['left', 'right'],
+    rows: rows.map((cells) => ({ kind: 'line', cells })),
+  }
+}
+
+/** `summaryTable` as string[][]: the header, then one row per figure. */
+export function summaryRows(report: Report): string[][] {
+  return toRows(summaryTable(report))
+}
+
+/**
+ * The breakdown: one row per generation (head lines most expensive first, unpriced, then removed
+ * ones), with a subtotal row heading each group when any line has a group, and a total row.
+ * Change and Δ CU columns appear when the report has a diff against the base.
+ */
+export function breakdownTable(report: Report, options: BreakdownOptions = {}): Table {
+  const diffing = report.lines.some((line) => line.change !== undefined)
+  const manyFiles = new Set(report.lines.map((line) => line.file)).size > 1
+  const header = ['Generation', 'Model', 'Runs', 'CU per run', 'Total CU', 'Share']
+  const align: Align[] = ['left', 'left', 'right', 'right', 'right', 'right']
+  if (diffing) {
+    header.push('Change', 'Δ CU')
+    align.push('left', 'right')
+  }
+  const grand = report.verdict.status === 'error' ? undefined : report.verdict.total
+  const lineRow = (line: ReportLine): TableRow => ({
+    kind: 'line',
+    cells: lineCells(line, grand, diffing, manyFiles),
+  })
+
+  const rows: TableRow[] = []
+  const limit = options.limit
+  if (limit !== undefined && limit < report.lines.length) {
+    const shown = report.lines.slice(0, Math.max(0, limit))
+    rows.push(...shown.map(lineRow))
+    rows.push({ kind: 'more', cells: pad([moreText(report.lines.slice(shown.length))], header.length) })
+  } else if (report.lines.some((line) => line.group !== undefined)) {
+    for (const group of groupsByCost(report.lines)) {
+      rows.push({ kind: 'subtotal', cells: subtotalCells(group.name, group.lines, grand, diffing) })
+      rows.push(...group.lines.map(lineRow))
+    }
+  } else {
+    rows.push(...report.lines.map(lineRow))
+  }
+  rows.push({ kind: 'total', cells: totalCells(report, diffing) })
+  return { header, align, rows }
+}
+
+/** `breakdownTable` as string[][]: the header, then the rows. */
+export function breakdownRows(report: Report, options: BreakdownOptions = {}): string[][] {
+  return toRows(breakdownTable(report, options))
+}
+
+/**
+ * The status: "✅ Within budget: 1,234.5 CU of 10,000 CU", "❌ Over budget by 234 CU",
+ * "⚠️ Could not price 2 generations: the total is unknown". Advisory mode says the step passes.
+ */
+export function statusLine(report: Report): string {
+  return `${status(report)}${advisory(report, ' (advisory: the step still passes)')}`
+}
+
+/** The comment's headline: the status with the total change against base, e.g. "… (+120 CU against base)". */
+export function headline(report: Report): string {
+  const delta = report.delta === undefined ? '' : ` (${signed(report.delta)} CU against base)`
+  return `${status(report)}${delta}${advisory(report, ' · advisory: the step still passes')}`
+}
+
+function status(report: Report): string {
+  const { verdict } = report
+  if (verdict.status === 'error') {
+    return `⚠️ Could not price ${counted(unpricedCount(report), 'generation')}: the total is unknown`
+  }
+  if (verdict.status === 'over') return `❌ Over budget by ${formatGrouped(overBy(verdict, report.policy))} CU`
+  const of = verdict.balance === undefined ? '' : ` of ${formatGrouped(verdict.balance)} CU`
+  return `✅ Within budget: ${formatGrouped(verdict.total)} CU${of}`
+}
+
+function advisory(report: Report, text: string): string {
+  return report.verdict.status === 'over' && report.verdict.passes ? text : ''
+}
+
+/** "2 added, 1 changed, 1 removed, 10 unchanged" (non-zero counts only), or undefined without a diff. */
+export function changeCounts(report: Report): string | undefined {
+  const counts: Record<Change, number> = { added: 0, changed: 0, removed: 0, unchanged: 0 }
+  let diffing = false
+  for (const line of report.lines) {
+    if (line.change === undefined) continue
+    diffing = true
+    counts[line.change] += 1
+  }
+  if (!diffing) return undefined
+  const parts = (Object.keys(counts) as Change[])
+    .filter((c) => counts[c] > 0)
+    .map((c) => `${formatGrouped(counts[c] * 1000)} ${c}`)
+  return parts.join(', ')
+}
+
+/** A share of the total as "12.5%" ("<0.1%" when tiny but not zero). */
+export function shareText(total: Milli, grand: Milli | undefined): string {
+  if (grand === undefined || grand <= 0) return DASH
+  const percent = (total / grand) * 100
+  if (total > 0 && percent < 0.05) return '<0.1%'
+  return `${percent.toFixed(1)}%`
+}
+
+/** A delta with its sign: "+120", "-3.5", "0". */
+export function signed(milli: Milli): string {
+  return milli > 0 ? `+${formatGrouped(milli)}` : formatGrouped(milli)
+}
+
+/** Head generations that could not be priced. */
+export function unpricedCount(report: Report): number {
+  return report.lines.filter((line) => line.change !== 'removed' && line.total === undefined).length
+}
+
+function verdictText(report: Report, unpriced: number): string {
+  switch (report.verdict.status) {
+    case 'within':
+      return '✅ Within budget'
+    case 'over':
+      return report.verdict.passes ? '❌ Over budget (advisory)' : '❌ Over budget'
+    case 'error':
+      return `⚠️ Could not price ${counted(unpriced, 'generation')}`
+  }
+}
+
+function lineCells(line: ReportLine, grand: Milli | undefined, diffing: boolean, manyFiles: boolean): string[] {
+  const removed = line.change === 'removed'
+  const name = manyFiles ? `${line.name} (${line.file})` : line.name
+  const unit = removed || line.unit === undefined ? DASH : formatGrouped(line.unit)
+  const total = removed ? DASH : line.total === undefined ? 'not priced' : formatGrouped(line.total)
+  const share = removed || line.total === undefined ? DASH : shareText(line.total, grand)
+  const cells = [name, line.modelLabel, formatGrouped(line.runs * 1000), unit, total, share]
+  if (diffing) cells.push(line.change ?? '', deltaText(line))
+  return cells
+}
+
+function deltaText(line: ReportLine): string {
+  if (line.delta === undefined || (line.change === 'unchanged' && line.delta === 0)) return DASH
+  return signed(line.delta)
+}
+
+interface GroupOfLines {
+  name: string
+  lines: ReportLine[]
+  total: Milli
+}
+
+/** Lines by group (report order kept inside a group), groups most expensive first, ungrouped last. */
+function groupsByCost(lines: ReportLine[]): GroupOfLines[] {
+  const groups = new Map<string | undefined, GroupOfLines>()
+  for (const line of lines) {
+    let group = groups.get(line.group)
+    if (!group) {
+      group = { name: line.group ?? UNGROUPED, lines: [], total: 0 }
+      groups.set(line.group, group)
+    }
+    group.lines.push(line)
+    if (line.change !== 'removed' && line.total !== undefined) group.total += line.total
+  }
+  const ungrouped = groups.get(undefined)
+  groups.delete(undefined)
+  const sorted = [...groups.values()].sort(
+    (a, b) => b.total - a.total || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  )
+  return ungrouped ? [...sorted, ungrouped] : sorted
+}
+
+function subtotalCells(name: string, lines: ReportLine[], grand: Milli | undefined, diffing: boolean): string[] {
+  const head = lines.filter((line) => line.change !== 'removed')
+  const priced = head.every((line) => line.total !== undefined)
+  const total = head.reduce((sum, line) => sum + (line.total ?? 0), 0)
+  const cells = [
+    `${name}: ${counted(head.length, 'generation')}`,
+    '',
+    '',
+    '',
+    priced ? formatGrouped(total) : `≥ ${formatGrouped(total)}`,
+    priced ? shareText(total, grand) : DASH,
+  ]
+  if (diffing) {
+    const known = lines.every((line) => line.delta !== undefined)
+    const delta = lines.reduce((sum, line) => sum + (line.delta ?? 0), 0)
+    cells.push('', known ? signed(delta) : DASH)
+  }
+  return cells
+}
+
+function totalCells(report: Report, diffing: boolean): string[] {
+  const { verdict } = report
+  const error = verdict.status === 'error'
+  const cells = [
+    `Total: ${counted(report.entries, 'generation')}`,
+    '',
+    '',
+    '',
+    error ? 'unknown' : formatGrouped(verdict.total),
+    error || verdict.total <= 0 ? DASH : '100%',
+  ]
+  if (diffing) cells.push('', report.delta === undefined ? DASH : signed(report.delta))
+  return cells
+}
+
+/** "… 12 more generations (3,400 CU)", plus removed ones and unpriced ones when hidden. */
+function moreText(hidden: ReportLine[]): string {
+  const head = hidden.filter((line) => line.change !== 'removed')
+  const removed = hidden.length - head.length
+  const cu = head.reduce((sum, line) => sum + (line.total ?? 0), 0)
+  const unpriced = head.filter((line) => line.total === undefined).length
+  const parts: string[] = []
+  if (head.length > 0) {
+    const extra = unpriced > 0 ? `, ${formatGrouped(unpriced * 1000)} not priced` : ''
+    parts.push(`… ${counted(head.length, 'more generation')} (${formatGrouped(cu)} CU${extra})`)
+  }
+  if (removed > 0) parts.push(`${head.length > 0 ? '' : '… '}${counted(removed, 'removed generation')}`)
+  return parts.join(' and ')
+}
+
+/** "1 generation", "1,200 generations". */
+export function counted(count: number, noun: string): string {
+  return `${formatGrouped(count * 1000)} ${noun}${count === 1 ? '' : 's'}`
+}
+
+function pad(cells: string[], length: number): string[] {
+  return [...cells, ...new Array<string>(Math.max(0, length - cells.length)).fill('')]
+}
+
+function toRows(table: Table): string[][] {
+  return [table.header, ...table.rows.map((row) => row.cells)]
+}

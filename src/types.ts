@@ -1,0 +1,174 @@
+/**
+ * The shared vocabulary of the pipeline: inputs -> manifest -> plan -> estimates -> verdict -> report.
+ * Every stage takes and returns these plain data types; nothing here does I/O.
+ * Money is always an integer number of thousandths of a Creative Unit ("milli-CU", see money.ts).
+ */
+
+/** A place in a manifest file. `file` is relative to the workspace, `line` and `col` are 1-based. */
+export interface Position {
+  file: string
+  line: number
+  col: number
+}
+
+/** One problem the user must fix, shown as a GitHub error annotation on the file. */
+export interface Problem extends Position {
+  /** Short title of the annotation, e.g. "Unknown key". */
+  title: string
+  /** What is wrong and what to do, e.g. `unknown key "widht" in generations[0]: did you mean "width"?` */
+  message: string
+  /** The field's path in the manifest, e.g. "generations[2].width". */
+  path?: string
+}
+
+/**
+ * The JSON body of one estimate request, exactly as sent to Layer
+ * (snake_case fields of the seed page; `model_id` already resolved to a UUID).
+ */
+export type EstimateRequest = { model_id: string } & Record<string, unknown>
+
+/** One planned generation from a manifest, validated and resolved. */
+export interface Generation {
+  /** Unique within its file. */
+  name: string
+  /** Workspace-relative path of the manifest it comes from. */
+  file: string
+  /** Where the generation's item starts (its `name` key's line is fine too). */
+  line: number
+  col: number
+  /** The model UUID sent to Layer. */
+  modelId: string
+  /** The model as written in the manifest: the alias, or the UUID itself. */
+  modelLabel: string
+  /** How many times it will run (>= 1). */
+  runs: number
+  group?: string
+  description?: string
+  /** The request body: `defaults` overlaid by the generation's own fields, manifest-only keys removed, alias resolved. */
+  body: EstimateRequest
+  /** For every top-level key of `body`: where its value was written (the generation itself, or `defaults`). */
+  fieldPositions: Record<string, Position>
+}
+
+/** One validated manifest file. */
+export interface Manifest {
+  /** Workspace-relative path. */
+  file: string
+  version: 1
+  workspaceId?: string
+  workspaceIdPosition?: Position
+  generations: Generation[]
+}
+
+/** Layer's answer to one estimate request (seed page, "Response"). */
+export interface EstimateResponse {
+  estimated_price_creative_units: number
+  workspace_balance_creative_units: number
+  estimated_remaining_balance_creative_units: number
+  has_sufficient_creative_units: boolean
+}
+
+/** What the pricing code needs from Layer: the Layer client implements it, tests may pass their own. */
+export interface Estimator {
+  estimate(workspaceId: string, body: EstimateRequest, signal?: AbortSignal): Promise<EstimateResponse>
+}
+
+/** How a generation changed against the pull request's base. */
+export type Change = 'added' | 'removed' | 'changed' | 'unchanged'
+
+/** One distinct estimate request and the generations (indexes into `Plan.generations`) that share it. */
+export interface PlannedRequest {
+  /** Canonical JSON of the body (keys sorted at every depth): equal bodies have equal keys. */
+  key: string
+  body: EstimateRequest
+  generations: number[]
+}
+
+/** Every generation to price (head and, on pull requests, base) and the distinct requests that price them. */
+export interface Plan {
+  workspaceId: string
+  /** The head generations first (`headCount` of them), then the base ones (pull requests with a base). */
+  generations: Generation[]
+  headCount: number
+  requests: PlannedRequest[]
+}
+
+/** The answer, or the failure, for each request of a plan, in `Plan.requests` order. */
+export type RequestOutcome =
+  | { ok: true; response: EstimateResponse }
+  | { ok: false; error: import('./errors.js').LayerError }
+
+/** The budget rules of SPEC section 3 (all money in milli-CU). */
+export interface Policy {
+  /** CU that must stay in the workspace after the run (`min-remaining-balance`). */
+  minRemaining: number
+  /** Optional cap on the total (`max-total`). */
+  maxTotal?: number
+  /** `fail-on-insufficient`: false = advisory, the step passes whatever the verdict. */
+  failOnInsufficient: boolean
+}
+
+/**
+ * The verdict: `within` budget, `over` budget, or `error` (some generation could not be priced:
+ * the total is unknown and the gate fails closed).
+ */
+export interface Verdict {
+  status: 'within' | 'over' | 'error'
+  /** Known only when every generation was priced; `undefined` on `error` (never `true` then). */
+  sufficient?: boolean
+  /** milli-CU; on `error`, the sum of what could be priced. */
+  total: number
+  /** The lowest `workspace_balance_creative_units` seen; undefined when no response came. */
+  balance?: number
+  /** balance - total, when both are known. */
+  remaining?: number
+  /** Why it is over budget, one sentence each (reserve, cap). */
+  reasons: string[]
+  /** Whether the step passes: `within`, or `over` in advisory mode. Never on `error`. */
+  passes: boolean
+}
+
+/** One generation's line in the report (head generations; removed base ones on pull requests). */
+export interface ReportLine {
+  name: string
+  file: string
+  line: number
+  modelId: string
+  modelLabel: string
+  runs: number
+  group?: string
+  /** milli-CU per run; undefined when it could not be priced. */
+  unit?: number
+  /** unit x runs, milli-CU; undefined when it could not be priced. */
+  total?: number
+  /** Why it could not be priced. */
+  error?: string
+  /** Against the base (pull requests with a base only). */
+  change?: Change
+  /** total - base total, milli-CU (removed: minus the base total). */
+  delta?: number
+}
+
+/** The report, built once and rendered to the job summary, the comment, the JSON file and the outputs. */
+export interface Report {
+  workspaceId: string
+  verdict: Verdict
+  policy: Policy
+  /** Head lines, most expensive first (unpriced last), then removed base lines when diffing. */
+  lines: ReportLine[]
+  /** Generations counted (head). */
+  entries: number
+  /** Estimate calls made (distinct bodies sent, head and base). */
+  requests: number
+  /** Problems that made the verdict `error`, one sentence each, naming the generation. */
+  failures: string[]
+  /** Total delta against base, milli-CU (pull requests with a base only). */
+  delta?: number
+  /** Why there is no diff though one was asked for (e.g. the base manifest is invalid). */
+  baseNote?: string
+  /** ISO time of the balance (when the responses came). */
+  balanceAt: string
+  /** Head commit SHA, workflow run URL: the footer of the comment. */
+  commit?: string
+  runUrl?: string
+}
