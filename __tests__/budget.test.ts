@@ -49,6 +49,15 @@ describe('decideVerdict', () => {
     expect(verdict.remaining).toBe(468_000)
   })
 
+  it('never calls a total it cannot hold exactly within budget (figures past 2^53 milli-CU)', () => {
+    // 1,286,742,750,677.285 CU x 7 runs drifts as a float sum; with an even larger balance it would pass.
+    const verdict = decideVerdict(planOf([7]), [ok(1_286_742_750_677.285, 1e16)], strict)
+    expect(verdict.status).toBe('over')
+    expect(verdict.sufficient).toBe(false)
+    expect(verdict.passes).toBe(false)
+    expect(verdict.reasons.join(' ')).toMatch(/too large to add up exactly.*`api-url`/)
+  })
+
   it('is over when the balance would go negative', () => {
     const verdict = decideVerdict(planOf([2]), [ok(600, 1000)], strict)
     expect(verdict).toEqual({

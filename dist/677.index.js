@@ -169,15 +169,21 @@ async function publishComment(octokit, options) {
         }
     };
     const create = () => write('create the comment', async (body) => (await octokit.rest.issues.createComment({ owner, repo, issue_number, body })).data);
+    // Same commit and same text, in any mode: leave it, rather than rewrite it or post a duplicate on a
+    // re-run. The stored text may be the compact layout a 422 left, which the full one would hit again.
+    // (A newer commit with the same text still writes, so the marker records it and a late older run
+    // sees a newer one.)
+    const latest = ours.at(-1);
+    if (latest && latest.marker.sha === run.sha) {
+        const stored = content(latest.comment.body ?? '');
+        if (stored === content(first) || (!tooLong && stored === content(options.render(true)))) {
+            return { action: 'unchanged', url: latest.comment.html_url };
+        }
+    }
     if (options.mode === 'update') {
-        const target = ours.at(-1);
+        const target = latest;
         if (!target)
             return { action: 'created', url: (await create()).html_url };
-        // Same commit and same text: leave it (a newer commit with the same text still updates, so the marker
-        // records it and a late older run sees a newer one).
-        if (target.marker.sha === run.sha && content(target.comment.body ?? '') === content(first)) {
-            return { action: 'unchanged', url: target.comment.html_url };
-        }
         try {
             const updated = await write('update the comment', async (body) => (await octokit.rest.issues.updateComment({ owner, repo, comment_id: target.comment.id, body })).data);
             return { action: 'updated', url: updated.html_url };
@@ -243,8 +249,8 @@ async function hideComments(octokit, old) {
     }
 }
 
-// EXTERNAL MODULE: ./src/manifest/load.ts + 3 modules
-var load = __webpack_require__(464);
+// EXTERNAL MODULE: ./src/manifest/load.ts + 22 modules
+var load = __webpack_require__(545);
 // EXTERNAL MODULE: ./node_modules/tinyglobby/dist/index.mjs + 3 modules
 var dist = __webpack_require__(6128);
 ;// CONCATENATED MODULE: ./src/github/contents.ts
@@ -444,27 +450,62 @@ function matchFiles(paths, patterns, options = {}) {
 
 
 
-/** Read and parse the manifests that `patterns` match at a commit; the files are data, never run. */
+
+/**
+ * Glob semantics of the local loader (src/manifest/files.ts): dot files match, a directory is not
+ * expanded, node_modules and .git are skipped. The same pattern must pick the same files at the base
+ * commit as in the workspace, or the diff would call every generation of a dot directory "added".
+ */
+const LOCAL_GLOB = { dot: true, expandDirectories: false };
+const IGNORED_SEGMENT = /(^|\/)(node_modules|\.git)\//;
+function isLiteral(pattern) {
+    return !pattern.startsWith('!') && !(0,dist/* isDynamicPattern */.ey)(pattern);
+}
+/** A literal pattern as the repository path it names ("./a\\b.yml" -> "a/b.yml"). */
+function literalPath(pattern) {
+    return pattern.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+}
+/**
+ * Read and parse the manifests that `patterns` match at a commit; the files are data, never run.
+ * Literal paths are read directly: no tree listing, which also works in repositories too large for
+ * one (truncated) listing. `missing` holds the literal patterns with no file at that commit.
+ */
 async function readAt(octokit, at) {
-    const files = matchFiles(await listFilesAt(octokit, at), at.patterns);
+    const literal = at.patterns.every(isLiteral);
+    let files;
+    if (literal) {
+        files = [...new Set(at.patterns.map(literalPath))].sort();
+    }
+    else {
+        const listed = (await listFilesAt(octokit, at)).filter((path) => !IGNORED_SEGMENT.test(path));
+        // One pattern at a time, as the workspace loader globs them: the union, sorted.
+        files = [...new Set(at.patterns.flatMap((pattern) => matchFiles(listed, [pattern], LOCAL_GLOB)))].sort();
+    }
     const manifests = [];
     const problems = [];
+    const found = new Set();
     for (const file of files) {
         const text = await readFileAt(octokit, { owner: at.owner, repo: at.repo, path: file, ref: at.ref });
         if (text === undefined)
             continue;
+        found.add(file);
         const parsed = (0,load/* parseManifest */.eE)(file, text);
         problems.push(...parsed.problems);
         if (parsed.manifest)
             manifests.push(parsed.manifest);
+        (0,load/* checkGenerationTotal */.VO)(manifests);
     }
-    return { files, manifests, problems };
+    const matched = literal ? [...found] : files;
+    const missing = at.patterns.filter((pattern) => isLiteral(pattern) && !matched.includes(literalPath(pattern)));
+    return { files: matched, manifests, problems, missing };
 }
 /** The head manifests at a commit (pull_request_target): every problem fails the run, like local files. */
 async function loadManifestsAt(octokit, at) {
-    const { files, manifests, problems } = await readAt(octokit, at);
-    if (files.length === 0) {
-        throw new errors/* ManifestError */.Sh(`no manifest found at ${at.patterns.join(', ')} in commit ${at.ref.slice(0, 7)} (input \`manifest\`): add it to the pull request or point \`manifest\` at your file`);
+    const { files, manifests, problems, missing } = await readAt(octokit, at);
+    // As in the workspace: a named file that is not there is an error, even when other patterns matched.
+    if (files.length === 0 || missing.length > 0) {
+        const tried = files.length === 0 ? at.patterns : missing;
+        throw new errors/* ManifestError */.Sh(`no manifest found at ${tried.join(', ')} in commit ${at.ref.slice(0, 7)} (input \`manifest\`): add it to the pull request or point \`manifest\` at your file`);
     }
     if (problems.length > 0)
         throw new errors/* ManifestError */.Sh((0,load/* summarizeProblems */.GF)(problems), problems);
@@ -485,7 +526,11 @@ async function loadBaseManifests(octokit, at) {
     }
     const { manifests, problems } = read;
     if (problems.length > 0) {
-        return { baseNote: `The manifests at the base commit ${short} are invalid (${(0,load/* summarizeProblems */.GF)(problems)}), so there is no change to show.` };
+        // Name the first problem: "1 problem in x.yml" alone leaves the reader guessing what is wrong at base.
+        const [first] = problems;
+        const more = problems.length > 1 ? `; ${(0,load/* summarizeProblems */.GF)(problems)} in all` : '';
+        const what = first ? `${first.file}:${first.line}: ${first.message}${more}` : (0,load/* summarizeProblems */.GF)(problems);
+        return { baseNote: `The manifests at the base commit ${short} are invalid (${what}), so there is no change to show.` };
     }
     return { base: manifests };
 }
@@ -615,17 +660,43 @@ class PullRequestGitHub {
         if (!this.octokit) {
             throw new errors/* GateError */.ue('on pull_request_target the manifest is read from the pull request through the GitHub API: the `github-token` input is empty');
         }
-        // GitHub serves a fork's PR commits from the base repository too.
-        return loadManifestsAt(this.octokit, { owner: this.context.owner, repo: this.context.repo, ref: this.pr.headSha, patterns: this.config.manifestPatterns });
+        try {
+            // GitHub serves a fork's PR commits from the base repository too.
+            return await loadManifestsAt(this.octokit, { owner: this.context.owner, repo: this.context.repo, ref: this.pr.headSha, patterns: this.config.manifestPatterns });
+        }
+        catch (error) {
+            if (error instanceof Error)
+                error.message = this.redact(error.message);
+            throw error;
+        }
     }
     /** The manifests at the PR's base commit, or a note saying why there is no diff. */
     async baseManifests() {
         if (!this.octokit)
             return { baseNote: 'The base was not compared: the `github-token` input is empty.' };
-        return loadBaseManifests(this.octokit, { owner: this.context.owner, repo: this.context.repo, ref: this.pr.baseSha, patterns: this.config.manifestPatterns });
+        const { base, baseNote } = await loadBaseManifests(this.octokit, { owner: this.context.owner, repo: this.context.repo, ref: this.pr.baseSha, patterns: this.config.manifestPatterns });
+        // The note lands in the comment and the job summary, which the runner does not mask.
+        return { ...(base ? { base } : {}), ...(baseNote !== undefined ? { baseNote: this.redact(baseNote) } : {}) };
     }
     /** Write the sticky comment; a failure is a warning (the verdict still decides the step). Returns its URL. */
     async comment(report) {
+        // Leave room for the marker line publishComment puts first.
+        return this.publish((compact) => (0,markdown/* renderComment */.wQ)(report, { compact, maxChars: markdown/* COMMENT_MAX_CHARS */.dq - 256 }));
+    }
+    /**
+     * The run failed before it could price (an invalid manifest, …): say so in the sticky comment, so
+     * the verdict of an earlier commit does not stay on the pull request as if it still held.
+     */
+    async commentFailure(error) {
+        const notice = {
+            message: this.redact(error.message),
+            problems: error.problems.map((p) => ({ ...p, message: this.redact(p.message) })),
+            commit: this.pr.headSha,
+            runUrl: this.context.runUrl,
+        };
+        return this.publish(() => (0,markdown/* renderFailureComment */.SR)(notice, { maxChars: markdown/* COMMENT_MAX_CHARS */.dq - 256 }));
+    }
+    async publish(render) {
         if (this.config.comment === 'off')
             return undefined;
         if (!this.octokit) {
@@ -640,8 +711,7 @@ class PullRequestGitHub {
                 key: this.config.commentKey,
                 mode: this.config.comment,
                 run: { id: this.context.runId, attempt: this.context.runAttempt, sha: this.pr.headSha },
-                // Leave room for the marker line publishComment puts first.
-                render: (compact) => (0,markdown/* renderComment */.wQ)(report, { compact, maxChars: markdown/* COMMENT_MAX_CHARS */.dq - 256 }),
+                render,
             });
             if (outcome.message)
                 core/* info */.pq(outcome.message);
@@ -650,9 +720,25 @@ class PullRequestGitHub {
             return outcome.url;
         }
         catch (error) {
-            core/* warning */.$e(`The pull-request comment was not written: ${(0,errors/* describeError */.Uc)(error)}`);
+            core/* warning */.$e(`The pull-request comment was not written: ${this.redact((0,errors/* describeError */.Uc)(error))}`);
             return undefined;
         }
+    }
+    /**
+     * GitHub's error texts are quoted in notes, warnings and comments; one that echoes a token (a proxy's
+     * error page, a misconfigured GHES) must not publish it: comments and job summaries are not masked.
+     */
+    redact(text) {
+        let out = text;
+        for (const secret of [this.config.githubToken, this.config.layerToken]) {
+            if (secret.length >= 4)
+                out = out.split(secret).join('***');
+            // Also URL-encoded, as in a quoted link.
+            const encoded = encodeURIComponent(secret);
+            if (encoded !== secret && encoded.length >= 4)
+                out = out.split(encoded).join('***');
+        }
+        return out;
     }
 }
 

@@ -41,6 +41,14 @@ export function decideVerdict(plan: Plan, outcomes: RequestOutcome[], policy: Po
 
   const remaining = balance === undefined ? undefined : balance - total
   const reasons: string[] = []
+  // Past 2^53 milli-CU (9 trillion CU) a sum of floats drifts, and the gate must never call a total
+  // it cannot hold exactly "within budget": such figures can only come from a misbehaving API.
+  if (!Number.isSafeInteger(total) || (balance !== undefined && !Number.isSafeInteger(balance))) {
+    reasons.push(
+      `Layer's figures are too large to add up exactly (more than ${cu(Number.MAX_SAFE_INTEGER)}): ` +
+        'the estimate cannot be trusted; check `api-url` points at Layer and re-run the job.',
+    )
+  }
   // With no head generation nothing is asked of Layer, so the balance may be unknown: nothing
   // will be spent, and the reserve is only checked when a balance was seen.
   if (remaining !== undefined && remaining < policy.minRemaining) {

@@ -132,8 +132,8 @@ function parseCommandLine(argv: string[]) {
       },
     })
   } catch (error) {
-    // parseArgs says e.g. "Unknown option '--foo'": one line, then the usage.
-    throw new UsageError(describeError(error).split('\n')[0]!)
+    // parseArgs says e.g. "Unknown option '--foo'. To specify a positional argument…": keep the first sentence.
+    throw new UsageError(describeError(error).split('\n')[0]!.split('. ')[0]!)
   }
 }
 

@@ -21,6 +21,7 @@ const FORK_HINT =
 
 /** The action: inputs -> manifests -> plan -> estimates -> verdict -> report -> publish. */
 export async function run(): Promise<void> {
+  let github: PullRequestGitHub | undefined
   try {
     const context = readRunContext()
     const pr = context.pullRequest
@@ -29,8 +30,9 @@ export async function run(): Promise<void> {
       missingTokenHint: context.eventName === 'pull_request' && pr?.isFork ? FORK_HINT : undefined,
     })
     // Octokit is loaded only on pull-request events: audits and pushes start faster without it.
-    const github = pr ? new (await import('./github/pull-request.js')).PullRequestGitHub(config, context, pr) : undefined
+    github = pr ? new (await import('./github/pull-request.js')).PullRequestGitHub(config, context, pr) : undefined
     const { head, base, baseNote } = await readManifests(config, context.eventName, github)
+    const workspaceId = context.eventName === 'pull_request_target' ? trustedWorkspace(config.workspaceId, head, base) : config.workspaceId
 
     const client = new LayerClient({
       apiUrl: config.apiUrl,
@@ -44,7 +46,7 @@ export async function run(): Promise<void> {
     let result: PricingResult
     try {
       result = await priceManifests({
-        workspaceId: config.workspaceId,
+        workspaceId,
         head,
         base,
         baseNote,
@@ -61,7 +63,7 @@ export async function run(): Promise<void> {
     }
     await publish(config, github, result)
   } catch (error) {
-    fail(error)
+    await fail(error, github)
   }
 }
 
@@ -77,6 +79,39 @@ async function readManifests(
       : await loadManifests(process.env.GITHUB_WORKSPACE || process.cwd(), config.manifestPatterns)
   if (!github || !config.compareBase) return { head }
   return { head, ...(await github.baseManifests()) }
+}
+
+/**
+ * On pull_request_target the manifest comes from the pull request, maybe a stranger's fork: it must
+ * not choose the Layer workspace the repository's token is used on (that workspace's balance would be
+ * posted on the pull request). The workspace comes from the `workspace-id` input, else from the
+ * manifests at the base commit, which the repository already accepted; the head must agree with it.
+ */
+function trustedWorkspace(input: string | undefined, head: Manifest[], base: Manifest[] | undefined): string {
+  if (input) return input
+  const ids = [...new Set((base ?? []).flatMap((m) => (m.workspaceId ? [m.workspaceId.toLowerCase()] : [])))]
+  const [trusted, ...others] = ids
+  if (trusted === undefined || others.length > 0) {
+    const why = base === undefined ? 'the base commit was not read' : ids.length === 0 ? "the base commit's manifests name none" : "the base commit's manifests name several"
+    throw new GateError(
+      `on pull_request_target the Layer workspace must not come from the pull request's own manifest, and ${why}: set the \`workspace-id\` input`,
+    )
+  }
+  const problems: Problem[] = head
+    .filter((m) => m.workspaceId !== undefined && m.workspaceId.toLowerCase() !== trusted)
+    .map((m) => ({
+      file: m.file,
+      line: m.workspaceIdPosition?.line ?? 1,
+      col: m.workspaceIdPosition?.col ?? 1,
+      title: 'Workspace changed',
+      path: 'workspace_id',
+      message: `workspace_id ${m.workspaceId} in ${m.file} differs from ${trusted} at the base commit: a pull request cannot move the gate to another workspace; to change it, set the \`workspace-id\` input in the workflow`,
+    }))
+  if (problems.length > 0) {
+    const message = problems.length === 1 ? problems[0]!.message : `${problems.length} manifests of the pull request name another workspace than ${trusted} at the base commit: set the \`workspace-id\` input to change it`
+    throw new GateError(message, problems)
+  }
+  return trusted
 }
 
 /** Everything a run writes: annotations, summary, JSON report, comment, outputs, and the step's result. */
@@ -107,10 +142,18 @@ function annotate(problems: Problem[]): void {
   }
 }
 
-/** Any failure: annotations for its problems, `sufficient=false`, and a one-line reason; never a stack trace. */
-function fail(error: unknown): void {
+/**
+ * Any failure: annotations for its problems, `sufficient=false`, the pull-request comment saying
+ * why (when the run got that far), and a one-line reason; never a stack trace.
+ */
+async function fail(error: unknown, github: PullRequestGitHub | undefined): Promise<void> {
   if (error instanceof GateError) annotate(error.problems)
   core.setOutput('sufficient', 'false')
+  // Only errors the gate raised itself: their messages are written for the user and carry no secret.
+  if (github && error instanceof GateError) {
+    const commentUrl = await github.commentFailure(error).catch(() => undefined)
+    if (commentUrl) core.setOutput('comment-url', commentUrl)
+  }
   const message = error instanceof GateError ? error.message : `unexpected error: ${describeError(error)}`
   core.setFailed(message)
 }

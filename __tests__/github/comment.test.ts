@@ -144,6 +144,27 @@ describe('publishComment: update (default)', () => {
     expect(sent(fake, 'PATCH')).toBe(0)
   })
 
+  it('does not rewrite the compact layout a 422 left, when the full one would be refused again', async () => {
+    const { fake, octokit } = await setup({ maxBodyLength: 2_000, comments: [{ issue: ISSUE, body: previous('short', run(90)) }] })
+    const result = await publishComment(octokit, options({ render: (compact) => (compact ? 'short' : 'x'.repeat(3_000)) }))
+    expect(result.action).toBe('unchanged')
+    expect(sent(fake, 'PATCH')).toBe(0)
+  })
+
+  it.each<CommentMode>(['new', 'delete-and-new', 'hide-and-new'])('%s: a re-run with the same commit and text posts no duplicate', async (mode) => {
+    const { fake, octokit } = await setup({
+      comments: [
+        { issue: ISSUE, body: previous('old text', run(80)) },
+        { issue: ISSUE, body: previous('full body', run(90)) },
+      ],
+    })
+    const result = await publishComment(octokit, options({ mode }))
+    expect(result.action).toBe('unchanged')
+    expect(fake.writes().filter((r) => r.path !== '/graphql' || JSON.stringify(r.body).includes('minimizeComment'))).toEqual([])
+    // Another commit with the same text is news: it posts.
+    expect((await publishComment(octokit, options({ mode, run: run(110, 1, SHA_B) }))).action).toBe('created')
+  })
+
   it('rewrites when the text changes', async () => {
     const { fake, octokit } = await setup({ comments: [{ issue: ISSUE, body: previous('old text', run(90)) }] })
     expect((await publishComment(octokit, options())).action).toBe('updated')

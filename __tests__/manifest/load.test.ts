@@ -4,9 +4,11 @@ import { fileURLToPath } from 'node:url'
 import {
   MAX_ALIAS_USES,
   MAX_ALIAS_VALUES,
+  MAX_GENERATIONS,
   MAX_NESTING,
   MAX_PROBLEMS_PER_FILE,
   MAX_VALUES,
+  checkGenerationTotal,
   formatPath,
   parseManifest,
   summarizeProblems,
@@ -753,5 +755,45 @@ describe('formatPath and summarizeProblems', () => {
     )
     const many = Array.from({ length: 7 }, (_, i) => problem(`m${i}.yml`))
     expect(summarizeProblems(many)).toBe('7 problems in 7 manifests (m0.yml, m1.yml, m2.yml, m3.yml, m4.yml, … (2 more))')
+  })
+})
+
+describe('the generation cap', () => {
+  function many(count: number, flow = false): string {
+    const lines = ['version: 1', 'defaults:', `  model_id: ${MODEL}`, 'generations:']
+    for (let i = 0; i < count; i++) lines.push(flow ? `  - {name: g${i}}` : `  - name: g${i}`)
+    return yaml(...lines)
+  }
+
+  it(`prices exactly ${MAX_GENERATIONS} generations in one file`, () => {
+    const { manifest, problems } = parseManifest(FILE, many(MAX_GENERATIONS))
+    expect(problems).toEqual([])
+    expect(manifest?.generations).toHaveLength(MAX_GENERATIONS)
+  })
+
+  it.each([
+    ['block YAML (the fast path)', false, { line: 5, col: 3 }],
+    ['flow mappings (the full path)', true, { line: 4, col: 1 }],
+  ])('refuses one more, at the generations key, in %s', (_, flow, at) => {
+    const { manifest, problems } = parseManifest(FILE, many(MAX_GENERATIONS + 1, flow))
+    expect(manifest).toBeUndefined()
+    expect(problems).toEqual([
+      {
+        file: FILE,
+        ...at,
+        title: 'Too many generations',
+        path: 'generations',
+        message: 'generations lists 10,001 generations; one run prices at most 10,000: split them across several jobs, each with its own `manifest` input',
+      },
+    ])
+  })
+
+  it('counts all manifests of a run together', () => {
+    const manifests = [parseManifest('a.yml', many(6_000)).manifest!, parseManifest('b.yml', many(4_000)).manifest!]
+    expect(() => checkGenerationTotal(manifests)).not.toThrow()
+    manifests.push(parseManifest('c.yml', many(1)).manifest!)
+    expect(() => checkGenerationTotal(manifests)).toThrow(
+      'the manifests list 10,001 generations (a.yml, b.yml, c.yml); one run prices at most 10,000: split them across several jobs, each with its own `manifest` input',
+    )
   })
 })

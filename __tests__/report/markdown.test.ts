@@ -5,12 +5,14 @@ import { fileURLToPath } from 'node:url'
 import { decideVerdict } from '../../src/budget.js'
 import { buildPlan } from '../../src/pricing/plan.js'
 import { buildReport } from '../../src/report/build.js'
-import { COMMENT_MAX_CHARS, escapeText, markdownTable, renderComment, renderSummary } from '../../src/report/markdown.js'
+import { commentMarker } from '../../src/github/comment.js'
+import { COMMENT_MAX_CHARS, escapeText, markdownTable, renderComment, renderFailureComment, renderSummary } from '../../src/report/markdown.js'
 import type { Generation, Policy, Report, RequestOutcome } from '../../src/types.js'
 import { WORKSPACE, failed, gen, ok } from '../fixtures/report/generations.js'
 import { scenarioReport } from '../fixtures/report/scenario.js'
 
-const MARKER = '<!-- layer-budget-gate:default run=9876543210/1 sha=9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b1d -->'
+// The marker publishComment writes first, so the fixture shows the comment exactly as GitHub stores it.
+const MARKER = commentMarker('default', { id: 9876543210, attempt: 1, sha: '9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b1d' })
 const strict: Policy = { minRemaining: 0, failOnInsufficient: true }
 const FIXTURE = fileURLToPath(new URL('../fixtures/report/comment.md', import.meta.url))
 
@@ -46,12 +48,12 @@ function decoded(markdown: string): string {
 
 /** Nobody is mentioned and no issue is referenced in the text GitHub shows. */
 function pingsNobody(markdown: string): boolean {
-  return !/@\w|#\d/.test(decoded(markdown).replace(/<!-- layer-budget-gate:[^>]*-->/, ''))
+  return !/@\w|#\d/.test(decoded(markdown).replace(/<!-- layer-budget-gate[ :][^>]*-->/g, ''))
 }
 
 /** Every `<` in the text opens one of the few tags the renderer writes itself. */
 function onlyOwnTags(markdown: string): boolean {
-  const withoutOwn = markdown.replace(/<\/?(details|summary|sub)>|<!-- layer-budget-gate:[^>]*-->/g, '')
+  const withoutOwn = markdown.replace(/<\/?(details|summary|sub)>|<!-- layer-budget-gate[ :][^>]*-->/g, '')
   return !withoutOwn.includes('<')
 }
 
@@ -84,6 +86,7 @@ describe('escapeText', () => {
   it('neutralises mentions and issue references', () => {
     expect(escapeText('@octocat')).toBe('@&#8203;octocat')
     expect(escapeText('fixes #12 and org/repo#3')).toBe('fixes &#35;&#8203;12 and org/repo&#35;&#8203;3')
+    expect(escapeText('GH-42, gh-7, sprite-gh-1 but not ghost-1 or GH-x')).toBe('GH-&#8203;42, gh-&#8203;7, sprite-gh-&#8203;1 but not ghost-1 or GH-x')
   })
 
   it('escapes backticks, emphasis, links, strikethrough, math and backslashes', () => {
@@ -288,6 +291,43 @@ describe('renderComment', () => {
       ),
       { numRuns: 150 },
     )
+  })
+})
+
+describe('renderFailureComment', () => {
+  const problem = (i: number, message = `unknown key "widht" in generations[${i}]: did you mean "width"?`) => ({
+    file: '.layer/generations.yml',
+    line: 10 + i,
+    col: 5,
+    title: 'Unknown key',
+    message,
+  })
+
+  it('says the total is unknown, why, and lists every located problem, with the run link and no balance', () => {
+    const text = renderFailureComment(
+      { message: '2 problems in .layer/generations.yml', problems: [problem(0), problem(1)], commit: '9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b1d', runUrl: 'https://github.com/o/r/actions/runs/1' },
+      { marker: MARKER },
+    )
+    expect(text).toBe(
+      `${MARKER}\n### ⚠️ Could not price the generations: the total is unknown\n\n2 problems in .layer/generations.yml\n\n` +
+        '- .layer/generations.yml:10:5: unknown key &quot;widht&quot; in generations&#91;0&#93;: did you mean &quot;width&quot;?\n' +
+        '- .layer/generations.yml:11:5: unknown key &quot;widht&quot; in generations&#91;1&#93;: did you mean &quot;width&quot;?\n\n' +
+        '<!-- layer-budget-gate:footer -->\n<sub>Commit 9f2c4e1 · [Workflow run](https://github.com/o/r/actions/runs/1) · layer-budget-gate</sub>\n',
+    )
+  })
+
+  it('escapes hostile text and stays within the cap with thousands of problems', () => {
+    const hostile = '@octocat #12 | `x` <img src=x onerror=alert(1)>\n- [pwn](https://evil.example)'
+    const problems = Array.from({ length: 5000 }, (_, i) => problem(i, hostile.repeat(20)))
+    const text = renderFailureComment({ message: `- ${hostile}`, problems }, { marker: MARKER, maxChars: 30_000 })
+    expect(text.length).toBeLessThanOrEqual(30_000)
+    expect(text.length).toBeGreaterThan(25_000)
+    expect(onlyOwnTags(text)).toBe(true)
+    expect(pingsNobody(text)).toBe(true)
+    expect(text).not.toMatch(/\]\(https:\/\/evil/)
+    expect(text).toMatch(/\n- _… [\d,]+ more problems: see the annotations of the workflow run\._\n/)
+    // The reason is a paragraph, not a list item, however it starts.
+    expect(text.split('\n')[3]!.startsWith('&#45; @&#8203;octocat')).toBe(true)
   })
 })
 

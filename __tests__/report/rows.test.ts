@@ -166,6 +166,18 @@ describe('breakdownRows', () => {
     expect(changeCounts(scenarioReport())).toBe('1 added, 1 changed, 1 removed, 5 unchanged')
   })
 
+  it('heads a group whose generations were all removed with what was removed, not a zero share', () => {
+    const r = report([gen('a', { group: 'kept' })], [ok(2), ok(3)], strict, [gen('gone', { group: 'old', runs: 2 })])
+    expect(breakdownRows(r)).toEqual([
+      ['Generation', 'Model', 'Runs', 'CU per run', 'Total CU', 'Share', 'Change', 'Δ CU'],
+      ['kept: 1 generation', '', '', '', '2', '100.0%', '', '+2'],
+      ['a', 'knight-style', '1', '2', '2', '100.0%', 'added', '+2'],
+      ['old: 1 removed generation', '', '', '', '—', '—', '', '-6'],
+      ['gone', 'knight-style', '2', '—', '—', '—', 'removed', '-6'],
+      ['Total: 1 generation', '', '', '', '2', '100%', '', '-4'],
+    ])
+  })
+
   it('keeps the most expensive lines when limited, flat, with a row for the rest', () => {
     const r = report(
       [gen('a', { group: 'g' }), gen('b'), gen('c'), gen('d'), gen('e')],

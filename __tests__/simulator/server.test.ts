@@ -352,6 +352,12 @@ describe('validateEstimateBody', () => {
     expect(errors[0]).toMatchObject({ type, loc: ['body', field], msg })
   })
 
+  it('counts a prompt in code points, as Python does: 100,000 emoji pass, 100,001 do not', () => {
+    expect(validateEstimateBody({ model_id: IMAGE, prompt: '🎨'.repeat(100_000) }).errors).toEqual([])
+    const { errors } = validateEstimateBody({ model_id: IMAGE, prompt: '🎨'.repeat(100_001) })
+    expect(errors).toEqual([expect.objectContaining({ type: 'string_too_long', loc: ['body', 'prompt'] })])
+  })
+
   it('applies lax conversions and allows null where the seed does', () => {
     const { errors, body } = validateEstimateBody({ model_id: IMAGE, width: '512', speed: '1.5', quad_mesh: 'off', fps: null, prompt: null })
     expect(errors).toEqual([])
@@ -376,7 +382,8 @@ describe('latency, concurrency and the log', () => {
     expect(sim.requests).toBe(5)
   })
 
-  it('logs workspace, body, status and headers', async () => {
+  it('logs workspace, body, status, headers and arrival time', async () => {
+    const before = Date.now()
     await call(sim, { body: { model_id: IMAGE, width: 64 } })
     await call(sim, { token: 'nope' })
     expect(sim.log).toEqual([
@@ -386,9 +393,14 @@ describe('latency, concurrency and the log', () => {
         status: 200,
         fault: undefined,
         headers: { authorization: `Bearer ${SIM_TOKEN}`, userAgent: 'simulator-test/1', contentType: 'application/json', accept: undefined },
+        at: expect.any(Number),
       },
       expect.objectContaining({ status: 401, headers: expect.objectContaining({ authorization: 'Bearer nope' }) }),
     ])
+    const [first, second] = sim.log
+    expect(first!.at).toBeGreaterThanOrEqual(before)
+    expect(second!.at).toBeGreaterThanOrEqual(first!.at)
+    expect(second!.at).toBeLessThanOrEqual(Date.now())
   })
 
   it('caps the log at logLimit, keeping the latest', async () => {
@@ -447,6 +459,16 @@ describe('faults', () => {
   it('faults come before auth, like a proxy in front of Layer', async () => {
     sim.setFaults([{ kind: 'status', status: 502 }])
     expect((await call(sim, { token: 'nope' })).status).toBe(502)
+  })
+
+  it('wrong-value answers a well-typed but wrong figure (a negative price by default field)', async () => {
+    sim.setFaults([{ kind: 'wrong-value', value: -5 }, { kind: 'wrong-value', field: 'workspace_balance_creative_units', value: 1e300 }])
+    const negative = await call(sim)
+    expect(negative.status).toBe(200)
+    expect(negative.json).toMatchObject({ estimated_price_creative_units: -5, workspace_balance_creative_units: 2500.75 })
+    const huge = await call(sim)
+    expect(huge.json).toMatchObject({ estimated_price_creative_units: 1.4, workspace_balance_creative_units: 1e300 })
+    expect(sim.log.map((e) => e.fault)).toEqual(['wrong-value', 'wrong-value'])
   })
 
   it('malformed, missing-field and wrong-type corrupt a 200', async () => {

@@ -234,14 +234,21 @@ export async function publishComment(octokit: Octokit, options: PublishOptions):
   const create = () =>
     write('create the comment', async (body) => (await octokit.rest.issues.createComment({ owner, repo, issue_number, body })).data)
 
-  if (options.mode === 'update') {
-    const target = ours.at(-1)
-    if (!target) return { action: 'created', url: (await create()).html_url }
-    // Same commit and same text: leave it (a newer commit with the same text still updates, so the marker
-    // records it and a late older run sees a newer one).
-    if (target.marker.sha === run.sha && content(target.comment.body ?? '') === content(first)) {
-      return { action: 'unchanged', url: target.comment.html_url }
+  // Same commit and same text, in any mode: leave it, rather than rewrite it or post a duplicate on a
+  // re-run. The stored text may be the compact layout a 422 left, which the full one would hit again.
+  // (A newer commit with the same text still writes, so the marker records it and a late older run
+  // sees a newer one.)
+  const latest = ours.at(-1)
+  if (latest && latest.marker.sha === run.sha) {
+    const stored = content(latest.comment.body ?? '')
+    if (stored === content(first) || (!tooLong && stored === content(options.render(true)))) {
+      return { action: 'unchanged', url: latest.comment.html_url }
     }
+  }
+
+  if (options.mode === 'update') {
+    const target = latest
+    if (!target) return { action: 'created', url: (await create()).html_url }
     try {
       const updated = await write('update the comment', async (body) => (await octokit.rest.issues.updateComment({ owner, repo, comment_id: target.comment.id, body })).data)
       return { action: 'updated', url: updated.html_url }

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { describeError, GateError } from '../errors.js'
-import { COMMENT_MAX_CHARS, renderComment } from '../report/markdown.js'
+import { COMMENT_MAX_CHARS, renderComment, renderFailureComment } from '../report/markdown.js'
 import { publishComment } from './comment.js'
 import { loadBaseManifests, loadManifestsAt } from './manifests.js'
 import { createOctokit, type Octokit } from './octokit.js'
@@ -29,18 +29,44 @@ export class PullRequestGitHub {
     if (!this.octokit) {
       throw new GateError('on pull_request_target the manifest is read from the pull request through the GitHub API: the `github-token` input is empty')
     }
-    // GitHub serves a fork's PR commits from the base repository too.
-    return loadManifestsAt(this.octokit, { owner: this.context.owner, repo: this.context.repo, ref: this.pr.headSha, patterns: this.config.manifestPatterns })
+    try {
+      // GitHub serves a fork's PR commits from the base repository too.
+      return await loadManifestsAt(this.octokit, { owner: this.context.owner, repo: this.context.repo, ref: this.pr.headSha, patterns: this.config.manifestPatterns })
+    } catch (error) {
+      if (error instanceof Error) error.message = this.redact(error.message)
+      throw error
+    }
   }
 
   /** The manifests at the PR's base commit, or a note saying why there is no diff. */
   async baseManifests(): Promise<{ base?: Manifest[]; baseNote?: string }> {
     if (!this.octokit) return { baseNote: 'The base was not compared: the `github-token` input is empty.' }
-    return loadBaseManifests(this.octokit, { owner: this.context.owner, repo: this.context.repo, ref: this.pr.baseSha, patterns: this.config.manifestPatterns })
+    const { base, baseNote } = await loadBaseManifests(this.octokit, { owner: this.context.owner, repo: this.context.repo, ref: this.pr.baseSha, patterns: this.config.manifestPatterns })
+    // The note lands in the comment and the job summary, which the runner does not mask.
+    return { ...(base ? { base } : {}), ...(baseNote !== undefined ? { baseNote: this.redact(baseNote) } : {}) }
   }
 
   /** Write the sticky comment; a failure is a warning (the verdict still decides the step). Returns its URL. */
   async comment(report: Report): Promise<string | undefined> {
+    // Leave room for the marker line publishComment puts first.
+    return this.publish((compact) => renderComment(report, { compact, maxChars: COMMENT_MAX_CHARS - 256 }))
+  }
+
+  /**
+   * The run failed before it could price (an invalid manifest, …): say so in the sticky comment, so
+   * the verdict of an earlier commit does not stay on the pull request as if it still held.
+   */
+  async commentFailure(error: GateError): Promise<string | undefined> {
+    const notice = {
+      message: this.redact(error.message),
+      problems: error.problems.map((p) => ({ ...p, message: this.redact(p.message) })),
+      commit: this.pr.headSha,
+      runUrl: this.context.runUrl,
+    }
+    return this.publish(() => renderFailureComment(notice, { maxChars: COMMENT_MAX_CHARS - 256 }))
+  }
+
+  private async publish(render: (compact: boolean) => string): Promise<string | undefined> {
     if (this.config.comment === 'off') return undefined
     if (!this.octokit) {
       core.warning('No pull-request comment: the `github-token` input is empty.')
@@ -54,15 +80,29 @@ export class PullRequestGitHub {
         key: this.config.commentKey,
         mode: this.config.comment,
         run: { id: this.context.runId, attempt: this.context.runAttempt, sha: this.pr.headSha },
-        // Leave room for the marker line publishComment puts first.
-        render: (compact) => renderComment(report, { compact, maxChars: COMMENT_MAX_CHARS - 256 }),
+        render,
       })
       if (outcome.message) core.info(outcome.message)
       else core.info(`Pull-request comment ${outcome.action}${outcome.url ? `: ${outcome.url}` : ''}`)
       return outcome.url
     } catch (error) {
-      core.warning(`The pull-request comment was not written: ${describeError(error)}`)
+      core.warning(`The pull-request comment was not written: ${this.redact(describeError(error))}`)
       return undefined
     }
+  }
+
+  /**
+   * GitHub's error texts are quoted in notes, warnings and comments; one that echoes a token (a proxy's
+   * error page, a misconfigured GHES) must not publish it: comments and job summaries are not masked.
+   */
+  private redact(text: string): string {
+    let out = text
+    for (const secret of [this.config.githubToken, this.config.layerToken]) {
+      if (secret.length >= 4) out = out.split(secret).join('***')
+      // Also URL-encoded, as in a quoted link.
+      const encoded = encodeURIComponent(secret)
+      if (encoded !== secret && encoded.length >= 4) out = out.split(encoded).join('***')
+    }
+    return out
   }
 }

@@ -194,12 +194,19 @@ export async function readManifestFile(
       )
     if (info.size > maxBytes) throw tooLarge(`${info.size} bytes`)
 
-    const buffer = Buffer.alloc(maxBytes + 1)
+    // Room for the size `stat` gave plus one byte, so a file that grew since is noticed and read
+    // on, never past the cap plus one byte. (Not the whole cap up front: that zeroes 5 MiB per file.)
+    let buffer = Buffer.allocUnsafe(Math.min(info.size, maxBytes) + 1)
     let length = 0
-    while (length < buffer.length) {
+    for (;;) {
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length)
       if (bytesRead === 0) break
       length += bytesRead
+      if (length < buffer.length) continue
+      if (buffer.length > maxBytes) break
+      const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, maxBytes + 1))
+      buffer.copy(bigger, 0, 0, length)
+      buffer = bigger
     }
     if (length > maxBytes) throw tooLarge(`over ${maxBytes} bytes (it grew while being read)`)
 

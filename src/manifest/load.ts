@@ -14,12 +14,19 @@
  *  5. checks across fields: duplicate names, model aliases, a model_id for every generation.
  * Every problem found is reported at once; later steps are skipped only when an earlier one makes
  * their findings meaningless (broken YAML, an alias bomb, a different manifest version).
+ *
+ * Before all that, a fast path (manifest/block.ts) reads plain block YAML straight from the lexer
+ * into plain data, and when the schema and the checks across fields find nothing wrong, the
+ * manifest is built from it directly (`fromPlainBlock`). It never reports a problem: any construct
+ * it does not read and any doubt at all send the file down the steps above, from the start. That
+ * keeps a 10,000-generation manifest to a fraction of the time and memory of the full path.
  */
 import { CST, Lexer, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml'
 import type { Alias, Document, Node as YamlNode } from 'yaml'
 import type { z } from 'zod'
 import { ManifestError } from '../errors.js'
 import type { EstimateRequest, Generation, Manifest, Position, Problem } from '../types.js'
+import { YAML_OPTIONS, readPlainBlock, type PlainBlock, type PlainMap, type PlainValue } from './block.js'
 import { describeByteLimit, readManifestFile, resolveManifestFiles, type ManifestSource } from './files.js'
 import {
   AliasNameSchema,
@@ -45,6 +52,13 @@ export const MAX_ALIAS_VALUES = 20_000
  * `[1,1,1,…]` from holding the run for a quarter of a minute.
  */
 export const MAX_VALUES = 200_000
+/**
+ * Generations one run may price, all manifests together. The benchmark holds 10,000 within 1.5 s
+ * and 120 MB; 100,000 would take about 370 MB and 6 s, and a plan that big is a mistake or an attack.
+ */
+export const MAX_GENERATIONS = 10_000
+/** From this many generations on, zod's compiled parsers validate the fast path's data. */
+const JIT_FROM_GENERATIONS = 500
 /** YAML syntax errors shown per file: past this, the rest are one line. */
 const MAX_SYNTAX_PROBLEMS = 20
 /** Problems kept per file; the rest are counted in one last problem (GitHub shows 10 annotations a step anyway). */
@@ -70,13 +84,16 @@ export interface ParseResult {
 
 type Segment = string | number
 type Place = { line: number; col: number }
-type Plain = string | number | boolean | null | Plain[] | { [key: string]: Plain }
+type Plain = PlainValue
 
-/** A YAML value turned into plain data, remembering where it was written. */
+/**
+ * A YAML value turned into plain data, remembering where it was written: `at` and `keyAt` are
+ * offsets in the text, turned into a line and column (`place`) only when a message needs one.
+ */
 type Located =
-  | { kind: 'scalar'; at: Place; value: string | number | boolean | null; tainted?: boolean }
-  | { kind: 'map'; at: Place; entries: Map<string, { keyAt: Place; node: Located }>; tainted?: boolean }
-  | { kind: 'seq'; at: Place; items: Located[]; tainted?: boolean }
+  | { kind: 'scalar'; at: number; value: string | number | boolean | null; tainted?: boolean }
+  | { kind: 'map'; at: number; entries: Map<string, { keyAt: number; node: Located }>; tainted?: boolean }
+  | { kind: 'seq'; at: number; items: Located[]; tainted?: boolean }
 
 /** Tags that only name what the core schema already resolves (`!!str 12`, `!!map`, the non-specific `!`). */
 const CORE_TAGS = new Set(
@@ -101,7 +118,7 @@ function showValue(value: unknown): string {
   if (value === undefined) return 'nothing'
   if (value === null) return 'null (an empty value)'
   if (typeof value === 'string') {
-    return value.length > 60 ? `a string of ${value.length} characters` : JSON.stringify(value)
+    return value.length > 60 ? `a string of ${[...value].length} characters` : JSON.stringify(value)
   }
   if (typeof value === 'number') {
     if (Number.isNaN(value)) return '.nan'
@@ -127,7 +144,8 @@ function hintFor(expected: string, value: unknown): string {
 
 class Parser {
   readonly problems: Problem[] = []
-  private readonly lines = new LineCounter()
+  /** Line starts of the text, filled by whichever path reads it. */
+  private lines = new LineCounter()
   private aliasUses = 0
   private aliasValues = 0
   private aborted = false
@@ -137,22 +155,25 @@ class Parser {
   /** Anchored nodes being expanded right now: an alias to one of them is a cycle. */
   private expanding = new Set<YamlNode>()
   /** The alias in the source whose expansion is being walked: where an alias bomb is reported. */
-  private outermostAlias: Place | undefined
+  private outermostAlias: number | undefined
 
   constructor(
     private readonly file: string,
     private readonly text: string,
+    private readonly fastPath: boolean,
   ) {}
 
   /** Problems found past MAX_PROBLEMS_PER_FILE. */
   hidden = 0
 
-  private add(at: Place, title: string, message: string, path?: readonly Segment[]): void {
+  /** Records a problem at `at`: a Place, or an offset in the text. */
+  private add(at: Place | number, title: string, message: string, path?: readonly Segment[]): void {
     if (this.problems.length >= MAX_PROBLEMS_PER_FILE) {
       this.hidden++
       return
     }
-    const problem: Problem = { file: this.file, line: at.line, col: at.col, title, message }
+    const { line, col } = typeof at === 'number' ? this.place(at) : at
+    const problem: Problem = { file: this.file, line, col, title, message }
     if (path !== undefined && path.length > 0) problem.path = formatPath(path)
     this.problems.push(problem)
   }
@@ -162,8 +183,9 @@ class Parser {
     return { line, col }
   }
 
-  private position(at: Place): Position {
-    return { file: this.file, line: at.line, col: at.col }
+  private position(offset: number): Position {
+    const { line, col } = this.lines.linePos(offset)
+    return { file: this.file, line, col }
   }
 
   parse(): Manifest | undefined {
@@ -176,18 +198,155 @@ class Parser {
       )
       return undefined
     }
+    // A valid manifest in plain block YAML (nearly every real one) is read straight from the lexer's
+    // tokens into plain data; anything else, and every file with a problem, takes the full path
+    // below, which finds and places every problem.
+    if (this.fastPath) {
+      const block = readPlainBlock(this.text, { maxValues: MAX_VALUES, maxNesting: MAX_NESTING }, this.lines)
+      if (block) {
+        const { root, places } = block
+        if (Array.isArray(root.generations) && root.generations.length > MAX_GENERATIONS) {
+          const at = places.get(root)?.valueAts[Object.keys(root).indexOf('generations')] ?? 0
+          this.tooManyGenerations(at, root.generations.length)
+          return undefined
+        }
+        const manifest = this.fromPlainBlock(block)
+        if (manifest) return manifest
+      }
+      this.lines = new LineCounter()
+    }
+
+    const root = this.readDocument()
+    if (root === undefined) return undefined
+    if (root.kind !== 'map') {
+      this.add(
+        root.at,
+        'Invalid manifest',
+        `the manifest must be a mapping with \`version: 1\` and \`generations:\`, got ${showValue(toPlain(root))}`,
+      )
+      return undefined
+    }
+    if (!this.checkVersion(root)) return undefined
+    const listed = root.entries.get('generations')
+    if (listed?.node.kind === 'seq' && listed.node.items.length > MAX_GENERATIONS) {
+      this.tooManyGenerations(listed.keyAt, listed.node.items.length)
+      return undefined
+    }
+
+    const result = ManifestSchema.safeParse(toPlain(root))
+    if (!result.success) this.reportIssues(root, result.error.issues)
+    const aliases = this.checkModels(root)
+    return this.checkGenerations(root, aliases)
+  }
+
+  /**
+   * The fast path's data as a manifest when it is valid, built exactly as checkGenerations builds
+   * it; `undefined` at the first doubt (the full path then reports every problem). Adds no problem.
+   */
+  private fromPlainBlock({ root, places }: PlainBlock): Manifest | undefined {
+    // zod compiles a parser for each object schema on first use: worth it for a long list of
+    // generations, slower than its plain checks for a short one. Same verdict either way.
+    const count = Array.isArray(root.generations) ? root.generations.length : 0
+    if (!ManifestSchema.safeParse(root, { jitless: count < JIT_FROM_GENERATIONS }).success) return undefined
+    // From here the schema vouches for every type and range.
+    const valueAt = (map: PlainMap, key: string): number => {
+      const index = Object.keys(map).indexOf(key)
+      const at = places.get(map)?.valueAts[index]
+      if (at === undefined) throw new Error(`no place recorded for ${key}`) // a bug in block.ts
+      return at
+    }
+    const aliases = new Map<string, string>()
+    for (const [name, uuid] of Object.entries((root.models ?? {}) as PlainMap)) aliases.set(name, String(uuid).toLowerCase())
+    const resolveModel = (value: PlainValue | undefined): string | undefined => {
+      if (typeof value !== 'string') return undefined
+      return isUuid(value) ? value.toLowerCase() : aliases.get(value)
+    }
+
+    const defaults = (root.defaults ?? {}) as PlainMap
+    const defaultKeys = Object.keys(defaults)
+    const defaultModel = defaults.model_id
+    // An unknown alias in defaults is a problem even when every generation has its own model_id.
+    if (defaultModel !== undefined && resolveModel(defaultModel) === undefined) return undefined
+    // A value from defaults is written once and sits in every generation: one Position for all of them.
+    const defaultPositions = defaultKeys.map((key) => this.position(valueAt(defaults, key)))
+
+    const names = new Set<string>()
+    const generations: Generation[] = []
+    for (const item of root.generations as PlainMap[]) {
+      const name = item.name as string
+      if (names.has(name)) return undefined
+      names.add(name)
+      const itemKeys = Object.keys(item)
+      const itemPlaces = places.get(item)
+      if (itemPlaces === undefined) return undefined
+      const ownModelIndex = itemKeys.indexOf('model_id')
+      const modelValue = ownModelIndex >= 0 ? item.model_id : defaultModel
+      const modelId = resolveModel(modelValue)
+      if (modelId === undefined) return undefined
+
+      const body: EstimateRequest = { model_id: modelId }
+      const fieldPositions: Record<string, Position> = {
+        model_id:
+          ownModelIndex >= 0
+            ? this.position(itemPlaces.valueAts[ownModelIndex]!)
+            : defaultPositions[defaultKeys.indexOf('model_id')]!,
+      }
+      defaultKeys.forEach((key, index) => {
+        if (key === 'model_id') return
+        // Each generation gets its own copy: a consumer changing one body cannot change another.
+        body[key] = copyPlain(defaults[key]!)
+        fieldPositions[key] = defaultPositions[index]!
+      })
+      itemKeys.forEach((key, index) => {
+        if (key === 'model_id' || MANIFEST_ONLY_KEYS.includes(key)) return
+        body[key] = item[key]
+        fieldPositions[key] = this.position(itemPlaces.valueAts[index]!)
+      })
+
+      const { line, col } = this.place(itemPlaces.at)
+      const generation: Generation = {
+        name,
+        file: this.file,
+        line,
+        col,
+        modelId,
+        modelLabel: String(modelValue),
+        runs: typeof item.runs === 'number' ? item.runs : 1,
+        body,
+        fieldPositions,
+      }
+      if (typeof item.group === 'string') generation.group = item.group
+      if (typeof item.description === 'string') generation.description = item.description
+      generations.push(generation)
+    }
+
+    const manifest: Manifest = { file: this.file, version: 1, generations }
+    if (typeof root.workspace_id === 'string') {
+      manifest.workspaceId = root.workspace_id.toLowerCase()
+      manifest.workspaceIdPosition = this.position(valueAt(root, 'workspace_id'))
+    }
+    return manifest
+  }
+
+  private tooManyGenerations(at: number, count: number): void {
+    this.add(
+      at,
+      'Too many generations',
+      `generations lists ${count.toLocaleString('en-US')} generations; one run prices at most ${MAX_GENERATIONS.toLocaleString('en-US')}: split them across several jobs, each with its own \`manifest\` input`,
+      ['generations'],
+    )
+  }
+
+  /** The full path: limits, the `yaml` library's Document, and our walk of it (aliases, tags, keys). */
+  private readDocument(): Located | undefined {
     if (!this.scanTokens()) return undefined
 
-    const doc = parseDocument(this.text, {
-      lineCounter: this.lines,
-      prettyErrors: false,
-      version: '1.2',
-      schema: 'core', // wins over a `%YAML 1.1` directive: no yes/no booleans, no 1.1 types
-      merge: false, // `<<` is reported below instead of silently merged
-      resolveKnownTags: false, // !!binary, !!set, !!timestamp... stay unresolved and are reported
-      uniqueKeys: false, // checked in walk(), which can name the mapping the duplicate is in
-      strict: true,
-    })
+    // Lines are where the text's own '\n' characters put them (the parser's line counter also
+    // breaks at a lone '\r', which editors and GitHub's diff do not), so every place is in the text.
+    this.lines = new LineCounter()
+    this.lines.addNewLine(0)
+    for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1)) this.lines.addNewLine(i + 1)
+    const doc = parseDocument(this.text, YAML_OPTIONS)
 
     for (const warning of doc.warnings) {
       if (warning.code !== 'TAG_RESOLVE_FAILED') continue
@@ -219,21 +378,7 @@ class Parser {
 
     this.indexAliases(doc)
     const root = this.walk(contents, [], 0, false)
-    if (this.aborted || root === undefined) return undefined
-    if (root.kind !== 'map') {
-      this.add(
-        root.at,
-        'Invalid manifest',
-        `the manifest must be a mapping with \`version: 1\` and \`generations:\`, got ${showValue(toPlain(root))}`,
-      )
-      return undefined
-    }
-    if (!this.checkVersion(root)) return undefined
-
-    const result = ManifestSchema.safeParse(toPlain(root))
-    if (!result.success) this.reportIssues(root, result.error.issues)
-    const aliases = this.checkModels(root)
-    return this.checkGenerations(root, aliases)
+    return this.aborted ? undefined : root
   }
 
   /**
@@ -338,7 +483,7 @@ class Parser {
   private walk(node: unknown, path: Segment[], depth: number, viaAlias: boolean): Located | undefined {
     if (this.aborted) return undefined
     const yamlNode = node as YamlNode
-    const at = this.place(yamlNode.range?.[0] ?? 0)
+    const at = yamlNode.range?.[0] ?? 0
     if (depth > MAX_NESTING) return this.abort(at, 'Nested too deeply', `values nest more than ${MAX_NESTING} levels deep (through aliases)`)
     if (viaAlias && ++this.aliasValues > MAX_ALIAS_VALUES) return this.aliasBomb()
 
@@ -362,7 +507,7 @@ class Parser {
 
     const tainted = yamlNode.tag !== undefined && !CORE_TAGS.has(yamlNode.tag)
     if (tainted) {
-      const reported = this.tagProblems.get(at.line)?.find((problem) => problem.path === undefined)
+      const reported = this.tagProblems.get(this.place(at).line)?.find((problem) => problem.path === undefined)
       if (reported && path.length > 0) reported.path = formatPath(path)
       else if (!reported) this.add(at, 'Custom tag', `the tag ${yamlNode.tag} is not allowed: a manifest holds plain YAML values only`, path)
     }
@@ -387,10 +532,10 @@ class Parser {
     }
 
     if (isMap(node)) {
-      const entries = new Map<string, { keyAt: Place; node: Located }>()
+      const entries = new Map<string, { keyAt: number; node: Located }>()
       for (const pair of node.items) {
         const keyNode = pair.key as YamlNode | null
-        const keyAt = this.place(keyNode?.range?.[0] ?? yamlNode.range?.[0] ?? 0)
+        const keyAt = keyNode?.range?.[0] ?? yamlNode.range?.[0] ?? 0
         if (!isScalar(keyNode)) {
           this.add(keyAt, 'Invalid key', `a key in ${formatPath(path) || 'the manifest'} is a list, a mapping or an alias; keys must be plain names`, path)
           continue
@@ -406,11 +551,11 @@ class Parser {
           continue
         }
         const first = entries.get(key)
-        if (first) {
+        if (first !== undefined) {
           this.add(
             keyAt,
             'Duplicate key',
-            `duplicate key "${key}" in ${formatPath(path) || 'the manifest'} (first at line ${first.keyAt.line}): each key may appear once`,
+            `duplicate key "${key}" in ${formatPath(path) || 'the manifest'} (first at line ${this.place(first.keyAt).line}): each key may appear once`,
             [...path, key],
           )
           continue
@@ -418,7 +563,7 @@ class Parser {
         const valueNode = pair.value as YamlNode | null
         const value =
           valueNode === null
-            ? ({ kind: 'scalar', at: this.place(keyNode.range?.[1] ?? 0), value: null } as const)
+            ? ({ kind: 'scalar', at: keyNode.range?.[1] ?? 0, value: null } as const)
             : this.walk(valueNode, [...path, key], depth + 1, viaAlias)
         if (value) entries.set(key, { keyAt, node: value })
       }
@@ -429,7 +574,7 @@ class Parser {
     return undefined
   }
 
-  private abort(at: Place, title: string, message: string): undefined {
+  private abort(at: Place | number, title: string, message: string): undefined {
     this.add(at, title, message)
     this.aborted = true
     return undefined
@@ -514,7 +659,7 @@ class Parser {
     }
   }
 
-  private reportUnknownKey(parentPath: readonly Segment[], key: string, at: Place): void {
+  private reportUnknownKey(parentPath: readonly Segment[], key: string, at: number): void {
     const path = [...parentPath, key]
     const allowed = keysAt(parentPath)
     if (parentPath.length === 1 && parentPath[0] === 'defaults' && MANIFEST_ONLY_KEYS.includes(key)) {
@@ -532,7 +677,7 @@ class Parser {
     this.add(at, 'Unknown key', `unknown key "${key}" ${where}: ${advice}`, path)
   }
 
-  private reportMissing(path: readonly Segment[], at: Place): void {
+  private reportMissing(path: readonly Segment[], at: number): void {
     const key = String(path[path.length - 1])
     const parent = formatPath(path.slice(0, -1))
     let message: string
@@ -557,7 +702,7 @@ class Parser {
 
   private checkGenerations(root: Extract<Located, { kind: 'map' }>, aliases: Map<string, string>): Manifest | undefined {
     const defaults = root.entries.get('defaults')?.node
-    const defaultEntries = defaults?.kind === 'map' ? defaults.entries : new Map<string, { keyAt: Place; node: Located }>()
+    const defaultEntries = defaults?.kind === 'map' ? defaults.entries : new Map<string, { keyAt: number; node: Located }>()
     const defaultModel = defaultEntries.get('model_id')?.node
     const list = root.entries.get('generations')?.node
     const items = list?.kind === 'seq' ? list.items : []
@@ -581,7 +726,18 @@ class Parser {
       reportUnknownModel(defaultModel, ['defaults', 'model_id'])
     }
 
-    const names = new Map<string, Place>()
+    // A value from defaults is written once and sits in every generation: one Position for all of them.
+    const defaultPositions = new Map<Located, Position | undefined>()
+    for (const { node } of defaultEntries.values()) defaultPositions.set(node, undefined)
+    const positionOf = (node: Located): Position => {
+      let position = defaultPositions.get(node)
+      if (position === undefined) {
+        position = this.position(node.at)
+        if (defaultPositions.has(node)) defaultPositions.set(node, position)
+      }
+      return position
+    }
+    const names = new Map<string, number>()
     const generations: Generation[] = []
     items.forEach((item, index) => {
       if (item.kind !== 'map') return // the schema reported it
@@ -590,11 +746,11 @@ class Parser {
       const name = nameNode?.kind === 'scalar' && typeof nameNode.value === 'string' && !nameNode.tainted ? nameNode.value : undefined
       if (nameNode && name !== undefined && name.trim() !== '') {
         const first = names.get(name)
-        if (first) {
+        if (first !== undefined) {
           this.add(
             nameNode.at,
             'Duplicate name',
-            `duplicate generation name "${name}" (first at line ${first.line}): names must be unique in a file`,
+            `duplicate generation name "${name}" (first at line ${this.place(first).line}): names must be unique in a file`,
             [...path, 'name'],
           )
         } else {
@@ -617,21 +773,22 @@ class Parser {
       if (this.problems.length > 0 || name === undefined) return // nothing will be returned: skip building
 
       const body: EstimateRequest = { model_id: modelId }
-      const fieldPositions: Record<string, Position> = { model_id: this.position(modelNode.at) }
+      const fieldPositions: Record<string, Position> = { model_id: positionOf(modelNode) }
       const setField = (key: string, node: Located): void => {
         body[key] = toPlain(node)
-        fieldPositions[key] = this.position(node.at)
+        fieldPositions[key] = positionOf(node)
       }
       for (const [key, { node }] of defaultEntries) if (key !== 'model_id') setField(key, node)
       for (const [key, { node }] of item.entries) {
         if (key !== 'model_id' && !MANIFEST_ONLY_KEYS.includes(key)) setField(key, node)
       }
 
+      const itemPlace = this.place(item.at)
       const generation: Generation = {
         name,
         file: this.file,
-        line: item.at.line,
-        col: item.at.col,
+        line: itemPlace.line,
+        col: itemPlace.col,
         modelId,
         modelLabel: String(toPlain(modelNode)),
         runs: scalarOf(item, 'runs', 'number') ?? 1,
@@ -693,6 +850,15 @@ function nodesAlong(root: Located, path: readonly Segment[]): Located[] {
   return trail
 }
 
+/** A fresh copy of plain data (the fast path's values hold no `__proto__` key). */
+function copyPlain(value: Plain): Plain {
+  if (value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) return value.map(copyPlain)
+  const copy: PlainMap = {}
+  for (const key of Object.keys(value)) copy[key] = copyPlain(value[key]!)
+  return copy
+}
+
 /** Plain data for zod and for request bodies. Keys are defined, not assigned, so `__proto__` stays a key. */
 function toPlain(node: Located): Plain {
   if (node.kind === 'scalar') return node.value
@@ -709,7 +875,16 @@ function toPlain(node: Located): Plain {
  * Pure: the text comes in, the manifest (when valid) and every problem found come out.
  */
 export function parseManifest(file: string, text: string): ParseResult {
-  const parser = new Parser(file, text)
+  return parseWith(file, text, true)
+}
+
+/** `parseManifest` through the full YAML path only; for tests that hold the fast path to it. */
+export function parseManifestFully(file: string, text: string): ParseResult {
+  return parseWith(file, text, false)
+}
+
+function parseWith(file: string, text: string, fastPath: boolean): ParseResult {
+  const parser = new Parser(file, text, fastPath)
   const manifest = parser.parse()
   const problems = sortProblems(parser.problems)
   if (parser.hidden > 0) {
@@ -767,10 +942,26 @@ export async function loadManifests(
     const result = parseManifest(file, text)
     problems.push(...result.problems)
     if (result.manifest) manifests.push(result.manifest)
+    checkGenerationTotal(manifests)
   }
   if (problems.length > 0) {
     const sorted = sortProblems(problems)
     throw new ManifestError(summarizeProblems(sorted), sorted)
   }
   return manifests
+}
+
+/**
+ * Throws when `manifests` together list more than MAX_GENERATIONS generations. Called after each
+ * file is read, so a run over the limit stops at the file that crosses it.
+ */
+export function checkGenerationTotal(manifests: readonly Manifest[]): void {
+  let total = 0
+  for (const manifest of manifests) total += manifest.generations.length
+  if (total <= MAX_GENERATIONS) return
+  const files = manifests.map((manifest) => manifest.file)
+  const shown = files.slice(0, 5).join(', ') + (files.length > 5 ? `, … (${files.length - 5} more)` : '')
+  throw new ManifestError(
+    `the manifests list ${total.toLocaleString('en-US')} generations (${shown}); one run prices at most ${MAX_GENERATIONS.toLocaleString('en-US')}: split them across several jobs, each with its own \`manifest\` input`,
+  )
 }

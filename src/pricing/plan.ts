@@ -10,22 +10,38 @@ export function canonicalKey(body: unknown): string {
   return canonicalJson(body) ?? 'null'
 }
 
+/** JSON of the object keys seen so far: the same few field names recur in every body. */
+const keyJson = new Map<string, string>()
+
+function quotedKey(key: string): string {
+  let json = keyJson.get(key)
+  if (json === undefined) {
+    json = JSON.stringify(key)
+    if (keyJson.size < 1024) keyJson.set(key, json)
+  }
+  return json
+}
+
+// Built by appending to one string rather than joining arrays: this runs once per generation.
 function canonicalJson(value: unknown): string | undefined {
   if (value === null || typeof value !== 'object') {
     // JSON.stringify gives undefined for undefined/functions/symbols; the caller drops them.
     return JSON.stringify(value) as string | undefined
   }
   if (Array.isArray(value)) {
-    return `[${value.map((item) => canonicalJson(item) ?? 'null').join(',')}]`
+    let json = '['
+    // A hole (never in a body read from YAML) stays empty, as Array.prototype.map and join leave it.
+    for (let i = 0; i < value.length; i++) json += (i === 0 ? '' : ',') + (i in value ? (canonicalJson(value[i]) ?? 'null') : '')
+    return `${json}]`
   }
   const record = value as Record<string, unknown>
-  const members: string[] = []
+  let json = '{'
   // Default sort compares UTF-16 code units: stable across locales and Node versions.
   for (const key of Object.keys(record).sort()) {
-    const json = canonicalJson(record[key])
-    if (json !== undefined) members.push(`${JSON.stringify(key)}:${json}`)
+    const member = canonicalJson(record[key])
+    if (member !== undefined) json += (json.length === 1 ? '' : ',') + quotedKey(key) + ':' + member
   }
-  return `{${members.join(',')}}`
+  return `${json}}`
 }
 
 /**

@@ -9,7 +9,7 @@ import {
 } from './rows.js'
 import type { Align, Table } from './rows.js'
 import { formatGrouped } from '../money.js'
-import type { Report } from '../types.js'
+import type { Problem, Report } from '../types.js'
 
 /** GitHub's cap on an issue or pull-request comment body. */
 export const COMMENT_MAX_CHARS = 65_536
@@ -56,6 +56,8 @@ const REFERENCES: Record<string, string> = {
   '#': '&#35;&#8203;',
 }
 const SPECIAL = /[&<>"|\\`*_[\]~$@#]/g
+// GitHub also links "GH-123" (any case) to issue 123: a zero-width space after the hyphen breaks it.
+const GH_REFERENCE = /\b(gh-)(?=\d)/gi
 // Control characters (newlines included) would end a table row; bidi overrides can make the
 // rendered text lie about what it says ("trojan source").
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -73,7 +75,7 @@ export function escapeText(text: string, max = MAX_SENTENCE): string {
   const bound = max * 4 + 16
   const cutEarly = text.length > bound
   const flat = (cutEarly ? text.slice(0, bound) : text).replace(CONTROL, ' ').replace(BIDI, '').replace(/\s+/g, ' ').trim()
-  return truncate(flat, max, cutEarly).replace(SPECIAL, (c) => REFERENCES[c] ?? c)
+  return truncate(flat, max, cutEarly).replace(SPECIAL, (c) => REFERENCES[c] ?? c).replace(GH_REFERENCE, '$1&#8203;')
 }
 
 /** `escapeText` for the start of a list item: a leading "-", "+" or "1." must not open a nested list. */
@@ -164,6 +166,40 @@ export function renderComment(report: Report, options: CommentOptions): string {
     render({ collapse: false, rowLimit, compact: true, elsewhere }),
   )
   return compact ?? cut(render({ collapse: false, rowLimit: 0, compact: true, elsewhere }), maxChars)
+}
+
+/** Why a run failed before it could price anything, for the sticky comment. */
+export interface FailureNotice {
+  /** The one-line reason the step failed (already free of secrets). */
+  message: string
+  /** Located problems (e.g. every manifest error), listed under the reason. */
+  problems: readonly Problem[]
+  /** Head commit SHA and workflow run URL, for the footer. */
+  commit?: string
+  runUrl?: string
+}
+
+/**
+ * The sticky comment of a run that failed before it could price (an invalid manifest, a workspace
+ * mismatch, too many requests): it replaces the previous verdict, which would otherwise stay on the
+ * pull request as if it were still true. Lists as many problems as fit in `maxChars`.
+ */
+export function renderFailureComment(notice: FailureNotice, options: Omit<CommentOptions, 'compact'> = {}): string {
+  const maxChars = options.maxChars ?? COMMENT_MAX_CHARS
+  const prefix = options.marker ? `${options.marker}\n` : ''
+  const render = (shown: number): string => {
+    const blocks = [`### ${escapeText('⚠️ Could not price the generations: the total is unknown')}`, escapeItem(notice.message)]
+    if (notice.problems.length > 0) {
+      const items = notice.problems.slice(0, shown).map((p) => `- ${escapeItem(`${p.file}:${p.line}:${p.col}: ${p.message}`)}`)
+      const hidden = notice.problems.length - Math.min(shown, notice.problems.length)
+      if (hidden > 0) items.push(`- _… ${counted(hidden, 'more problem')}: see the annotations of the workflow run._`)
+      blocks.push(items.join('\n'))
+    }
+    blocks.push(footer(notice))
+    return `${prefix}${blocks.join('\n\n')}\n`
+  }
+  const text = largestFitting(notice.problems.length, maxChars, render)
+  return text ?? cut(render(0), maxChars)
 }
 
 /**
@@ -291,7 +327,7 @@ function failureList(failures: string[], limit?: number): string {
   return items.join('\n')
 }
 
-function footer(report: Report): string {
+function footer(report: Pick<Report, 'commit' | 'runUrl'> & { balanceAt?: string }): string {
   const parts: string[] = []
   if (report.commit !== undefined) {
     const sha = report.commit.trim()
@@ -299,9 +335,11 @@ function footer(report: Report): string {
   }
   const url = safeUrl(report.runUrl)
   if (url) parts.push(`[Workflow run](${url})`)
-  parts.push(`Balance as of ${escapeText(balanceTime(report.balanceAt), 40)}`)
-  parts.push("Prices are Layer's estimates; actual charges may differ")
-  return `${FOOTER_MARK}\n<sub>${parts.join(' · ')} · layer-budget-gate</sub>`
+  if (report.balanceAt !== undefined) {
+    parts.push(`Balance as of ${escapeText(balanceTime(report.balanceAt), 40)}`)
+    parts.push("Prices are Layer's estimates; actual charges may differ")
+  }
+  return `${FOOTER_MARK}\n<sub>${[...parts, 'layer-budget-gate'].join(' · ')}</sub>`
 }
 
 /** The run URL for a Markdown link, or undefined unless it is a plain http(s) URL. */

@@ -231,13 +231,15 @@ function subtotalCells(name: string, lines: ReportLine[], grand: Milli | undefin
   const head = lines.filter((line) => line.change !== 'removed')
   const priced = head.every((line) => line.total !== undefined)
   const total = head.reduce((sum, line) => sum + (line.total ?? 0), 0)
+  // A group whose generations were all removed costs nothing now: say what it was, not "0 generations, 0.0%".
+  const gone = head.length === 0
   const cells = [
-    `${name}: ${counted(head.length, 'generation')}`,
+    gone ? `${name}: ${counted(lines.length, 'removed generation')}` : `${name}: ${counted(head.length, 'generation')}`,
     '',
     '',
     '',
-    priced ? formatGrouped(total) : `≥ ${formatGrouped(total)}`,
-    priced ? shareText(total, grand) : DASH,
+    gone ? DASH : priced ? formatGrouped(total) : `≥ ${formatGrouped(total)}`,
+    gone || !priced ? DASH : shareText(total, grand),
   ]
   if (diffing) {
     const known = lines.every((line) => line.delta !== undefined)

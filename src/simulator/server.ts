@@ -11,8 +11,8 @@
  *   manifest schema: a stand-in that shares the client's schema could never catch a mistake in it.
  *   Like pydantic's default (lax) mode, it accepts "4" for an integer and ignores unknown fields
  *   (`forbidExtraFields` makes them 422 `extra_forbidden`).
- * - Faults (a status, a reset socket, a hang, a malformed or mistyped answer) can be planned per
- *   request, and a latency added to every answer, to exercise retries and timeouts.
+ * - Faults (a status, a reset socket, a hang, a malformed, mistyped or wrong-valued answer) can be
+ *   planned per request, and a latency added to every answer, to exercise retries and timeouts.
  */
 import { STATUS_CODES, createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -44,6 +44,8 @@ export type Fault =
   | { kind: 'missing-field'; field?: string }
   /** The normal 200 answer with `field` (default the price) as a string. */
   | { kind: 'wrong-type'; field?: string }
+  /** The normal 200 answer with `field` (default the price) replaced by `value`: well-typed but wrong, e.g. a negative price. */
+  | { kind: 'wrong-value'; field?: string; value: unknown }
 
 /**
  * Which fault, if any, hits estimate request number `n` (0-based, counted from the moment the plan
@@ -85,6 +87,8 @@ export interface SimulatorLogEntry {
   /** The status answered; 0 when the connection was reset or left hanging. */
   status: number
   fault?: Fault['kind']
+  /** When the request arrived (ms since the epoch): the gaps between retries show backoff and Retry-After. */
+  at: number
   headers: { authorization?: string; userAgent?: string; contentType?: string; accept?: string }
 }
 
@@ -165,6 +169,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const handleEstimate = async (req: IncomingMessage, res: ServerResponse, rawWorkspaceId: string): Promise<void> => {
     const n = faultIndex++
+    const at = Date.now()
     requests++
     inFlight++
     maxInFlight = Math.max(maxInFlight, inFlight)
@@ -188,7 +193,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (closed || res.destroyed) return
 
     const fault = faultFor(faults, n, body)
-    const entry = (status: number): SimulatorLogEntry => ({ workspaceId, body, status, fault: fault?.kind, headers })
+    const entry = (status: number): SimulatorLogEntry => ({ workspaceId, body, status, fault: fault?.kind, headers, at })
     if (fault?.kind === 'reset') {
       record(entry(0))
       // resetAndDestroy sends a TCP RST (ECONNRESET on the client), like a proxy dropping the line.
@@ -219,6 +224,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (answer.status === 200 && fault?.kind === 'wrong-type') {
       const field = fault.field ?? 'estimated_price_creative_units'
       answer.payload[field] = String(answer.payload[field])
+    }
+    if (answer.status === 200 && fault?.kind === 'wrong-value') {
+      answer.payload[fault.field ?? 'estimated_price_creative_units'] = fault.value
     }
     record(entry(answer.status))
     const extra: Record<string, string> = answer.status === 401 ? { 'www-authenticate': 'Bearer' } : {}
@@ -511,7 +519,8 @@ function checkField(name: string, spec: FieldSpec, value: unknown): { value: unk
       return { value }
     case 'string':
       if (typeof value !== 'string') return { error: [{ type: 'string_type', loc, msg: 'Input should be a valid string', input: value }] }
-      if (spec.maxLength !== undefined && value.length > spec.maxLength) {
+      // Python (and so pydantic) counts code points: an emoji is one character, not two UTF-16 units.
+      if (spec.maxLength !== undefined && value.length > spec.maxLength && codePoints(value) > spec.maxLength) {
         return {
           error: [{ type: 'string_too_long', loc, msg: `String should have at most ${spec.maxLength} characters`, input: value.slice(0, 100), ctx: { max_length: spec.maxLength } }],
         }
@@ -605,6 +614,21 @@ function nullError(spec: FieldSpec, loc: (string | number)[]): DetailItem {
 
 function uuidError(loc: (string | number)[], value: string): DetailItem {
   return { type: 'uuid_parsing', loc, msg: 'Input should be a valid UUID, unable to parse string as a UUID', input: value }
+}
+
+/** The length of `text` in code points, as Python's len() counts a str. */
+function codePoints(text: string): number {
+  let count = 0
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    // A high surrogate followed by a low one is one code point.
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) i++
+    }
+    count++
+  }
+  return count
 }
 
 /** pydantic's lax booleans: 0/1 and the usual words. */

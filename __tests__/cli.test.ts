@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
+import { EXIT, formatProblem, main, textTable } from '../src/cli.js'
+import { SIM_MODELS } from '../src/simulator/prices.js'
+import { SIM_WORKSPACE_ID, startSimulator, type Simulator } from '../src/simulator/server.js'
+
+class Capture extends Writable {
+  text = ''
+  isTTY: boolean
+  constructor(isTTY = false) {
+    super()
+    this.isTTY = isTTY
+  }
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.text += chunk.toString()
+    done()
+  }
+}
+
+let sim: Simulator
+let cwd: string
+beforeAll(async () => {
+  sim = await startSimulator()
+  cwd = await mkdtemp(join(tmpdir(), 'lbg-cli-'))
+  await mkdir(join(cwd, '.layer'))
+  await writeFile(
+    join(cwd, '.layer', 'generations.yml'),
+    `version: 1\nworkspace_id: ${SIM_WORKSPACE_ID}\ngenerations:\n  - name: hero\n    model_id: ${SIM_MODELS.image.id}\n    batch_size: 2\n    runs: 3\n`,
+  )
+  await writeFile(join(cwd, 'broken.yml'), 'version: 1\ngenerations:\n  - name: x\n    model_id: nope\n')
+})
+afterAll(async () => sim.close())
+
+async function cli(argv: string[], env: Record<string, string | undefined> = {}, tty = false) {
+  const stdout = new Capture(tty)
+  const stderr = new Capture(tty)
+  const code = await main(argv, { stdout, stderr, env: { LAYER_API_TOKEN: sim.token, ...env }, cwd })
+  return { code, stdout: stdout.text, stderr: stderr.text }
+}
+
+describe('the CLI', () => {
+  it('prints a table and exits 0 within budget', async () => {
+    const result = await cli(['--api-url', sim.url])
+    expect(result.code).toBe(EXIT.within)
+    expect(result.stdout).toMatch(/^✅ Within budget: 2\.1 CU of 2,500\.75 CU/)
+    expect(result.stdout).toMatch(/hero\s+\S+\s+3\s+0\.7\s+2\.1\s+100\.0%/)
+    expect(result.stdout).not.toContain('\u001b[')
+  })
+
+  it('prints the JSON report with --json', async () => {
+    const result = await cli(['--api-url', sim.url, '--json'])
+    const report = JSON.parse(result.stdout)
+    expect(report).toMatchObject({ version: 1, workspace_id: SIM_WORKSPACE_ID, total_creative_units: 2.1, sufficient: true, requests: 1 })
+    expect(report.generations[0]).toMatchObject({ name: 'hero', file: '.layer/generations.yml', line: 4, runs: 3, unit_creative_units: 0.7 })
+  })
+
+  it('exits 1 over budget, 0 in advisory mode', async () => {
+    expect((await cli(['--api-url', sim.url, '--min-remaining-balance', '2499'])).code).toBe(EXIT.over)
+    expect((await cli(['--api-url', sim.url, '--max-total', '2'])).code).toBe(EXIT.over)
+    expect((await cli(['--api-url', sim.url, '--max-total', '2', '--fail-on-insufficient', 'false'])).code).toBe(EXIT.within)
+  })
+
+  it('colours only on a TTY and never with NO_COLOR', async () => {
+    expect((await cli(['--api-url', sim.url], {}, true)).stdout).toContain('\u001b[1;32m')
+    expect((await cli(['--api-url', sim.url], { NO_COLOR: '1' }, true)).stdout).not.toContain('\u001b[')
+  })
+
+  it('exits 2 with compiler-style problems for an invalid manifest', async () => {
+    const result = await cli(['broken.yml', '--api-url', sim.url])
+    expect(result.code).toBe(EXIT.error)
+    expect(result.stderr).toMatch(/^broken\.yml:4:15: error: .*nope/m)
+    expect(result.stderr).toMatch(/layer-budget-gate: 1 problem in broken\.yml/)
+  })
+
+  it('exits 2 when Layer cannot price, naming the generation', async () => {
+    const result = await cli(['--api-url', sim.url], { LAYER_API_TOKEN: 'wrong-token' })
+    expect(result.code).toBe(EXIT.error)
+    expect(result.stdout).toMatch(/Could not price/)
+    expect(result.stderr).toMatch(/hero/)
+    expect(result.stdout + result.stderr).not.toContain('wrong-token')
+  })
+
+  it.each([
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['--concurrency', 'lots'], /--concurrency must be a whole number from 1 to 64, got "lots"/],
+    [['missing.yml'], /missing\.yml/],
+  ])('usage error %j: one line and exit 2', async (argv, message) => {
+    const result = await cli([...argv, '--api-url', sim.url])
+    expect(result.code).toBe(EXIT.error)
+    expect(result.stderr.split('\n')[0]).toMatch(message)
+  })
+
+  it('says how to set LAYER_API_TOKEN, with the usage', async () => {
+    const result = await cli(['--api-url', sim.url], { LAYER_API_TOKEN: undefined })
+    expect(result.code).toBe(EXIT.error)
+    expect(result.stderr).toMatch(/^layer-budget-gate: LAYER_API_TOKEN is not set: export LAYER_API_TOKEN=/)
+    expect(result.stderr).toContain('Usage: layer-budget-gate')
+  })
+
+  it('prints help and version', async () => {
+    expect((await cli(['--help'])).stdout).toContain('Exit codes: 0 within budget, 1 over budget, 2 could not price')
+    expect((await cli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/)
+  })
+})
+
+describe('textTable', () => {
+  it('aligns columns as the table says and shortens long cells', () => {
+    const text = textTable({
+      header: ['Name', 'CU'],
+      align: ['left', 'right'],
+      rows: [
+        { kind: 'line', cells: ['a', '1.5'] },
+        { kind: 'line', cells: ['x'.repeat(100), '1,234'] },
+      ],
+    })
+    const lines = text.split('\n')
+    expect(lines[2]).toMatch(/^a {59}\s+1\.5$/)
+    expect(lines[3]).toMatch(/^x{59}…\s+1,234$/)
+    expect(lines.every((line) => line.length <= 60 + 2 + 5)).toBe(true)
+  })
+
+  it('formats problems like a compiler', () => {
+    expect(formatProblem({ file: 'a.yml', line: 3, col: 7, title: 'Unknown key', message: 'unknown key "x"' })).toBe('a.yml:3:7: error: unknown key "x"')
+  })
+})
