@@ -16,42 +16,54 @@ function planOf(runs: number[], base: string[] = []) {
 }
 
 describe('decideVerdict', () => {
-  it('sums exactly in milli-CU: 0.1 + 0.2 is 0.3, and a 0.3 balance is enough', () => {
+  it('sums exactly in micro-CU: 0.1 + 0.2 is 0.3, and a 0.3 balance is enough', () => {
     const verdict = decideVerdict(planOf([1, 1]), [ok(0.1, 0.3), ok(0.2, 0.3)], strict)
     expect(verdict).toEqual({
       status: 'within',
       sufficient: true,
-      total: 300,
-      balance: 300,
+      total: 300_000,
+      balance: 300_000,
       remaining: 0,
       reasons: [],
       passes: true,
     })
   })
 
-  it('multiplies the unit price by runs, rounding the unit price to 0.001 first', () => {
-    // 1.0005 CU per run rounds to 1.001 (as written, not as the float stores it); x 3 runs.
-    const verdict = decideVerdict(planOf([3, 7]), [ok(1.0005), ok(0.125)], strict)
-    expect(verdict.total).toBe(3003 + 875)
+  it('multiplies the exact unit price by runs: 0.0004 CU x 1,000 runs is 0.4 CU, not 0', () => {
+    const verdict = decideVerdict(planOf([1000, 7]), [ok(0.0004, 0.3), ok(0.125, 0.3)], strict)
+    expect(verdict.total).toBe(400_000 + 875_000)
+    expect(verdict.status).toBe('over') // 1.275 CU from a balance of 0.3
+  })
+
+  it('rounds a price with more than 6 decimals up, and a balance down: never in the gate’s favour', () => {
+    // 1.0000005 is stored as 1.00000049999…: read as written, then rounded up; x 3 runs.
+    const verdict = decideVerdict(planOf([3]), [ok(1.0000005, 3.0000019)], strict)
+    expect(verdict.total).toBe(3_000_003)
+    expect(verdict.balance).toBe(3_000_001)
+    expect(verdict.status).toBe('over')
+    expect(verdict.reasons).toEqual([
+      'The estimated total of 3.001 CU is more than the workspace balance of 3 CU: the balance would go negative by 0.001 CU.',
+    ])
+    expect(decideVerdict(planOf([1]), [ok(1e-7, 0)], strict).total).toBe(1)
   })
 
   it('prices generations that share a request once each', () => {
     const plan = buildPlan(WORKSPACE, [gen('a', { body: { prompt: 'same' }, runs: 2 }), gen('b', { body: { prompt: 'same' }, runs: 5 })])
     expect(plan.requests).toHaveLength(1)
-    expect(decideVerdict(plan, [ok(2.5)], strict).total).toBe(17_500)
+    expect(decideVerdict(plan, [ok(2.5)], strict).total).toBe(17_500_000)
   })
 
   it('takes the lowest balance seen in any answer, base answers included', () => {
     const plan = planOf([1, 1], ['old'])
     const verdict = decideVerdict(plan, [ok(1, 500), ok(1, 480.25), ok(1, 470)], strict)
-    expect(verdict.balance).toBe(470_000)
-    expect(verdict.total).toBe(2000) // the base generation is not part of the total
-    expect(verdict.remaining).toBe(468_000)
+    expect(verdict.balance).toBe(470_000_000)
+    expect(verdict.total).toBe(2_000_000) // the base generation is not part of the total
+    expect(verdict.remaining).toBe(468_000_000)
   })
 
-  it('never calls a total it cannot hold exactly within budget (figures past 2^53 milli-CU)', () => {
-    // 1,286,742,750,677.285 CU x 7 runs drifts as a float sum; with an even larger balance it would pass.
-    const verdict = decideVerdict(planOf([7]), [ok(1_286_742_750_677.285, 1e16)], strict)
+  it('never calls a total it cannot hold exactly within budget (figures past 2^53 micro-CU)', () => {
+    // 1,286,742,750.677285 CU x 7 runs drifts as a float sum; with an even larger balance it would pass.
+    const verdict = decideVerdict(planOf([7]), [ok(1_286_742_750.677285, 1e13)], strict)
     expect(verdict.status).toBe('over')
     expect(verdict.sufficient).toBe(false)
     expect(verdict.passes).toBe(false)
@@ -63,42 +75,42 @@ describe('decideVerdict', () => {
     expect(verdict).toEqual({
       status: 'over',
       sufficient: false,
-      total: 1_200_000,
-      balance: 1_000_000,
-      remaining: -200_000,
+      total: 1_200_000_000,
+      balance: 1_000_000_000,
+      remaining: -200_000_000,
       reasons: [
         'The estimated total of 1,200 CU is more than the workspace balance of 1,000 CU: the balance would go negative by 200 CU.',
       ],
       passes: false,
     })
-    expect(overBy(verdict, strict)).toBe(200_000)
+    expect(overBy(verdict, strict)).toBe(200_000_000)
   })
 
   it('keeps the reserve: remaining below min-remaining-balance is over, equal is within', () => {
-    const policy: Policy = { minRemaining: 5_000_000, failOnInsufficient: true }
+    const policy: Policy = { minRemaining: 5_000_000_000, failOnInsufficient: true }
     const over = decideVerdict(planOf([1]), [ok(5_500.5, 10_000)], policy)
     expect(over.status).toBe('over')
     expect(over.reasons).toEqual([
       'After the run 4,499.5 CU would remain, 500.5 CU short of the reserve of 5,000 CU (min-remaining-balance).',
     ])
-    expect(overBy(over, policy)).toBe(500_500)
+    expect(overBy(over, policy)).toBe(500_500_000)
     expect(decideVerdict(planOf([1]), [ok(5_000, 10_000)], policy).status).toBe('within')
   })
 
   it('applies the cap: a total above max-total is over, equal is within', () => {
-    const policy: Policy = { minRemaining: 0, maxTotal: 1_000_000, failOnInsufficient: true }
+    const policy: Policy = { minRemaining: 0, maxTotal: 1_000_000_000, failOnInsufficient: true }
     const over = decideVerdict(planOf([1]), [ok(1000.001, 1_000_000)], policy)
     expect(over.status).toBe('over')
     expect(over.reasons).toEqual(['The estimated total of 1,000.001 CU exceeds the cap of 1,000 CU (max-total) by 0.001 CU.'])
-    expect(overBy(over, policy)).toBe(1)
+    expect(overBy(over, policy)).toBe(1000)
     expect(decideVerdict(planOf([1]), [ok(1000, 1_000_000)], policy).status).toBe('within')
   })
 
   it('gives every reason when both the reserve and the cap fail, and is over by the larger amount', () => {
-    const policy: Policy = { minRemaining: 100_000, maxTotal: 50_000, failOnInsufficient: true }
+    const policy: Policy = { minRemaining: 100_000_000, maxTotal: 50_000_000, failOnInsufficient: true }
     const verdict = decideVerdict(planOf([1]), [ok(150, 200)], policy)
     expect(verdict.reasons).toHaveLength(2)
-    expect(overBy(verdict, policy)).toBe(100_000)
+    expect(overBy(verdict, policy)).toBe(100_000_000)
   })
 
   it('passes when over in advisory mode, with the same verdict', () => {
@@ -116,8 +128,8 @@ describe('decideVerdict', () => {
     expect(verdict).toEqual({
       status: 'error',
       sufficient: undefined,
-      total: 1000,
-      balance: 100_000,
+      total: 1_000_000,
+      balance: 100_000_000,
       remaining: undefined,
       reasons: [],
       passes: false,

@@ -1,10 +1,10 @@
-import { formatGrouped, toMilli } from './money.js'
+import { formatGrouped, toMicro } from './money.js'
 import { requestIndexByGeneration } from './pricing/plan.js'
-import type { Milli } from './money.js'
+import type { Micro, Rounding } from './money.js'
 import type { Plan, Policy, RequestOutcome, Verdict } from './types.js'
 
 /**
- * The verdict of SPEC section 3. `total` is the exact milli-CU sum over the HEAD generations of
+ * The verdict of SPEC section 3. `total` is the exact micro-CU sum over the HEAD generations of
  * unit price x runs; `balance` is the lowest workspace balance in any successful answer (head or
  * base: the freshest, most cautious reading). Fails closed: when a head generation could not be
  * priced the status is 'error', `sufficient` is undefined and the step does not pass, whatever
@@ -13,17 +13,17 @@ import type { Plan, Policy, RequestOutcome, Verdict } from './types.js'
 export function decideVerdict(plan: Plan, outcomes: RequestOutcome[], policy: Policy): Verdict {
   const requestOf = requestIndexByGeneration(plan)
   const unitByRequest = outcomes.map((outcome) =>
-    outcome.ok ? toMilli(outcome.response.estimated_price_creative_units) : undefined,
+    outcome.ok ? toMicro(outcome.response.estimated_price_creative_units, 'up') : undefined,
   )
 
-  let balance: Milli | undefined
+  let balance: Micro | undefined
   for (const outcome of outcomes) {
     if (!outcome.ok) continue
-    const seen = toMilli(outcome.response.workspace_balance_creative_units)
+    const seen = toMicro(outcome.response.workspace_balance_creative_units, 'down')
     if (balance === undefined || seen < balance) balance = seen
   }
 
-  let total: Milli = 0
+  let total: Micro = 0
   let unpriced = 0
   for (let g = 0; g < plan.headCount; g++) {
     const generation = plan.generations[g]
@@ -41,7 +41,7 @@ export function decideVerdict(plan: Plan, outcomes: RequestOutcome[], policy: Po
 
   const remaining = balance === undefined ? undefined : balance - total
   const reasons: string[] = []
-  // Past 2^53 milli-CU (9 trillion CU) a sum of floats drifts, and the gate must never call a total
+  // Past 2^53 micro-CU (9 billion CU) a sum of floats drifts, and the gate must never call a total
   // it cannot hold exactly "within budget": such figures can only come from a misbehaving API.
   if (!Number.isSafeInteger(total) || (balance !== undefined && !Number.isSafeInteger(balance))) {
     reasons.push(
@@ -56,8 +56,8 @@ export function decideVerdict(plan: Plan, outcomes: RequestOutcome[], policy: Po
   }
   if (policy.maxTotal !== undefined && total > policy.maxTotal) {
     reasons.push(
-      `The estimated total of ${cu(total)} exceeds the cap of ${cu(policy.maxTotal)} (max-total) ` +
-        `by ${cu(total - policy.maxTotal)}.`,
+      `The estimated total of ${cu(total, 'up')} exceeds the cap of ${cu(policy.maxTotal, 'down')} (max-total) ` +
+        `by ${cu(total - policy.maxTotal, 'up')}.`,
     )
   }
   const over = reasons.length > 0
@@ -73,26 +73,26 @@ export function decideVerdict(plan: Plan, outcomes: RequestOutcome[], policy: Po
 }
 
 /** How far over budget the verdict is: the larger of the reserve shortfall and the cap excess (0 when not over). */
-export function overBy(verdict: Verdict, policy: Policy): Milli {
+export function overBy(verdict: Verdict, policy: Policy): Micro {
   if (verdict.status !== 'over') return 0
   const shortfall = verdict.remaining === undefined ? 0 : policy.minRemaining - verdict.remaining
   const excess = policy.maxTotal === undefined ? 0 : verdict.total - policy.maxTotal
   return Math.max(shortfall, excess, 0)
 }
 
-function reserveReason(total: Milli, balance: Milli, remaining: Milli, minRemaining: Milli): string {
+function reserveReason(total: Micro, balance: Micro, remaining: Micro, minRemaining: Micro): string {
   if (minRemaining === 0) {
     return (
-      `The estimated total of ${cu(total)} is more than the workspace balance of ${cu(balance)}: ` +
-      `the balance would go negative by ${cu(-remaining)}.`
+      `The estimated total of ${cu(total, 'up')} is more than the workspace balance of ${cu(balance, 'down')}: ` +
+      `the balance would go negative by ${cu(-remaining, 'up')}.`
     )
   }
   return (
-    `After the run ${cu(remaining)} would remain, ${cu(minRemaining - remaining)} short of the ` +
-    `reserve of ${cu(minRemaining)} (min-remaining-balance).`
+    `After the run ${cu(remaining, 'down')} would remain, ${cu(minRemaining - remaining, 'up')} short of the ` +
+    `reserve of ${cu(minRemaining, 'up')} (min-remaining-balance).`
   )
 }
 
-function cu(milli: Milli): string {
-  return `${formatGrouped(milli)} CU`
+function cu(micro: Micro, rounding: Rounding = 'nearest'): string {
+  return `${formatGrouped(micro, rounding)} CU`
 }

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
+import { join, resolve } from 'node:path'
 import { ConfigError } from './errors.js'
-import { toMilli, type Milli } from './money.js'
+import { toMicro, type Micro, type Rounding } from './money.js'
 
 /** How the pull-request comment is written (SPEC section 4). */
 export const COMMENT_MODES = ['update', 'new', 'delete-and-new', 'hide-and-new', 'off'] as const
@@ -23,10 +24,10 @@ export interface Config {
   commentKey: string
   /** false: advisory, the step passes whatever the verdict. */
   failOnInsufficient: boolean
-  /** milli-CU that must stay in the workspace after the run. */
-  minRemaining: Milli
-  /** Optional cap on the total, milli-CU. */
-  maxTotal?: Milli
+  /** micro-CU that must stay in the workspace after the run. */
+  minRemaining: Micro
+  /** Optional cap on the total, micro-CU. */
+  maxTotal?: Micro
   /** Estimate requests in flight at most. */
   concurrency: number
   /** Retries per request. */
@@ -66,8 +67,10 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 
 /** Hints that make an error actionable in context (e.g. a fork's pull request has no secrets). */
 export interface ConfigContext {
-  /** Where a relative report path and the default one go. */
+  /** Where the default report path goes. */
   tempDir: string
+  /** What a relative `report-path` is relative to (the workspace; default: the working directory). */
+  baseDir?: string
   /** Said when `layer-token` is empty. */
   missingTokenHint?: string
   /** How a setting is named in messages: "input `concurrency`" in the action, "--concurrency" in the CLI. */
@@ -94,14 +97,14 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
     }
     return value
   }
-  const amount = (name: string, allowEmpty: boolean): Milli | undefined => {
+  const amount = (name: string, allowEmpty: boolean, rounding: Rounding): Micro | undefined => {
     const text = get(name)
     if (text === '' && allowEmpty) return undefined
     if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(Number(text))) {
       problems.push(`${label(name)} must be a number of Creative Units ≥ 0 such as 250 or 99.5${allowEmpty ? ', or empty' : ''}, got "${text}"`)
       return undefined
     }
-    return toMilli(Number(text))
+    return toMicro(Number(text), rounding)
   }
   const boolean = (name: string): boolean => {
     const text = get(name)
@@ -153,13 +156,14 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
 
   const failOnInsufficient = boolean('fail-on-insufficient')
   const compareBase = boolean('compare-base')
-  const minRemaining = amount('min-remaining-balance', false) ?? 0
-  const maxTotal = amount('max-total', true)
+  // Rounded the strict way when given more than 6 decimals: the reserve up, the cap down.
+  const minRemaining = amount('min-remaining-balance', false, 'up') ?? 0
+  const maxTotal = amount('max-total', true, 'down')
   const concurrency = integer('concurrency', 1, 64)
   const maxRetries = integer('max-retries', 0, 10)
   const requestTimeoutSeconds = integer('request-timeout-seconds', 1, 600)
   const maxRequests = integer('max-requests', 1, 100000)
-  const reportPath = get('report-path') || `${context.tempDir}/layer-budget-gate/report.json`
+  const reportPath = reportPathOf(get('report-path'), context)
 
   if (problems.length > 0) {
     const message = problems.length === 1 ? problems[0]! : `${problems.length} invalid settings: ${problems.join('; ')}`
@@ -186,6 +190,11 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
 }
 
 /** Read every input of the action; masks the tokens before anything else can print them. */
+/** The absolute path of the JSON report: the `report-path` input under `baseDir`, or the default under `tempDir`. */
+export function reportPathOf(input: string, context: Pick<ConfigContext, 'tempDir' | 'baseDir'>): string {
+  return resolve(context.baseDir ?? '.', input.trim() || join(context.tempDir, 'layer-budget-gate', 'report.json'))
+}
+
 export function readConfig(context: ConfigContext): Config {
   for (const secret of ['layer-token', 'github-token']) {
     const value = core.getInput(secret).trim()

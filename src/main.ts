@@ -2,16 +2,16 @@ import * as core from '@actions/core'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { tmpdir } from 'node:os'
-import { readConfig, type Config } from './config.js'
+import { readConfig, reportPathOf, type Config } from './config.js'
 import { describeError, GateError } from './errors.js'
 import { LayerClient } from './layer/client.js'
 import { loadManifests } from './manifest/load.js'
 import { priceManifests, type PricingResult } from './pipeline.js'
-import { renderSummary } from './report/markdown.js'
+import { renderFailureSummary, renderSummary, type FailureNotice } from './report/markdown.js'
 import { statusLine } from './report/rows.js'
-import { toJsonReport } from './report/json.js'
+import { toFailureReport, toJsonReport } from './report/json.js'
 import { toOutputs } from './report/outputs.js'
-import { readRunContext } from './github/context.js'
+import { readRunContext, type RunContext } from './github/context.js'
 import { USER_AGENT } from './version.js'
 import type { PullRequestGitHub } from './github/pull-request.js'
 import type { Manifest, Problem } from './types.js'
@@ -21,12 +21,15 @@ const FORK_HINT =
 
 /** The action: inputs -> manifests -> plan -> estimates -> verdict -> report -> publish. */
 export async function run(): Promise<void> {
+  maskTokens()
   let github: PullRequestGitHub | undefined
+  let config: Config | undefined
+  let context: RunContext | undefined
   try {
-    const context = readRunContext()
+    context = readRunContext()
     const pr = context.pullRequest
-    const config = readConfig({
-      tempDir: process.env.RUNNER_TEMP || tmpdir(),
+    config = readConfig({
+      ...configContext(),
       missingTokenHint: context.eventName === 'pull_request' && pr?.isFork ? FORK_HINT : undefined,
     })
     // Octokit is loaded only on pull-request events: audits and pushes start faster without it.
@@ -63,7 +66,20 @@ export async function run(): Promise<void> {
     }
     await publish(config, github, result)
   } catch (error) {
-    await fail(error, github)
+    await fail(error, { github, config, context })
+  }
+}
+
+/** Where the report goes: a relative `report-path` is under the workspace, the default under RUNNER_TEMP. */
+function configContext(): { tempDir: string; baseDir: string } {
+  return { tempDir: process.env.RUNNER_TEMP || tmpdir(), baseDir: process.env.GITHUB_WORKSPACE || process.cwd() }
+}
+
+/** Both tokens are masked before anything else can print (readConfig masks them again, harmlessly). */
+function maskTokens(): void {
+  for (const secret of ['layer-token', 'github-token']) {
+    const value = core.getInput(secret).trim()
+    if (value) core.setSecret(value)
   }
 }
 
@@ -117,8 +133,14 @@ function trustedWorkspace(input: string | undefined, head: Manifest[], base: Man
 /** Everything a run writes: annotations, summary, JSON report, comment, outputs, and the step's result. */
 async function publish(config: Config, github: PullRequestGitHub | undefined, { report, problems }: PricingResult): Promise<void> {
   annotate(problems)
-  await mkdir(dirname(config.reportPath), { recursive: true })
-  await writeFile(config.reportPath, `${JSON.stringify(toJsonReport(report), null, 2)}\n`)
+  try {
+    await mkdir(dirname(config.reportPath), { recursive: true })
+    await writeFile(config.reportPath, `${JSON.stringify(toJsonReport(report), null, 2)}\n`)
+  } catch (error) {
+    throw new GateError(
+      `the JSON report cannot be written to ${config.reportPath} (input \`report-path\`): ${describeError(error)}; point \`report-path\` at a file in a writable directory, or leave it empty`,
+    )
+  }
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(report)).write()
   const commentUrl = await github?.comment(report)
 
@@ -131,7 +153,7 @@ async function publish(config: Config, github: PullRequestGitHub | undefined, { 
     const [first, ...rest] = report.failures
     core.setFailed(`${headline}. ${first ?? ''}${rest.length ? ` (and ${rest.length} more: see the annotations and the job summary)` : ''}`)
   } else if (!report.verdict.passes) core.setFailed(headline)
-  else if (report.verdict.status === 'over') core.warning(`${headline} (advisory: fail-on-insufficient is false)`)
+  else if (report.verdict.status === 'over') core.warning(headline) // the headline says it is advisory
   else core.info(headline)
 }
 
@@ -143,17 +165,52 @@ function annotate(problems: Problem[]): void {
 }
 
 /**
- * Any failure: annotations for its problems, `sufficient=false`, the pull-request comment saying
- * why (when the run got that far), and a one-line reason; never a stack trace.
+ * Any failure before a report could be built (bad inputs, an invalid manifest, a workspace
+ * mismatch, too many requests): annotations for its problems, a job summary and a JSON report that
+ * say why (so `report-path` can be uploaded on every run), `sufficient=false`, the pull-request
+ * comment (when the run got that far), and a one-line reason; never a stack trace.
  */
-async function fail(error: unknown, github: PullRequestGitHub | undefined): Promise<void> {
+async function fail(
+  error: unknown,
+  { github, config, context }: { github?: PullRequestGitHub; config?: Config; context?: RunContext },
+): Promise<void> {
   if (error instanceof GateError) annotate(error.problems)
   core.setOutput('sufficient', 'false')
-  // Only errors the gate raised itself: their messages are written for the user and carry no secret.
+  // Errors the gate raised itself are written for the user and carry no secret; anything else is
+  // only named, and its text stays in the log, where the runner masks the tokens.
+  const message = error instanceof GateError ? error.message : `unexpected error: ${describeError(error)}`
+  const notice: FailureNotice = {
+    message: error instanceof GateError ? redactTokens(error.message) : 'An unexpected error stopped the run: see the log of this step.',
+    problems: error instanceof GateError ? error.problems.map((p) => ({ ...p, message: redactTokens(p.message) })) : [],
+    commit: context?.pullRequest?.headSha ?? context?.sha,
+    runUrl: context?.runUrl,
+  }
+  const reportPath = config?.reportPath ?? reportPathOf(core.getInput('report-path'), configContext())
+  try {
+    await mkdir(dirname(reportPath), { recursive: true })
+    await writeFile(reportPath, `${JSON.stringify(toFailureReport(notice, config?.workspaceId), null, 2)}\n`)
+    core.setOutput('report-path', reportPath)
+  } catch (writeError) {
+    core.warning(`No JSON report: it cannot be written to ${reportPath} (${describeError(writeError)})`)
+  }
+  try {
+    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderFailureSummary(notice)).write()
+  } catch (writeError) {
+    core.warning(`No job summary: ${describeError(writeError)}`)
+  }
   if (github && error instanceof GateError) {
     const commentUrl = await github.commentFailure(error).catch(() => undefined)
     if (commentUrl) core.setOutput('comment-url', commentUrl)
   }
-  const message = error instanceof GateError ? error.message : `unexpected error: ${describeError(error)}`
   core.setFailed(message)
+}
+
+/** Text with the tokens of the inputs cut out: for files, which the runner does not mask. */
+function redactTokens(text: string): string {
+  let result = text
+  for (const secret of ['layer-token', 'github-token']) {
+    const value = core.getInput(secret).trim()
+    if (value.length >= 4) result = result.split(value).join('***')
+  }
+  return result
 }

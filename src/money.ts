@@ -1,18 +1,33 @@
 /**
- * Creative Units as exact integers of thousandths ("milli-CU"), so sums never drift:
- * 0.1 + 0.2 is 300 milli-CU, printed "0.3". Safe up to 2^53 milli-CU (9 trillion CU).
+ * Creative Units as exact integers of millionths ("micro-CU"), so sums never drift: 0.1 + 0.2 is
+ * 300,000 micro-CU, printed "0.3". Layer's prices have a few decimals (0.0004 is 400 micro-CU,
+ * exactly); the rare figure with more than 6 is rounded in the cautious direction (a price up, a
+ * balance down), so the gate never counts a total lower, or a balance higher, than Layer said.
+ * Safe up to 2^53 micro-CU (9 billion CU); past that the verdict fails closed (budget.ts).
  */
 
-/** Milli-CU: an integer number of thousandths of a Creative Unit. */
-export type Milli = number
+/** Micro-CU: an integer number of millionths of a Creative Unit. */
+export type Micro = number
 
-/** A CU amount from Layer (a JSON number) to milli-CU, rounded half away from zero to 0.001. */
-export function toMilli(cu: number): Milli {
+/** Decimal places kept: 6. */
+export const DECIMALS = 6
+/** Micro-CU in one CU. */
+export const UNITS_PER_CU = 10 ** DECIMALS
+
+/**
+ * Which way a figure with more than 6 decimals goes: `up` (towards +∞) for what is spent and for a
+ * reserve, `down` (towards -∞) for what is available and for a cap, `nearest` (half away from
+ * zero) where neither is safer.
+ */
+export type Rounding = 'up' | 'down' | 'nearest'
+
+/** A CU amount (a JSON number from Layer, or an input) to micro-CU. */
+export function toMicro(cu: number, rounding: Rounding): Micro {
   if (!Number.isFinite(cu)) throw new RangeError(`not a finite number: ${cu}`)
-  // Go through the decimal text so 1.0005 (stored as 1.000499999…) still rounds up as written.
+  // Through the decimal text, so 1.0000005 (stored as 1.00000049999…) is read as written.
   const [mantissa, exp = '0'] = String(Math.abs(cu)).split('e')
   const [int = '0', frac = ''] = (mantissa ?? '0').split('.')
-  const shift = Number(exp) + 3
+  const shift = Number(exp) + DECIMALS
   let digits = int + frac
   let point = int.length + shift
   if (point < 0) {
@@ -21,29 +36,65 @@ export function toMilli(cu: number): Milli {
   }
   digits = digits.padEnd(point + 1, '0')
   const whole = Number(digits.slice(0, point) || '0')
-  const roundUp = Number(digits[point]) >= 5 ? 1 : 0
-  const milli = whole + roundUp
-  return cu < 0 && milli !== 0 ? -milli : milli
+  const rest = digits.slice(point)
+  const negative = cu < 0
+  let away: boolean // one more unit away from zero
+  if (!/[1-9]/.test(rest)) away = false
+  else if (rounding === 'nearest') away = Number(rest[0]) >= 5
+  else away = rounding === 'up' ? !negative : negative
+  const units = whole + (away ? 1 : 0)
+  return negative && units !== 0 ? -units : units
 }
 
-/** Milli-CU as a plain decimal for outputs and JSON: no separators, at most 3 decimals ("108.25", "-3", "0"). */
-export function formatPlain(milli: Milli): string {
-  const sign = milli < 0 ? '-' : ''
-  const abs = Math.abs(milli)
-  const int = Math.floor(abs / 1000)
-  const frac = String(abs % 1000).padStart(3, '0').replace(/0+$/, '')
+/** Decimals shown in outputs, reports and comments (SPEC section 5: "at most 3 decimals"). */
+export const SHOWN_DECIMALS = 3
+const SHOWN_STEP = 10 ** (DECIMALS - SHOWN_DECIMALS)
+
+/**
+ * Micro-CU as a plain decimal for outputs and JSON: no separators, at most 3 decimals ("108.25",
+ * "-3", "0"). Figures are exact to the micro-CU and shown to 0.001, rounded `up` for what is spent
+ * (a total, a price, a shortfall), `down` for what is left (a balance, a remainder): what is shown
+ * never looks better than the verdict, which is taken on the exact figures.
+ */
+export function formatPlain(micro: Micro, rounding: Rounding = 'nearest'): string {
+  const shown = roundToShown(micro, rounding)
+  const sign = shown < 0 ? '-' : ''
+  const abs = Math.abs(shown)
+  const step = 10 ** SHOWN_DECIMALS
+  const int = Math.floor(abs / step)
+  const frac = String(abs % step).padStart(SHOWN_DECIMALS, '0').replace(/0+$/, '')
   return `${sign}${int}${frac ? `.${frac}` : ''}`
 }
 
-/** Milli-CU for people: thousands separators, at most 3 decimals ("1,234.5"). */
-export function formatGrouped(milli: Milli): string {
-  const plain = formatPlain(milli)
+/** Micro-CU for people: thousands separators, at most 3 decimals ("1,234.5"), rounded as formatPlain. */
+export function formatGrouped(micro: Micro, rounding: Rounding = 'nearest'): string {
+  const plain = formatPlain(micro, rounding)
   const [int = '0', frac] = plain.replace('-', '').split('.')
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
-  return `${milli < 0 ? '-' : ''}${grouped}${frac ? `.${frac}` : ''}`
+  return `${plain.startsWith('-') ? '-' : ''}${groupDigits(int)}${frac ? `.${frac}` : ''}`
 }
 
-/** Milli-CU as a JSON number for the report (exact to 0.001 as decimal text). */
-export function toCU(milli: Milli): number {
-  return Number(formatPlain(milli))
+/** Micro-CU in thousandths, rounded as asked (integer arithmetic on integers below 2^53). */
+function roundToShown(micro: Micro, rounding: Rounding): number {
+  const whole = Math.trunc(micro / SHOWN_STEP)
+  const rest = micro - whole * SHOWN_STEP
+  if (rest === 0) return whole
+  let shown: number
+  if (rounding === 'up') shown = rest > 0 ? whole + 1 : whole
+  else if (rounding === 'down') shown = rest < 0 ? whole - 1 : whole
+  else shown = Math.abs(rest) * 2 >= SHOWN_STEP ? whole + Math.sign(rest) : whole
+  return shown === 0 ? 0 : shown // no "-0"
+}
+
+/** A whole number with thousands separators ("12,480"). */
+export function formatCount(count: number): string {
+  return groupDigits(String(count))
+}
+
+function groupDigits(int: string): string {
+  return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+}
+
+/** Micro-CU as a JSON number for the report, shown as formatPlain shows it. */
+export function toCU(micro: Micro, rounding: Rounding = 'nearest'): number {
+  return Number(formatPlain(micro, rounding))
 }

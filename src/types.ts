@@ -1,7 +1,7 @@
 /**
  * The shared vocabulary of the pipeline: inputs -> manifest -> plan -> estimates -> verdict -> report.
  * Every stage takes and returns these plain data types; nothing here does I/O.
- * Money is always an integer number of thousandths of a Creative Unit ("milli-CU", see money.ts).
+ * Money is always an integer number of millionths of a Creative Unit ("micro-CU", see money.ts).
  */
 
 /** A place in a manifest file. `file` is relative to the workspace, `line` and `col` are 1-based. */
@@ -98,7 +98,7 @@ export type RequestOutcome =
   | { ok: true; response: EstimateResponse }
   | { ok: false; error: import('./errors.js').LayerError }
 
-/** The budget rules of SPEC section 3 (all money in milli-CU). */
+/** The budget rules of SPEC section 3 (all money in micro-CU). */
 export interface Policy {
   /** CU that must stay in the workspace after the run (`min-remaining-balance`). */
   minRemaining: number
@@ -116,7 +116,7 @@ export interface Verdict {
   status: 'within' | 'over' | 'error'
   /** Known only when every generation was priced; `undefined` on `error` (never `true` then). */
   sufficient?: boolean
-  /** milli-CU; on `error`, the sum of what could be priced. */
+  /** micro-CU; on `error`, the sum of what could be priced. */
   total: number
   /** The lowest `workspace_balance_creative_units` seen; undefined when no response came. */
   balance?: number
@@ -137,15 +137,15 @@ export interface ReportLine {
   modelLabel: string
   runs: number
   group?: string
-  /** milli-CU per run; undefined when it could not be priced. */
+  /** micro-CU per run; undefined when it could not be priced. */
   unit?: number
-  /** unit x runs, milli-CU; undefined when it could not be priced. */
+  /** unit x runs, micro-CU; undefined when it could not be priced. */
   total?: number
   /** Why it could not be priced. */
   error?: string
   /** Against the base (pull requests with a base only). */
   change?: Change
-  /** total - base total, milli-CU (removed: minus the base total). */
+  /** total - base total, micro-CU (removed: minus the base total). */
   delta?: number
 }
 
@@ -162,7 +162,7 @@ export interface Report {
   requests: number
   /** Problems that made the verdict `error`, one sentence each, naming the generation. */
   failures: string[]
-  /** Total delta against base, milli-CU (pull requests with a base only). */
+  /** Total delta against base, micro-CU (pull requests with a base only). */
   delta?: number
   /** Why there is no diff though one was asked for (e.g. the base manifest is invalid). */
   baseNote?: string

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { runAction, type ActionRun } from '../helpers/run-action.js'
 import { SIM_MODELS } from '../../src/simulator/prices.js'
 import { SIM_WORKSPACE_ID, startSimulator, type Simulator } from '../../src/simulator/server.js'
@@ -100,12 +101,35 @@ describe('the built action on workflow_dispatch', () => {
     expect(result.errors.at(-1)).toMatch(/^::error::3 problems in \.layer\/generations\.yml$/)
     expect(result.outputs.sufficient).toBe('false')
     expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/) // no stack trace
+    // The job summary and the JSON report say why too, so `report-path` can be uploaded on every run.
+    expect(result.summary).toMatch(/^## ⚠️ Could not price the generations: the total is unknown\n\n3 problems in \.layer\/generations\.yml\n/)
+    expect(result.summary).toMatch(/- \.layer\/generations\.yml:12:5: .*widht/)
+    const report = JSON.parse(await readFile(result.outputs['report-path']!, 'utf8')) as Record<string, unknown>
+    expect(report).toMatchObject({ version: 1, status: 'error', total_creative_units: null, sufficient: false, passes: false, requests: 0, generations: [] })
+    expect(report.failures).toEqual(['3 problems in .layer/generations.yml'])
+    expect(report.problems).toEqual(expect.arrayContaining([expect.objectContaining({ file: '.layer/generations.yml', line: 12, col: 5 })]))
+  })
+
+  it('writes the failure report where a relative report-path says, under the workspace', async () => {
+    const result = await run({ concurrency: 'lots', 'report-path': 'out/report.json' })
+    expect(result.code).toBe(1)
+    expect(result.outputs['report-path']).toBe(join(result.workspace, 'out', 'report.json'))
+    const report = JSON.parse(await readFile(result.outputs['report-path']!, 'utf8')) as { failures: string[] }
+    expect(report.failures[0]).toContain('input `concurrency` must be a whole number from 1 to 64, got "lots"')
   })
 
   it('names the paths tried and the input when the manifest is missing', async () => {
     const result = await run({}, {})
     expect(result.code).toBe(1)
     expect(result.errors.join('\n')).toMatch(/\.layer\/generations\.yml.*`manifest`/)
+  })
+
+  it('names the report-path input when the report cannot be written there', async () => {
+    const result = await run({ 'report-path': '.layer' }) // a directory
+    expect(result.code).toBe(1)
+    expect(result.errors.at(-1)).toMatch(/^::error::the JSON report cannot be written to .*\.layer \(input `report-path`\): EISDIR.*point `report-path` at a file/)
+    expect(result.outputs.sufficient).toBe('false')
+    expect(result.summary).toMatch(/Could not price|report cannot be written/)
   })
 
   it('refuses a manifest path outside the workspace, reading nothing', async () => {
@@ -158,6 +182,18 @@ describe('the built action on workflow_dispatch', () => {
     const result = await run({ 'max-total': '12.799' })
     expect(result.code).toBe(1)
     expect(result.outputs.sufficient).toBe('false')
+  })
+
+  it('multiplies the exact price by runs: 0.0004 CU x 1,000 runs is 0.4 CU, over a cap of 0.3', async () => {
+    sim.setFaults(() => ({ kind: 'wrong-value', value: 0.0004 }))
+    const manifest = `version: 1\nworkspace_id: ${SIM_WORKSPACE_ID}\ngenerations:\n  - name: tiles\n    model_id: ${IMAGE}\n    prompt: "tiles"\n    runs: 1000\n`
+    const result = await run({ 'max-total': '0.3' }, { '.layer/generations.yml': manifest })
+    expect(result.code).toBe(1)
+    expect(result.outputs).toMatchObject({ 'total-creative-units': '0.4', sufficient: 'false' })
+    expect(result.errors.join('\n')).toMatch(/Over budget by 0\.1 CU/)
+    // Shown to 0.001, rounded up: a price of 0.0004 CU is not shown as free.
+    const report = JSON.parse(await readFile(result.outputs['report-path']!, 'utf8')) as { generations: { unit_creative_units: number }[] }
+    expect(report.generations[0]!.unit_creative_units).toBe(0.001)
   })
 
   it('gets the right total after transient faults', async () => {

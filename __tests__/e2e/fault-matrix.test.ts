@@ -205,7 +205,7 @@ describe('Layer faults at the first, a middle and the last request', () => {
     // The other four were priced and are in the summary and the JSON report; the verdict is unknown.
     const report = JSON.parse(await readFile(result.outputs['report-path']!, 'utf8')) as { status: string; sufficient: unknown; generations: { name: string; total_creative_units: number | null }[] }
     expect(report.status).toBe('error')
-    expect(report.sufficient).toBeNull()
+    expect(report.sufficient).toBe(false)
     expect(report.generations.filter((g) => g.total_creative_units === null).map((g) => g.name)).toEqual([target])
     expect(result.summary).not.toMatch(/Within budget/)
     // Transient faults were retried max-retries (1) times, the others not at all.

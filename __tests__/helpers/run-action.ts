@@ -18,6 +18,8 @@ export interface ActionRun {
   errors: string[]
   warnings: string[]
   dir: string
+  /** GITHUB_WORKSPACE of the run. */
+  workspace: string
 }
 
 export interface ActionRunOptions {
@@ -103,7 +105,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     stdout
       .split('\n')
       .filter((line) => line.startsWith(`::${kind}`))
-  return {
+  const run: ActionRun = {
     code,
     stdout,
     stderr,
@@ -112,5 +114,31 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     errors: commands('error'),
     warnings: commands('warning'),
     dir,
+    workspace,
+  }
+  await expectNoLeakedToken(run, [options.inputs['layer-token'], options.inputs['github-token']])
+  return run
+}
+
+/**
+ * Every end-to-end run is a secret-leak check: neither token appears in stdout (but for the
+ * `::add-mask::` command that hides it), stderr, the job summary, the outputs or the JSON report.
+ */
+async function expectNoLeakedToken(run: ActionRun, tokens: (string | undefined)[]): Promise<void> {
+  const reportPath = run.outputs['report-path']
+  const report = reportPath ? await readFile(reportPath, 'utf8').catch(() => '') : ''
+  const places: Record<string, string> = {
+    stdout: run.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n'),
+    stderr: run.stderr,
+    summary: run.summary,
+    outputs: JSON.stringify(run.outputs),
+    report,
+  }
+  for (const token of tokens) {
+    const secret = token?.trim()
+    if (!secret || secret.length < 6) continue // too short to tell from ordinary text
+    for (const [place, text] of Object.entries(places)) {
+      if (text.includes(secret)) throw new Error(`the token ${JSON.stringify(secret)} leaked into the ${place} of the run`)
+    }
   }
 }

@@ -21,9 +21,9 @@ describe('buildReport', () => {
       [ok(1), ok(2), failed('server', 'Layer answered 503 after 5 attempts'), ok(1)],
     )
     expect(r.lines.map((l) => [l.name, l.unit, l.total, l.error])).toEqual([
-      ['alpha', 1000, 4000, undefined],
-      ['zeta', 2000, 4000, undefined],
-      ['cheap', 1000, 1000, undefined],
+      ['alpha', 1_000_000, 4_000_000, undefined],
+      ['zeta', 2_000_000, 4_000_000, undefined],
+      ['cheap', 1_000_000, 1_000_000, undefined],
       ['broken', undefined, undefined, 'Layer answered 503 after 5 attempts'],
     ])
     expect(r.entries).toBe(4)
@@ -57,8 +57,8 @@ describe('buildReport', () => {
         modelLabel: 'knight-style',
         runs: 3,
         group: 'characters',
-        unit: 2500,
-        total: 7500,
+        unit: 2_500_000,
+        total: 7_500_000,
       },
     ])
     expect(r.commit).toBe('abc1234def')
@@ -127,15 +127,15 @@ describe('buildReport', () => {
       const outcomes = [ok(10), ok(40), ok(5), ok(7), ok(20), ok(3)]
       const r = report(head, outcomes, base, true)
       expect(r.lines.map((l) => [l.name, l.change, l.total, l.delta])).toEqual([
-        ['wider', 'changed', 40_000, 20_000],
-        ['more-runs', 'changed', 15_000, 10_000],
-        ['same', 'unchanged', 10_000, 0],
-        ['new', 'added', 7000, 7000],
-        ['gone', 'removed', 6000, -6000],
+        ['wider', 'changed', 40_000_000, 20_000_000],
+        ['more-runs', 'changed', 15_000_000, 10_000_000],
+        ['same', 'unchanged', 10_000_000, 0],
+        ['new', 'added', 7_000_000, 7_000_000],
+        ['gone', 'removed', 6_000_000, -6_000_000],
       ])
-      expect(r.delta).toBe(72_000 - 41_000)
+      expect(r.delta).toBe(72_000_000 - 41_000_000)
       expect(r.requests).toBe(6)
-      expect(r.verdict.total).toBe(72_000)
+      expect(r.verdict.total).toBe(72_000_000)
     })
 
     it('tells apart generations of the same name in different files', () => {
@@ -150,10 +150,10 @@ describe('buildReport', () => {
     it('shows everything as added when the manifest is new (empty base)', () => {
       const r = report([gen('a'), gen('b')], [ok(1), ok(2)], [], true)
       expect(r.lines.map((l) => [l.change, l.delta])).toEqual([
-        ['added', 2000],
-        ['added', 1000],
+        ['added', 2_000_000],
+        ['added', 1_000_000],
       ])
-      expect(r.delta).toBe(3000)
+      expect(r.delta).toBe(3_000_000)
     })
 
     it('shows no diff and explains why when a base generation could not be priced', () => {

@@ -15,7 +15,7 @@ function report(head: Generation[], outcomes: RequestOutcome[], policy: Policy) 
 
 describe('toJsonReport', () => {
   it("uses Layer's naming and exact decimals", () => {
-    const policy: Policy = { minRemaining: 100_000, maxTotal: 500_000, failOnInsufficient: true }
+    const policy: Policy = { minRemaining: 100_000_000, maxTotal: 500_000_000, failOnInsufficient: true }
     const json = toJsonReport(report([gen('a', { runs: 3, group: 'characters' }), gen('b')], [ok(0.1, 1000), ok(0.2, 999.9)], policy))
     expect(json).toEqual({
       version: 1,
@@ -60,7 +60,7 @@ describe('toJsonReport', () => {
     })
   })
 
-  it('says null for what is unknown when a generation could not be priced', () => {
+  it('says null for what is unknown when a generation could not be priced, and not sufficient', () => {
     const policy: Policy = { minRemaining: 0, failOnInsufficient: false }
     const json = toJsonReport(report([gen('a'), gen('b')], [ok(1), failed('server', 'Layer answered 503')], policy))
     expect(json).toMatchObject({
@@ -69,7 +69,7 @@ describe('toJsonReport', () => {
       balance_creative_units: 10_000,
       remaining_creative_units: null,
       max_total_creative_units: null,
-      sufficient: null,
+      sufficient: false,
       passes: false,
       failures: [`b (${FILE}:10): Layer answered 503`],
     })

@@ -6,7 +6,7 @@ import { decideVerdict } from '../../src/budget.js'
 import { buildPlan } from '../../src/pricing/plan.js'
 import { buildReport } from '../../src/report/build.js'
 import { commentMarker } from '../../src/github/comment.js'
-import { COMMENT_MAX_CHARS, escapeText, markdownTable, renderComment, renderFailureComment, renderSummary } from '../../src/report/markdown.js'
+import { COMMENT_MAX_CHARS, escapeText, markdownTable, renderComment, renderFailureComment, renderSummary, SUMMARY_MAX_BYTES } from '../../src/report/markdown.js'
 import type { Generation, Policy, Report, RequestOutcome } from '../../src/types.js'
 import { WORKSPACE, failed, gen, ok } from '../fixtures/report/generations.js'
 import { scenarioReport } from '../fixtures/report/scenario.js'
@@ -34,7 +34,7 @@ function report(head: Generation[], outcomes: RequestOutcome[], base?: Generatio
 /** `n` generations with distinct prices (generation i costs i + 1 CU per run), named by `nameOf`. */
 function bigReport(n: number, nameOf: (i: number) => string = (i) => `gen-${i}`, base?: Generation[]): Report {
   const head = Array.from({ length: n }, (_, i) => gen(nameOf(i), { body: { prompt: `p${i}` }, group: `group-${i % 7}` }))
-  const outcomes = [...head, ...(base ?? [])].map((_, i) => ok(i + 1, 1e12))
+  const outcomes = [...head, ...(base ?? [])].map((_, i) => ok(i + 1, 1e9))
   return report(head, outcomes, base)
 }
 
@@ -282,7 +282,7 @@ describe('renderComment', () => {
           const r = report(head, outcomes)
           const text = renderComment(r, { marker: MARKER, maxChars, compact })
           expect(text.length).toBeLessThanOrEqual(maxChars)
-          expect(renderSummary(r, maxChars).length).toBeLessThanOrEqual(maxChars)
+          expect(Buffer.byteLength(renderSummary(r, maxChars))).toBeLessThanOrEqual(maxChars)
           if (maxChars >= 6000) {
             expect(onlyOwnTags(text)).toBe(true)
             expect(tablesAreWellFormed(text)).toBe(true)
@@ -338,6 +338,18 @@ describe('renderSummary', () => {
     expect(text).toContain('| **group-6: 714 generations** |')
     expect(text).not.toContain('<details>')
     expect(text.startsWith('## ✅ Within budget')).toBe(true)
+  })
+
+  it('keeps within GitHub’s 1 MiB, counted in UTF-8 bytes, with names of 3-byte characters', () => {
+    const r = bigReport(10_000, (i) => `キャラクター・コンセプトアート・ドラゴンナイト${i}`)
+    // Under the cap in characters, over it in bytes: what the runner counts.
+    const whole = renderSummary(r, Number.POSITIVE_INFINITY)
+    expect(whole.length).toBeLessThan(SUMMARY_MAX_BYTES)
+    expect(Buffer.byteLength(whole)).toBeGreaterThan(SUMMARY_MAX_BYTES)
+    const text = renderSummary(r)
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(SUMMARY_MAX_BYTES)
+    expect(Buffer.byteLength(text)).toBeGreaterThan(SUMMARY_MAX_BYTES - 100_000)
+    expect(text).toMatch(/_… [\d,]+ more generations \([\d,]+ CU\)_/)
   })
 
   it('truncates past its cap with a line saying how many were left out', () => {

@@ -17,7 +17,7 @@ function report(head: Generation[], outcomes: RequestOutcome[], policy: Policy =
 
 describe('summaryRows', () => {
   it('lists total, balance, remaining, reserve and verdict with grouped numbers', () => {
-    const r = report([gen('a', { runs: 2 })], [ok(617.25, 10_000)], { minRemaining: 1_000_000, failOnInsufficient: true })
+    const r = report([gen('a', { runs: 2 })], [ok(617.25, 10_000)], { minRemaining: 1_000_000_000, failOnInsufficient: true })
     expect(summaryRows(r)).toEqual([
       ['Budget', 'CU'],
       ['Estimated total', '1,234.5'],
@@ -29,7 +29,7 @@ describe('summaryRows', () => {
   })
 
   it('adds the cap and the change against base when there are', () => {
-    const r = report([gen('a')], [ok(30, 20)], { minRemaining: 0, maxTotal: 25_000, failOnInsufficient: false }, [])
+    const r = report([gen('a')], [ok(30, 20)], { minRemaining: 0, maxTotal: 25_000_000, failOnInsufficient: false }, [])
     expect(summaryRows(r)).toEqual([
       ['Budget', 'CU'],
       ['Estimated total', '30'],

@@ -1,6 +1,6 @@
 import { LayerError } from '../errors.js'
-import { toMilli } from '../money.js'
-import type { Milli } from '../money.js'
+import { toMicro } from '../money.js'
+import type { Micro } from '../money.js'
 import { requestIndexByGeneration } from '../pricing/plan.js'
 import type { Generation, Plan, Policy, Position, Problem, Report, ReportLine, RequestOutcome, Verdict } from '../types.js'
 
@@ -21,7 +21,7 @@ export interface BuildReportInput {
 }
 
 /** A generation's price, or why it has none. */
-type Price = { unit: Milli; total: Milli } | { error: LayerError }
+type Price = { unit: Micro; total: Micro } | { error: LayerError }
 
 /**
  * The report of a run, built once and rendered everywhere. Head lines come most expensive first
@@ -40,7 +40,7 @@ export function buildReport(input: BuildReportInput): Report {
   })
 
   let baseNote = input.baseNote
-  let delta: Milli | undefined
+  let delta: Micro | undefined
   let removed: ReportLine[] = []
   if (input.compareBase && baseNote === undefined) {
     baseNote = firstBaseFailure(plan, outcomes, requestOf)
@@ -97,7 +97,7 @@ function priceOf(plan: Plan, outcomes: RequestOutcome[], requestOf: number[], g:
   const outcome = outcomes[requestOf[g] ?? -1]
   if (!generation || !outcome) return { error: missingOutcome() }
   if (!outcome.ok) return { error: outcome.error }
-  const unit = toMilli(outcome.response.estimated_price_creative_units)
+  const unit = toMicro(outcome.response.estimated_price_creative_units, 'up')
   return { unit, total: unit * generation.runs }
 }
 
@@ -165,17 +165,17 @@ function diff(
   requestOf: number[],
   head: HeadEntry[],
   price: (g: number) => Price,
-): { removed: ReportLine[]; delta: Milli | undefined } {
+): { removed: ReportLine[]; delta: Micro | undefined } {
   const baseByIdentity = new Map<string, number>()
   for (let g = plan.headCount; g < plan.generations.length; g++) {
     const generation = plan.generations[g]
     if (generation) baseByIdentity.set(identity(generation), g)
   }
   const keyOf = (g: number): string | undefined => plan.requests[requestOf[g] ?? -1]?.key
-  const totalOf = (p: Price): Milli | undefined => ('error' in p ? undefined : p.total)
+  const totalOf = (p: Price): Micro | undefined => ('error' in p ? undefined : p.total)
 
-  let headSum: Milli | undefined = 0
-  let baseSum: Milli = 0
+  let headSum: Micro | undefined = 0
+  let baseSum: Micro = 0
   for (const { index, generation, price: headPrice, line } of head) {
     const total = totalOf(headPrice)
     headSum = headSum === undefined || total === undefined ? undefined : headSum + total

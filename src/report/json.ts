@@ -1,6 +1,6 @@
 import { toCU } from '../money.js'
-import type { Milli } from '../money.js'
-import type { Change, Report } from '../types.js'
+import type { Micro, Rounding } from '../money.js'
+import type { Change, Problem, Report } from '../types.js'
 
 /** One generation in the JSON report (Layer's snake_case naming; CU as exact decimals). */
 export interface JsonGeneration {
@@ -31,7 +31,7 @@ export interface JsonReport {
   remaining_creative_units: number | null
   min_remaining_balance_creative_units: number
   max_total_creative_units: number | null
-  sufficient: boolean | null
+  sufficient: boolean
   /** Whether the step passes (false on error; true when over in advisory mode). */
   passes: boolean
   reasons: string[]
@@ -59,12 +59,13 @@ export function toJsonReport(report: Report): JsonReport {
     version: 1,
     workspace_id: report.workspaceId,
     status: verdict.status,
-    total_creative_units: error ? null : toCU(verdict.total),
-    balance_creative_units: cuOrNull(verdict.balance),
-    remaining_creative_units: error ? null : cuOrNull(verdict.remaining),
-    min_remaining_balance_creative_units: toCU(policy.minRemaining),
-    max_total_creative_units: cuOrNull(policy.maxTotal),
-    sufficient: error ? null : (verdict.sufficient ?? null),
+    total_creative_units: error ? null : toCU(verdict.total, 'up'),
+    balance_creative_units: cuOrNull(verdict.balance, 'down'),
+    remaining_creative_units: error ? null : cuOrNull(verdict.remaining, 'down'),
+    min_remaining_balance_creative_units: toCU(policy.minRemaining, 'up'),
+    max_total_creative_units: cuOrNull(policy.maxTotal, 'down'),
+    // As the `sufficient` output: true only for a total that was computed and fits (fail closed).
+    sufficient: verdict.sufficient === true,
     passes: verdict.passes,
     reasons: verdict.reasons,
     requests: report.requests,
@@ -79,8 +80,8 @@ export function toJsonReport(report: Report): JsonReport {
       model: line.modelLabel,
       runs: line.runs,
       group: line.group ?? null,
-      unit_creative_units: cuOrNull(line.unit),
-      total_creative_units: cuOrNull(line.total),
+      unit_creative_units: cuOrNull(line.unit, 'up'),
+      total_creative_units: cuOrNull(line.total, 'up'),
       ...(line.change !== undefined ? { change: line.change, delta_creative_units: cuOrNull(line.delta) } : {}),
       ...(line.error !== undefined ? { error: line.error } : {}),
     })),
@@ -91,6 +92,52 @@ export function toJsonReport(report: Report): JsonReport {
   }
 }
 
-function cuOrNull(milli: Milli | undefined): number | null {
-  return milli === undefined ? null : toCU(milli)
+function cuOrNull(micro: Micro | undefined, rounding: Rounding = 'nearest'): number | null {
+  return micro === undefined ? null : toCU(micro, rounding)
+}
+
+/**
+ * The JSON report of a run that failed before anything was priced (bad inputs, an invalid manifest,
+ * a workspace mismatch, too many requests): the same top-level fields, every amount unknown, the
+ * reason in `failures` and the located problems in `problems`.
+ */
+export interface JsonFailureReport {
+  version: 1
+  workspace_id: string | null
+  status: 'error'
+  total_creative_units: null
+  balance_creative_units: null
+  remaining_creative_units: null
+  sufficient: false
+  passes: false
+  requests: 0
+  entries: 0
+  generations: []
+  failures: string[]
+  problems: Pick<Problem, 'file' | 'line' | 'col' | 'title' | 'message'>[]
+  commit?: string
+  run_url?: string
+}
+
+export function toFailureReport(
+  notice: { message: string; problems: readonly Problem[]; commit?: string; runUrl?: string },
+  workspaceId: string | undefined,
+): JsonFailureReport {
+  return {
+    version: 1,
+    workspace_id: workspaceId ?? null,
+    status: 'error',
+    total_creative_units: null,
+    balance_creative_units: null,
+    remaining_creative_units: null,
+    sufficient: false,
+    passes: false,
+    requests: 0,
+    entries: 0,
+    generations: [],
+    failures: [notice.message],
+    problems: notice.problems.map(({ file, line, col, title, message }) => ({ file, line, col, title, message })),
+    ...(notice.commit !== undefined ? { commit: notice.commit } : {}),
+    ...(notice.runUrl !== undefined ? { run_url: notice.runUrl } : {}),
+  }
 }

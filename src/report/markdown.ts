@@ -8,7 +8,7 @@ import {
   unpricedCount,
 } from './rows.js'
 import type { Align, Table } from './rows.js'
-import { formatGrouped } from '../money.js'
+import { formatCount } from '../money.js'
 import type { Problem, Report } from '../types.js'
 
 /** GitHub's cap on an issue or pull-request comment body. */
@@ -19,8 +19,8 @@ export const COMMENT_MAX_CHARS = 65_536
  * sticky comment compares only what comes before it when deciding whether to rewrite.
  */
 export const FOOTER_MARK = '<!-- layer-budget-gate:footer -->'
-/** GitHub's cap on one step's job summary. */
-export const SUMMARY_MAX_CHARS = 1_048_576
+/** GitHub's cap on one step's job summary, in bytes (UTF-8): past it the runner drops the whole summary. */
+export const SUMMARY_MAX_BYTES = 1_048_576
 
 /** Breakdowns longer than this are folded into <details> in a comment, so the verdict stays on screen. */
 const OPEN_BREAKDOWN_ROWS = 25
@@ -187,8 +187,22 @@ export interface FailureNotice {
 export function renderFailureComment(notice: FailureNotice, options: Omit<CommentOptions, 'compact'> = {}): string {
   const maxChars = options.maxChars ?? COMMENT_MAX_CHARS
   const prefix = options.marker ? `${options.marker}\n` : ''
-  const render = (shown: number): string => {
-    const blocks = [`### ${escapeText('⚠️ Could not price the generations: the total is unknown')}`, escapeItem(notice.message)]
+  const render = renderFailure(notice, '###', prefix)
+  const text = largestFitting(notice.problems.length, maxChars, render)
+  return text ?? cut(render(0), maxChars)
+}
+
+/** The job summary of a run that failed before it could price: the reason and every problem, within 1 MiB. */
+export function renderFailureSummary(notice: FailureNotice, maxBytes = SUMMARY_MAX_BYTES): string {
+  const render = renderFailure(notice, '##', '')
+  const text = largestFitting(notice.problems.length, maxBytes, render, utf8Length)
+  return text ?? cutBytes(render(0), maxBytes)
+}
+
+/** A failure notice with its first `shown` problems listed. */
+function renderFailure(notice: FailureNotice, heading: string, prefix: string): (shown: number) => string {
+  return (shown: number): string => {
+    const blocks = [`${heading} ${escapeText('⚠️ Could not price the generations: the total is unknown')}`, escapeItem(notice.message)]
     if (notice.problems.length > 0) {
       const items = notice.problems.slice(0, shown).map((p) => `- ${escapeItem(`${p.file}:${p.line}:${p.col}: ${p.message}`)}`)
       const hidden = notice.problems.length - Math.min(shown, notice.problems.length)
@@ -198,23 +212,40 @@ export function renderFailureComment(notice: FailureNotice, options: Omit<Commen
     blocks.push(footer(notice))
     return `${prefix}${blocks.join('\n\n')}\n`
   }
-  const text = largestFitting(notice.problems.length, maxChars, render)
-  return text ?? cut(render(0), maxChars)
 }
 
 /**
- * The job summary: the whole report, every generation and failure, within GitHub's 1 MiB cap
- * (past it, the most expensive rows are kept with a line saying how many were left out).
+ * The job summary: the whole report, every generation and failure, within GitHub's 1 MiB cap, which
+ * counts UTF-8 bytes (past it, the most expensive rows are kept with a line saying how many were
+ * left out).
  */
-export function renderSummary(report: Report, maxChars = SUMMARY_MAX_CHARS): string {
+export function renderSummary(report: Report, maxBytes = SUMMARY_MAX_BYTES): string {
   const elsewhere = 'the JSON report (report-path) has every generation'
   const render = (shape: Shape): string => renderBody(report, shape, 'summary')
   const full = render({ collapse: false, compact: false, elsewhere })
-  if (full.length <= maxChars) return full
-  const trimmed = largestFitting(mostRows(report.lines.length, maxChars), maxChars, (rowLimit) =>
-    render({ collapse: false, rowLimit, failureLimit: FEW_FAILURES, compact: false, elsewhere }),
+  if (utf8Length(full) <= maxBytes) return full
+  const trimmed = largestFitting(
+    mostRows(report.lines.length, maxBytes),
+    maxBytes,
+    (rowLimit) => render({ collapse: false, rowLimit, failureLimit: FEW_FAILURES, compact: false, elsewhere }),
+    utf8Length,
   )
-  return trimmed ?? cut(render({ collapse: false, rowLimit: 0, failureLimit: 0, compact: true, elsewhere }), maxChars)
+  return trimmed ?? cutBytes(render({ collapse: false, rowLimit: 0, failureLimit: 0, compact: true, elsewhere }), maxBytes)
+}
+
+function utf8Length(text: string): number {
+  return Buffer.byteLength(text, 'utf8')
+}
+
+/** `cut` to at most `maxBytes` of UTF-8. */
+function cutBytes(text: string, maxBytes: number): string {
+  let end = Math.min(text.length, maxBytes) // a UTF-16 unit is at least one byte
+  let result = cut(text, end)
+  while (utf8Length(result) > maxBytes && end > 0) {
+    end -= Math.max(1, Math.ceil((utf8Length(result) - maxBytes) / 3))
+    result = cut(text, end)
+  }
+  return result
 }
 
 /** An upper bound of the rows that can fit: fewer than all, and no row is shorter than 20 characters. */
@@ -226,14 +257,19 @@ function mostRows(lines: number, maxChars: number): number {
  * The rendering with the most rows (at most `most`) that fits in `maxChars`, or undefined when not
  * even zero rows fit. Binary search: each rendering is linear, so thousands of rows stay fast.
  */
-function largestFitting(most: number, maxChars: number, render: (rowLimit: number) => string): string | undefined {
+function largestFitting(
+  most: number,
+  maxChars: number,
+  render: (rowLimit: number) => string,
+  size: (text: string) => number = (text) => text.length,
+): string | undefined {
   let best: string | undefined
   let low = 0
   let high = Math.max(0, most)
   while (low <= high) {
     const middle = Math.floor((low + high) / 2)
     const text = render(middle)
-    if (text.length <= maxChars) {
+    if (size(text) <= maxChars) {
       best = text
       low = middle + 1
     } else {
@@ -283,7 +319,7 @@ function renderBody(report: Report, shape: Shape, target: 'comment' | 'summary')
   const truncated = shape.rowLimit !== undefined && shape.rowLimit < report.lines.length
   const note = truncated
     ? `\n\n_Showing the ${counted(Math.max(0, shape.rowLimit ?? 0), 'most expensive generation')} of ` +
-      `${formatGrouped(report.lines.length * 1000)}: ${shape.elsewhere}._`
+      `${formatCount(report.lines.length)}: ${shape.elsewhere}._`
     : ''
   if (report.lines.length > 0) {
     const caption = `Breakdown: ${counted(report.entries, 'generation')}, most expensive first`

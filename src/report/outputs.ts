@@ -1,5 +1,5 @@
 import { formatPlain } from '../money.js'
-import type { Milli } from '../money.js'
+import type { Micro, Rounding } from '../money.js'
 import type { Report } from '../types.js'
 
 /** Where the run put its report and comment, for the outputs that are not in the report. */
@@ -17,9 +17,9 @@ export function toOutputs(report: Report, extra: OutputExtras): Record<string, s
   const { verdict } = report
   const error = verdict.status === 'error'
   return {
-    'total-creative-units': error ? '' : plain(verdict.total),
-    'balance-creative-units': plain(verdict.balance),
-    'remaining-creative-units': error ? '' : plain(verdict.remaining),
+    'total-creative-units': error ? '' : plain(verdict.total, 'up'),
+    'balance-creative-units': plain(verdict.balance, 'down'),
+    'remaining-creative-units': error ? '' : plain(verdict.remaining, 'down'),
     'delta-creative-units': plain(report.delta),
     sufficient: !error && verdict.sufficient === true ? 'true' : 'false',
     entries: String(report.entries),
@@ -29,6 +29,6 @@ export function toOutputs(report: Report, extra: OutputExtras): Record<string, s
   }
 }
 
-function plain(milli: Milli | undefined): string {
-  return milli === undefined ? '' : formatPlain(milli)
+function plain(micro: Micro | undefined, rounding: Rounding = 'nearest'): string {
+  return micro === undefined ? '' : formatPlain(micro, rounding)
 }

@@ -1,6 +1,6 @@
 import { overBy } from '../budget.js'
-import { formatGrouped } from '../money.js'
-import type { Milli } from '../money.js'
+import { formatCount, formatGrouped } from '../money.js'
+import type { Micro } from '../money.js'
 import type { Change, Report, ReportLine } from '../types.js'
 
 /**
@@ -43,18 +43,18 @@ export function summaryTable(report: Report): Table {
   const rows: [string, string][] = []
   const unpriced = unpricedCount(report)
   if (verdict.status === 'error') {
-    const part = verdict.total > 0 ? ` (≥ ${formatGrouped(verdict.total)} priced)` : ''
+    const part = verdict.total > 0 ? ` (≥ ${formatGrouped(verdict.total, 'up')} priced)` : ''
     rows.push(['Estimated total', `unknown${part}`])
   } else {
-    rows.push(['Estimated total', formatGrouped(verdict.total)])
+    rows.push(['Estimated total', formatGrouped(verdict.total, 'up')])
   }
-  rows.push(['Workspace balance', verdict.balance === undefined ? 'unknown' : formatGrouped(verdict.balance)])
+  rows.push(['Workspace balance', verdict.balance === undefined ? 'unknown' : formatGrouped(verdict.balance, 'down')])
   rows.push([
     'Remaining after the run',
-    verdict.remaining === undefined || verdict.status === 'error' ? 'unknown' : formatGrouped(verdict.remaining),
+    verdict.remaining === undefined || verdict.status === 'error' ? 'unknown' : formatGrouped(verdict.remaining, 'down'),
   ])
-  rows.push(['Reserve (min-remaining-balance)', formatGrouped(policy.minRemaining)])
-  if (policy.maxTotal !== undefined) rows.push(['Cap (max-total)', formatGrouped(policy.maxTotal)])
+  rows.push(['Reserve (min-remaining-balance)', formatGrouped(policy.minRemaining, 'up')])
+  if (policy.maxTotal !== undefined) rows.push(['Cap (max-total)', formatGrouped(policy.maxTotal, 'down')])
   if (report.delta !== undefined) rows.push(['Change against base', signed(report.delta)])
   rows.push(['Verdict', verdictText(report, unpriced)])
   return {
@@ -131,9 +131,9 @@ function status(report: Report): string {
   if (verdict.status === 'error') {
     return `⚠️ Could not price ${counted(unpricedCount(report), 'generation')}: the total is unknown`
   }
-  if (verdict.status === 'over') return `❌ Over budget by ${formatGrouped(overBy(verdict, report.policy))} CU`
-  const of = verdict.balance === undefined ? '' : ` of ${formatGrouped(verdict.balance)} CU`
-  return `✅ Within budget: ${formatGrouped(verdict.total)} CU${of}`
+  if (verdict.status === 'over') return `❌ Over budget by ${formatGrouped(overBy(verdict, report.policy), 'up')} CU`
+  const of = verdict.balance === undefined ? '' : ` of ${formatGrouped(verdict.balance, 'down')} CU`
+  return `✅ Within budget: ${formatGrouped(verdict.total, 'up')} CU${of}`
 }
 
 function advisory(report: Report, text: string): string {
@@ -152,12 +152,12 @@ export function changeCounts(report: Report): string | undefined {
   if (!diffing) return undefined
   const parts = (Object.keys(counts) as Change[])
     .filter((c) => counts[c] > 0)
-    .map((c) => `${formatGrouped(counts[c] * 1000)} ${c}`)
+    .map((c) => `${formatCount(counts[c])} ${c}`)
   return parts.join(', ')
 }
 
 /** A share of the total as "12.5%" ("<0.1%" when tiny but not zero). */
-export function shareText(total: Milli, grand: Milli | undefined): string {
+export function shareText(total: Micro, grand: Micro | undefined): string {
   if (grand === undefined || grand <= 0) return DASH
   const percent = (total / grand) * 100
   if (total > 0 && percent < 0.05) return '<0.1%'
@@ -165,8 +165,8 @@ export function shareText(total: Milli, grand: Milli | undefined): string {
 }
 
 /** A delta with its sign: "+120", "-3.5", "0". */
-export function signed(milli: Milli): string {
-  return milli > 0 ? `+${formatGrouped(milli)}` : formatGrouped(milli)
+export function signed(micro: Micro): string {
+  return micro > 0 ? `+${formatGrouped(micro)}` : formatGrouped(micro)
 }
 
 /** Head generations that could not be priced. */
@@ -185,13 +185,13 @@ function verdictText(report: Report, unpriced: number): string {
   }
 }
 
-function lineCells(line: ReportLine, grand: Milli | undefined, diffing: boolean, manyFiles: boolean): string[] {
+function lineCells(line: ReportLine, grand: Micro | undefined, diffing: boolean, manyFiles: boolean): string[] {
   const removed = line.change === 'removed'
   const name = manyFiles ? `${line.name} (${line.file})` : line.name
-  const unit = removed || line.unit === undefined ? DASH : formatGrouped(line.unit)
-  const total = removed ? DASH : line.total === undefined ? 'not priced' : formatGrouped(line.total)
+  const unit = removed || line.unit === undefined ? DASH : formatGrouped(line.unit, 'up')
+  const total = removed ? DASH : line.total === undefined ? 'not priced' : formatGrouped(line.total, 'up')
   const share = removed || line.total === undefined ? DASH : shareText(line.total, grand)
-  const cells = [name, line.modelLabel, formatGrouped(line.runs * 1000), unit, total, share]
+  const cells = [name, line.modelLabel, formatCount(line.runs), unit, total, share]
   if (diffing) cells.push(line.change ?? '', deltaText(line))
   return cells
 }
@@ -204,7 +204,7 @@ function deltaText(line: ReportLine): string {
 interface GroupOfLines {
   name: string
   lines: ReportLine[]
-  total: Milli
+  total: Micro
 }
 
 /** Lines by group (report order kept inside a group), groups most expensive first, ungrouped last. */
@@ -227,7 +227,7 @@ function groupsByCost(lines: ReportLine[]): GroupOfLines[] {
   return ungrouped ? [...sorted, ungrouped] : sorted
 }
 
-function subtotalCells(name: string, lines: ReportLine[], grand: Milli | undefined, diffing: boolean): string[] {
+function subtotalCells(name: string, lines: ReportLine[], grand: Micro | undefined, diffing: boolean): string[] {
   const head = lines.filter((line) => line.change !== 'removed')
   const priced = head.every((line) => line.total !== undefined)
   const total = head.reduce((sum, line) => sum + (line.total ?? 0), 0)
@@ -238,7 +238,7 @@ function subtotalCells(name: string, lines: ReportLine[], grand: Milli | undefin
     '',
     '',
     '',
-    gone ? DASH : priced ? formatGrouped(total) : `≥ ${formatGrouped(total)}`,
+    gone ? DASH : priced ? formatGrouped(total, 'up') : `≥ ${formatGrouped(total, 'up')}`,
     gone || !priced ? DASH : shareText(total, grand),
   ]
   if (diffing) {
@@ -257,7 +257,7 @@ function totalCells(report: Report, diffing: boolean): string[] {
     '',
     '',
     '',
-    error ? 'unknown' : formatGrouped(verdict.total),
+    error ? 'unknown' : formatGrouped(verdict.total, 'up'),
     error || verdict.total <= 0 ? DASH : '100%',
   ]
   if (diffing) cells.push('', report.delta === undefined ? DASH : signed(report.delta))
@@ -272,8 +272,8 @@ function moreText(hidden: ReportLine[]): string {
   const unpriced = head.filter((line) => line.total === undefined).length
   const parts: string[] = []
   if (head.length > 0) {
-    const extra = unpriced > 0 ? `, ${formatGrouped(unpriced * 1000)} not priced` : ''
-    parts.push(`… ${counted(head.length, 'more generation')} (${formatGrouped(cu)} CU${extra})`)
+    const extra = unpriced > 0 ? `, ${formatCount(unpriced)} not priced` : ''
+    parts.push(`… ${counted(head.length, 'more generation')} (${formatGrouped(cu, 'up')} CU${extra})`)
   }
   if (removed > 0) parts.push(`${head.length > 0 ? '' : '… '}${counted(removed, 'removed generation')}`)
   return parts.join(' and ')
@@ -281,7 +281,7 @@ function moreText(hidden: ReportLine[]): string {
 
 /** "1 generation", "1,200 generations". */
 export function counted(count: number, noun: string): string {
-  return `${formatGrouped(count * 1000)} ${noun}${count === 1 ? '' : 's'}`
+  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`
 }
 
 function pad(cells: string[], length: number): string[] {

@@ -7,7 +7,8 @@
  * Every formula works in integer milli-CU and rounds half up at each step, so a price is exact
  * to 0.001 CU and the same body always gives the same price.
  */
-import type { Milli } from '../money.js'
+/** Thousandths of a CU: the simulator's made-up prices have at most 3 decimals. */
+type Milli = number
 
 /** Says, wherever a simulated price shows (header value, JSON, docs), that it is invented. */
 export const SIMULATOR_PRICE_NOTE = 'made-up prices'

@@ -18,7 +18,7 @@ import { STATUS_CODES, createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { ConfigError } from '../errors.js'
-import { toMilli } from '../money.js'
+import { toMicro } from '../money.js'
 import { SIMULATOR_PRICE_NOTE, SIM_MODELS_BY_ID, simulatedPriceMilli } from './prices.js'
 
 /** The workspace every simulator knows unless told otherwise (SPEC's example workspace id). */
@@ -259,7 +259,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (kind === undefined) return { status: 404, payload: { detail: 'Model not found' } }
 
     const price = simulatedPriceMilli(kind, validated.body)
-    const balanceMilli = toMilli(balance)
+    const balanceMilli = Math.round(toMicro(balance, 'nearest') / 1000)
     return {
       status: 200,
       payload: {
