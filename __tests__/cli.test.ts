@@ -66,6 +66,9 @@ describe('the CLI', () => {
   it('colours only on a TTY and never with NO_COLOR', async () => {
     expect((await cli(['--api-url', sim.url], {}, true)).stdout).toContain('\u001b[1;32m')
     expect((await cli(['--api-url', sim.url], { NO_COLOR: '1' }, true)).stdout).not.toContain('\u001b[')
+    expect((await cli(['--api-url', sim.url], {}, false)).stdout).not.toContain('\u001b[')
+    // no-color.org: only a non-empty NO_COLOR turns colour off.
+    expect((await cli(['--api-url', sim.url], { NO_COLOR: '' }, true)).stdout).toContain('\u001b[1;32m')
   })
 
   it('exits 2 with compiler-style problems for an invalid manifest', async () => {
@@ -84,13 +87,21 @@ describe('the CLI', () => {
   })
 
   it.each([
-    [['--bogus'], /Unknown option '--bogus'/],
-    [['--concurrency', 'lots'], /--concurrency must be a whole number from 1 to 64, got "lots"/],
-    [['missing.yml'], /missing\.yml/],
-  ])('usage error %j: one line and exit 2', async (argv, message) => {
+    [['--bogus'], /^layer-budget-gate: Unknown option '--bogus'$/],
+    [['missing.yml'], /^layer-budget-gate: no manifest found at missing\.yml \(the command line\); create it or name your manifest \(a path or a glob\) on the command line$/],
+  ])('usage error %j: one line, the usage, and exit 2', async (argv, message) => {
     const result = await cli([...argv, '--api-url', sim.url])
     expect(result.code).toBe(EXIT.error)
-    expect(result.stderr.split('\n')[0]).toMatch(message)
+    const [first, blank, usage] = result.stderr.split('\n')
+    expect(first).toMatch(message)
+    expect(blank).toBe('')
+    expect(usage).toMatch(/^Usage: layer-budget-gate/)
+  })
+
+  it('refuses an invalid flag value in one line, naming the flag, and exits 2', async () => {
+    const result = await cli(['--concurrency', 'lots', '--api-url', sim.url])
+    expect(result.code).toBe(EXIT.error)
+    expect(result.stderr).toBe('layer-budget-gate: --concurrency must be a whole number from 1 to 64, got "lots"\n')
   })
 
   it('says how to set LAYER_API_TOKEN, with the usage', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseConfig } from '../src/config.js'
+import { parseConfig, reportPathOf, splitPatterns } from '../src/config.js'
 import { ConfigError } from '../src/errors.js'
 
 const context = { tempDir: '/tmp/runner' }
@@ -96,5 +96,24 @@ describe('parseConfig', () => {
     expect(() => parseConfig(inputs({}), { ...context, missingTokenHint: 'Use the pull_request_target recipe' })).toThrow(
       /`layer-token` is empty.*secrets\.LAYER_API_TOKEN.*pull_request_target recipe/,
     )
+  })
+})
+
+describe('splitPatterns', () => {
+  it('splits on newlines and commas, but not on a comma inside braces', () => {
+    expect(splitPatterns('.layer/a.yml, .layer/b.yml\n  art/*.yml  \n\n')).toEqual(['.layer/a.yml', '.layer/b.yml', 'art/*.yml'])
+    expect(splitPatterns('.layer/{characters,props}.yml,extra.yml')).toEqual(['.layer/{characters,props}.yml', 'extra.yml'])
+    expect(splitPatterns('a/{x,{y,z}}.yml')).toEqual(['a/{x,{y,z}}.yml'])
+    // An unclosed brace does not swallow the next line.
+    expect(splitPatterns('a/{x.yml\nb.yml')).toEqual(['a/{x.yml', 'b.yml'])
+    expect(splitPatterns(' , \n')).toEqual([])
+  })
+})
+
+describe('reportPathOf', () => {
+  it('puts a relative report-path under the workspace, and the default under the temp directory', () => {
+    expect(reportPathOf('out/r.json', { tempDir: '/tmp/t', baseDir: '/w' })).toBe('/w/out/r.json')
+    expect(reportPathOf('/abs/r.json', { tempDir: '/tmp/t', baseDir: '/w' })).toBe('/abs/r.json')
+    expect(reportPathOf('  ', { tempDir: '/tmp/t', baseDir: '/w' })).toBe('/tmp/t/layer-budget-gate/report.json')
   })
 })

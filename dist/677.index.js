@@ -83,6 +83,15 @@ function sameLogin(a, b) {
     const norm = (s) => s.replace(/\[bot\]$/i, '').toLowerCase();
     return a !== undefined && norm(a) === norm(b);
 }
+/** GitHub's answer to a write, checked: a comment has a numeric id and a URL; anything else is not trusted as written. */
+function checkedComment(answer, action, where) {
+    const comment = answer;
+    if (typeof comment === 'object' && comment !== null && typeof comment.id === 'number' && typeof comment.html_url === 'string') {
+        return comment;
+    }
+    const shown = typeof answer === 'string' ? `"${answer.slice(0, 60)}"` : JSON.stringify(answer)?.slice(0, 80) ?? String(answer);
+    throw new CommentError(`GitHub's answer when trying to ${action} on ${where} is not a comment (${shown}), so it may not have been written; re-run the job, and check GITHUB_API_URL if it persists`);
+}
 function statusOf(error) {
     const status = error?.status;
     return typeof status === 'number' ? status : undefined;
@@ -102,6 +111,10 @@ function commentFailure(action, where, error) {
     }
     if (status === 401) {
         return new CommentPermissionError(`GitHub refused to ${action} on ${where} (401): the token is invalid or expired. Check the \`github-token\` input.`, 401);
+    }
+    if (status === undefined && (error instanceof TypeError || error instanceof SyntaxError)) {
+        // Not a RequestError: GitHub answered, but not with what its API documents (a proxy's page, a cut body).
+        return new CommentError(`GitHub's answer when trying to ${action} on ${where} is not what its API documents (${said}); re-run the job, and check GITHUB_API_URL if it persists`);
     }
     if (status === 404) {
         return new CommentPermissionError(`GitHub could not ${action} on ${where} (404): the pull request does not exist or the token cannot see it. ` +
@@ -123,6 +136,9 @@ async function publishComment(octokit, options) {
     const ours = [];
     try {
         const listed = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
+        if (!Array.isArray(listed) || !listed.every((c) => typeof c?.id === 'number' && typeof c.html_url === 'string')) {
+            throw new TypeError('the listing is not a list of comments');
+        }
         for (const comment of listed) {
             const marker = comment.body === undefined ? undefined : parseMarker(comment.body);
             if (marker && escapeField(marker.key) === escapedKey)
@@ -154,19 +170,21 @@ async function publishComment(octokit, options) {
     const tooLong = marker.length + 1 + full.length > markdown/* COMMENT_MAX_CHARS */.dq;
     const first = tooLong ? options.render(true) : full;
     const write = async (action, send) => {
+        let written;
         try {
-            return await send(`${marker}\n${first}`);
+            written = await send(`${marker}\n${first}`);
         }
         catch (error) {
             if (statusOf(error) !== 422 || tooLong)
                 throw commentFailure(action, where, error);
+            try {
+                written = await send(`${marker}\n${options.render(true)}`);
+            }
+            catch (retryError) {
+                throw commentFailure(action, where, retryError);
+            }
         }
-        try {
-            return await send(`${marker}\n${options.render(true)}`);
-        }
-        catch (error) {
-            throw commentFailure(action, where, error);
-        }
+        return checkedComment(written, action, where);
     };
     const create = () => write('create the comment', async (body) => (await octokit.rest.issues.createComment({ owner, repo, issue_number, body })).data);
     // Same commit and same text, in any mode: leave it, rather than rewrite it or post a duplicate on a
@@ -554,9 +572,10 @@ var lib_default = /*#__PURE__*/__webpack_require__.n(lib);
 
 
 /**
- * Statuses that no retry can fix (plugin-retry retries every other status >= 400). 403 and 429 are
- * here because plugin-throttling, which wraps this plugin, is the one that retries a rate limit;
- * a plain 403 (read-only token) is final. 409 is an empty repository or a conflict.
+ * Statuses plugin-retry leaves alone (it retries every other status >= 400). 403 and 429 are
+ * here because plugin-throttling, which wraps this plugin, retries a rate limit, and a plain 429
+ * is retried by retryPlainTooManyRequests (honouring Retry-After); a plain 403 (read-only token) is
+ * final. 409 is an empty repository or a conflict.
  */
 const DO_NOT_RETRY = [400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 451];
 const coreLog = { debug: (m) => core/* debug */.Yz(m), warning: (m) => core/* warning */.$e(m) };
@@ -589,7 +608,7 @@ function createOctokit(token, options = {}) {
             write: new (lib_default()).Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
             notifications: new (lib_default()).Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
         };
-    return (0,github/* getOctokit */.Q)(token, {
+    const octokit = (0,github/* getOctokit */.Q)(token, {
         baseUrl,
         log: {
             debug: (m) => log.debug(m),
@@ -606,6 +625,38 @@ function createOctokit(token, options = {}) {
             ...writeGroups,
         },
     }, dist_bundle/* retry */.L, plugin_throttling_dist_bundle/* throttling */.A);
+    retryPlainTooManyRequests(octokit, { retries: rateLimitRetries, maxWait, retryDelayMs, log });
+    return octokit;
+}
+/**
+ * A 429 that is neither a secondary rate limit nor an exhausted primary one (which plugin-throttling
+ * handles) reaches no plugin: plugin-throttling ignores it and plugin-retry must not retry 429s
+ * blindly. Retry it here, honouring `Retry-After` in seconds (else 1 s, then 2 s), within `maxWait`.
+ */
+function retryPlainTooManyRequests(octokit, { retries, maxWait, retryDelayMs, log }) {
+    const wrap = octokit.hook.wrap;
+    wrap('request', async (request, options) => {
+        for (let retry = 0;; retry++) {
+            try {
+                return await request(options);
+            }
+            catch (error) {
+                const { status, response } = error;
+                const headers = response?.headers ?? {};
+                if (status !== 429 || headers['x-ratelimit-remaining'] === '0' || retry >= retries)
+                    throw error;
+                const header = headers['retry-after'];
+                const seconds = header !== undefined && /^\d+$/.test(header.trim()) ? Number(header) : 2 ** retry;
+                const what = `GitHub rate limit (429) on ${options.method ?? 'GET'} ${options.url ?? ''}`;
+                if (seconds > maxWait) {
+                    log.warning(`${what}: it asks to wait ${seconds} s, longer than ${maxWait} s; not waiting.`);
+                    throw error;
+                }
+                log.warning(`${what}: retrying in ${seconds} s (retry ${retry + 1} of ${retries}).`);
+                await new Promise((resolve) => setTimeout(resolve, seconds * retryDelayMs));
+            }
+        }
+    });
 }
 /**
  * Gives every attempt its own deadline. A timeout is rethrown as a failed fetch (TypeError with a

@@ -4,6 +4,7 @@ import { parseConfig } from './config.js'
 import { describeError, GateError } from './errors.js'
 import { LayerClient } from './layer/client.js'
 import { loadManifests } from './manifest/load.js'
+import { MissingManifestError } from './manifest/files.js'
 import { priceManifests } from './pipeline.js'
 import { breakdownTable, statusLine, summaryTable, type Table } from './report/rows.js'
 import { toJsonReport } from './report/json.js'
@@ -49,7 +50,8 @@ class UsageError extends Error {}
 
 /** Run the CLI with `argv` (without node and the script); resolves to the exit code. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  const color = Boolean(io.stdout.isTTY) && io.env.NO_COLOR === undefined
+  // https://no-color.org: any non-empty NO_COLOR turns colour off; an empty one does not.
+  const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR
   const paint = (code: string, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text)
   try {
     const { values, positionals } = parseCommandLine(argv)
@@ -72,7 +74,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       (name) => (name === 'layer-token' ? token : name === 'manifest' ? positionals.join('\n') : (flags[name] ?? '')),
       { tempDir: tmpdir(), nameOf: (name) => `--${name}` },
     )
-    const head = await loadManifests(io.cwd, config.manifestPatterns, { origin: 'the command line' })
+    const head = await loadManifests(io.cwd, config.manifestPatterns, { origin: 'the command line', fix: 'name your manifest (a path or a glob) on the command line' })
     const client = new LayerClient({
       apiUrl: config.apiUrl,
       token: config.layerToken,
@@ -106,7 +108,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (report.verdict.status === 'error') return EXIT.error
     return report.verdict.passes ? EXIT.within : EXIT.over
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof MissingManifestError) {
       io.stderr.write(`layer-budget-gate: ${error.message}\n\n${USAGE}\n`)
       return EXIT.error
     }

@@ -125,10 +125,7 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
     problems.push(`${label('workspace-id')} must be a Layer workspace UUID like 6f1c2d9e-8b1a-4c53-9f0e-2a7d4b8c1e55, got "${workspaceId}"`)
   }
 
-  const manifestPatterns = get('manifest')
-    .split(/[\n,]/)
-    .map((p) => p.trim())
-    .filter((p) => p !== '')
+  const manifestPatterns = splitPatterns(get('manifest'))
   if (manifestPatterns.length === 0) problems.push(`${label('manifest')} names no file: give paths or globs, one per line or comma-separated`)
 
   const apiUrl = get('api-url').replace(/\/+$/, '')
@@ -190,6 +187,29 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
 }
 
 /** Read every input of the action; masks the tokens before anything else can print them. */
+/**
+ * Paths or globs, one per line or comma-separated; a comma inside braces belongs to the glob
+ * (`.layer/{characters,props}.yml` is one pattern).
+ */
+export function splitPatterns(text: string): string[] {
+  const patterns: string[] = []
+  let current = ''
+  let depth = 0
+  for (const char of text) {
+    if (char === '{') depth++
+    else if (char === '}') depth = Math.max(0, depth - 1)
+    if (char === '\n' || (char === ',' && depth === 0)) {
+      patterns.push(current)
+      current = ''
+      depth = 0
+    } else {
+      current += char
+    }
+  }
+  patterns.push(current)
+  return patterns.map((p) => p.trim()).filter((p) => p !== '')
+}
+
 /** The absolute path of the JSON report: the `report-path` input under `baseDir`, or the default under `tempDir`. */
 export function reportPathOf(input: string, context: Pick<ConfigContext, 'tempDir' | 'baseDir'>): string {
   return resolve(context.baseDir ?? '.', input.trim() || join(context.tempDir, 'layer-budget-gate', 'report.json'))

@@ -61,5 +61,7 @@ export class LayerError extends GateError {
 /** A message for any thrown value, without a stack trace. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message
-  return String(error)
+  // An Error from another realm (a vm context) fails instanceof but still has its message.
+  const message = (error as { message?: unknown } | null)?.message
+  return typeof message === 'string' ? message : String(error)
 }

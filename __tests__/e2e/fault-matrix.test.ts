@@ -250,6 +250,8 @@ interface ProxyRule {
   status: number
   headers?: Record<string, string>
   body: unknown
+  /** A body sent as is (a cut answer), instead of `body` as JSON. */
+  text?: string
   times: number
 }
 
@@ -270,7 +272,7 @@ async function startFaultProxy(target: string, rules: ProxyRule[]): Promise<{ ur
       rule.times--
       hits.push({ method, path: parsed.pathname, page, status: rule.status })
       req.resume()
-      const text = JSON.stringify(rule.body)
+      const text = rule.text ?? JSON.stringify(rule.body)
       res.writeHead(rule.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...rule.headers })
       res.end(text)
       return
@@ -299,11 +301,17 @@ async function startFaultProxy(target: string, rules: ProxyRule[]): Promise<{ ur
 
 const SECONDARY = secondaryRateLimit({}, 1, 1)
 const GITHUB_FAULTS = [
-  { label: '502', status: 502, body: badGateway({}).body, headers: undefined },
-  { label: '503', status: 503, body: { message: 'Service Unavailable' }, headers: undefined },
-  { label: '500', status: 500, body: { message: 'Internal Server Error' }, headers: undefined },
-  { label: 'secondary rate limit', status: SECONDARY.status!, body: SECONDARY.body, headers: SECONDARY.headers },
+  { label: '502', status: 502, body: badGateway({}).body, headers: undefined, text: undefined },
+  { label: '503', status: 503, body: { message: 'Service Unavailable' }, headers: undefined, text: undefined },
+  { label: '500', status: 500, body: { message: 'Internal Server Error' }, headers: undefined, text: undefined },
+  { label: 'secondary rate limit', status: SECONDARY.status!, body: SECONDARY.body, headers: SECONDARY.headers, text: undefined },
+  { label: '504', status: 504, body: { message: 'Gateway Timeout' }, headers: undefined, text: undefined },
+  { label: '429 without Retry-After', status: 429, body: { message: 'Too Many Requests' }, headers: undefined, text: undefined },
+  { label: '429 with Retry-After: 1', status: 429, body: { message: 'Too Many Requests' }, headers: { 'retry-after': '1' }, text: undefined },
+  // GitHub's answer cut short: nothing to retry (the write may have happened), so never "recovers".
+  { label: 'malformed JSON', status: 200, body: undefined, headers: undefined, text: '{"id": 1, "html_' },
 ] as const
+const MALFORMED = 7
 
 const TARGETS = [
   { label: 'list, first page', method: 'GET', path: COMMENTS, page: 1, existing: true },
@@ -325,7 +333,7 @@ interface GitHubCell {
 }
 
 const githubCells: GitHubCell[] = []
-for (const fault of GITHUB_FAULTS) for (const target of TARGETS) githubCells.push({ fault, target, recovers: true })
+for (const fault of GITHUB_FAULTS.slice(0, MALFORMED)) for (const target of TARGETS) githubCells.push({ fault, target, recovers: true })
 // GitHub never recovers: one cell per fault kind and a few targets (5xx cells wait out three retries).
 githubCells.push(
   { fault: GITHUB_FAULTS[0], target: TARGETS[1], recovers: false },
@@ -334,6 +342,10 @@ githubCells.push(
   { fault: GITHUB_FAULTS[3], target: TARGETS[2], recovers: false },
   { fault: GITHUB_FAULTS[3], target: TARGETS[3], recovers: false },
   { fault: GITHUB_FAULTS[2], target: TARGETS[4], recovers: false, overBudget: true },
+  { fault: GITHUB_FAULTS[5], target: TARGETS[3], recovers: false },
+  { fault: GITHUB_FAULTS[7], target: TARGETS[1], recovers: false },
+  { fault: GITHUB_FAULTS[7], target: TARGETS[3], recovers: false },
+  { fault: GITHUB_FAULTS[7], target: TARGETS[4], recovers: false },
 )
 
 async function runGitHubCell(cell: GitHubCell): Promise<void> {
@@ -356,6 +368,7 @@ async function runGitHubCell(cell: GitHubCell): Promise<void> {
       status: cell.fault.status,
       ...(cell.fault.headers ? { headers: cell.fault.headers } : {}),
       body: cell.fault.body,
+      ...(cell.fault.text !== undefined ? { text: cell.fault.text } : {}),
       times: cell.recovers ? 1 : 100,
     },
   ])
@@ -403,7 +416,7 @@ describe('GitHub faults on the sticky comment (pull_request)', () => {
     expectNeverWrongOrCrashed(result)
     expect(result.code).toBe(0)
     // A rate limit that is waited out is said (the run took longer); nothing else is a warning.
-    for (const warning of result.warnings) expect(warning).toMatch(/^::warning::GitHub secondary rate limit on .*: retrying in 1 s/)
+    for (const warning of result.warnings) expect(warning).toMatch(/^::warning::GitHub (secondary rate limit|rate limit \(429\)) on .*: retrying in 1 s/)
     expect(result.outputs).toMatchObject({ 'total-creative-units': EXPECTED_TOTAL, sufficient: 'true' })
     // The fault was hit, and the same request then went through.
     expect(cell.hits!.filter((h) => h.status === cell.fault.status && h.method === cell.target.method)).toHaveLength(1)
@@ -427,7 +440,13 @@ describe('GitHub faults on the sticky comment (pull_request)', () => {
     expect(result.outputs['comment-url']).toBe('')
     const warning = result.warnings.find((w) => /comment was not written/.test(w))
     expect(warning).toBeDefined()
-    expect(warning).toMatch(cell.fault.label === 'secondary rate limit' ? /rate limit/i : new RegExp(String(cell.fault.status)))
+    expect(warning).toMatch(
+      cell.fault.label === 'secondary rate limit'
+        ? /rate limit/i
+        : cell.fault.text !== undefined
+          ? /is not (a comment|what its API documents)/
+          : new RegExp(String(cell.fault.status)),
+    )
     if (cell.overBudget) expect(result.errors.at(-1)).toMatch(/^::error::❌ Over budget/)
     // Nothing half-written: the old comment (if any) is as it was, and there is no second one.
     const own = ownComments(cell)

@@ -409,6 +409,27 @@ describe('publishComment: GitHub refusing or failing', () => {
     expect((error as Error).message).toContain('secondary rate limit')
   })
 
+  it.each([
+    ['malformed JSON', 200, '{"id": 5, "html_'],
+    ['a body missing the URL', 201, '{"id": 5}'],
+    ['an id of the wrong type', 201, '{"id": "5", "html_url": "https://github.com/acme/game/pull/7#issuecomment-5"}'],
+  ])('does not call a comment written when GitHub answers the create with %s', async (_label, status, text) => {
+    const { fake, octokit } = await setup()
+    fake.fail({ method: 'POST', path: COMMENTS, status, text })
+    const error = await publishComment(octokit, options()).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(CommentError)
+    expect((error as Error).message).toMatch(/^GitHub's answer when trying to create the comment on acme\/game#7 is not a comment \(.*\), so it may not have been written; re-run the job/)
+  })
+
+  it('says plainly when the listing is not what GitHub documents', async () => {
+    const { fake, octokit } = await setup()
+    fake.fail({ method: 'GET', path: COMMENTS, status: 200, text: '{not json' })
+    const error = await publishComment(octokit, options()).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(CommentError)
+    expect((error as Error).message).toMatch(/^GitHub's answer when trying to find the comment on acme\/game#7 is not what its API documents \(.*\); re-run the job/)
+    expect(sent(fake, 'POST', /comments$/)).toBe(0)
+  })
+
   it.each<CommentMode>(['new', 'delete-and-new', 'hide-and-new'])('%s with a read-only token deletes and hides nothing', async (mode) => {
     const { fake, octokit } = await setup({ readOnly: true, comments: [{ issue: ISSUE, body: previous('old', run(90)) }] })
     await expect(publishComment(octokit, options({ mode }))).rejects.toBeInstanceOf(CommentPermissionError)

@@ -60,7 +60,7 @@ describe('createOctokit against the fake GitHub', () => {
     expect(hits(COMMENTS)).toBe(3)
   })
 
-  it.each([400, 401, 403, 404, 409, 422, 429])('does not retry a %i', async (status) => {
+  it.each([400, 401, 403, 404, 409, 422])('does not retry a %i', async (status) => {
     fake = await startFakeGitHub({ failures: [{ path: COMMENTS, status, times: 5, body: { message: 'Nope' } }] })
     const octokit = createOctokit(TOKEN, fastClientOptions(fake))
     await expect(octokit.rest.issues.listComments({ owner: 'acme', repo: 'game', issue_number: 7 })).rejects.toMatchObject({ status })
@@ -103,6 +103,34 @@ describe('createOctokit against the fake GitHub', () => {
     const lines: string[] = []
     const octokit = createOctokit(TOKEN, { ...fastClientOptions(fake, lines), maxRateLimitWaitSeconds: 60 })
     await expect(octokit.rest.issues.listComments({ owner: 'acme', repo: 'game', issue_number: 7 })).rejects.toMatchObject({ status: 403 })
+    expect(hits(COMMENTS)).toBe(1)
+    expect(lines.some((l) => l.includes('3600 s, longer than 60 s'))).toBe(true)
+  })
+
+  it.each([
+    ['without Retry-After', undefined],
+    ['with Retry-After: 1', { 'retry-after': '1' }],
+  ])('retries a plain 429 (%s) and writes the comment once', async (_label, headers) => {
+    fake = await startFakeGitHub({ failures: [{ method: 'POST', path: COMMENTS, times: 1, status: 429, ...(headers ? { headers } : {}), body: { message: 'Too Many Requests' } }] })
+    const lines: string[] = []
+    const octokit = createOctokit(TOKEN, fastClientOptions(fake, lines))
+    const { data } = await octokit.rest.issues.createComment({ owner: 'acme', repo: 'game', issue_number: 7, body: 'hi' })
+    expect(data.body).toBe('hi')
+    expect(hits(COMMENTS, 'POST')).toBe(2)
+    expect(fake.comments(7)).toHaveLength(1)
+    expect(lines.some((l) => /GitHub rate limit \(429\) on POST .*: retrying in 1 s \(retry 1 of 2\)/.test(l))).toBe(true)
+  })
+
+  it('stops after `rateLimitRetries` plain 429s, and never waits longer than allowed', async () => {
+    fake = await startFakeGitHub({ failures: [{ path: COMMENTS, times: 10, status: 429, body: { message: 'Too Many Requests' } }] })
+    const octokit = createOctokit(TOKEN, { ...fastClientOptions(fake), rateLimitRetries: 2 })
+    await expect(octokit.rest.issues.listComments({ owner: 'acme', repo: 'game', issue_number: 7 })).rejects.toMatchObject({ status: 429 })
+    expect(hits(COMMENTS)).toBe(3)
+    await fake.close()
+    fake = await startFakeGitHub({ failures: [{ path: COMMENTS, times: 1, status: 429, headers: { 'retry-after': '3600' }, body: { message: 'Too Many Requests' } }] })
+    const lines: string[] = []
+    const patient = createOctokit(TOKEN, { ...fastClientOptions(fake, lines), maxRateLimitWaitSeconds: 60 })
+    await expect(patient.rest.issues.listComments({ owner: 'acme', repo: 'game', issue_number: 7 })).rejects.toMatchObject({ status: 429 })
     expect(hits(COMMENTS)).toBe(1)
     expect(lines.some((l) => l.includes('3600 s, longer than 60 s'))).toBe(true)
   })

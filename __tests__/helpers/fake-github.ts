@@ -40,6 +40,8 @@ export interface FailureRule {
   headers?: Record<string, string>
   /** JSON body (default `{ message: "Server Error" }`-like for the status). */
   body?: unknown
+  /** A body sent as is, with a JSON content type (e.g. a cut or malformed answer); wins over `body`. */
+  text?: string
   /** Wait before answering, in ms (to exercise client timeouts). */
   delayMs?: number
 }
@@ -496,6 +498,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         logged.status = -1 // the client gave up before the answer
         return
       }
+    }
+    if (failure?.status !== undefined && failure.text !== undefined) {
+      logged.status = failure.status
+      res.writeHead(failure.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(failure.text), ...failure.headers })
+      res.end(failure.text)
+      return
     }
     if (failure?.status !== undefined) {
       send(res, logged, new HttpAnswer(failure.status, failure.body ?? { message: `fake failure ${failure.status}` }, failure.headers))

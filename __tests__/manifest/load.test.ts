@@ -540,6 +540,10 @@ describe('parseManifest: problems, each at its exact place', () => {
         message: 'a manifest is one YAML document: remove the second `---` document or move it to its own file',
       },
     ])
+    // An unclosed quote is found at the end of the text: placed on the last line written, not past it.
+    expect(located(yaml('version: 1', 'generations:', '  - name: a', '    prompt: "unclosed', '    width: 5'))).toEqual([
+      { at: '5:12', title: 'YAML syntax error', message: 'invalid YAML: Missing closing "quote' },
+    ])
   })
 
   it('reports every problem of a file at once, sorted by place', () => {

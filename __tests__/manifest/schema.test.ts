@@ -56,7 +56,7 @@ describe('EstimateRequestSchema', () => {
     ['creativity', [0.3, null], [false]],
     ['resemblance', [0.8, null], ['high']],
     ['quality', ['low', 'medium', 'high', null], ['ultra', 'LOW', 1]],
-    ['prompt', ['', 'a knight', 'x'.repeat(100000), null], ['x'.repeat(100001), 42]],
+    ['prompt', ['', 'a knight', 'x'.repeat(100000), '🎨'.repeat(100000), null], ['x'.repeat(100001), '🎨'.repeat(100001), 42]],
     ['generate_audio', [true, false, null], ['yes', 1]],
     ['refill', [true, null], ['true']],
     ['video_effects', [[], [{ type: 'ORBIT_360', weight: 60 }], [{ type: 'ZOOM_IN' }]], [

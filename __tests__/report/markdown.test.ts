@@ -73,6 +73,12 @@ function tablesAreWellFormed(markdown: string): boolean {
 }
 
 describe('escapeText', () => {
+  it('leaves bare URLs as text: no link, no cross-reference', () => {
+    const text = escapeText('see https://evil.example/x, HTTP://a.b, www.evil.example and https://github.com/acme/game/issues/1')
+    expect(text).not.toMatch(/(https?|ftp):\/\/|\bwww\./i)
+    expect(decoded(text).replace(/\u200b/g, '')).toBe('see https://evil.example/x, HTTP://a.b, www.evil.example and https://github.com/acme/game/issues/1')
+  })
+
   it('escapes every pipe, not only the first', () => {
     expect(escapeText('a|b|c||d')).toBe('a&#124;b&#124;c&#124;&#124;d')
   })
@@ -91,7 +97,7 @@ describe('escapeText', () => {
 
   it('escapes backticks, emphasis, links, strikethrough, math and backslashes', () => {
     expect(escapeText('`code` *b* _i_ [x](http://e) ~~s~~ $x$ \\')).toBe(
-      '&#96;code&#96; &#42;b&#42; &#95;i&#95; &#91;x&#93;(http://e) &#126;&#126;s&#126;&#126; &#36;x&#36; &#92;',
+      '&#96;code&#96; &#42;b&#42; &#95;i&#95; &#91;x&#93;(http&#8203;://e) &#126;&#126;s&#126;&#126; &#36;x&#36; &#92;',
     )
   })
 

@@ -135,6 +135,18 @@ interface OurComment {
   marker: Marker
 }
 
+/** GitHub's answer to a write, checked: a comment has a numeric id and a URL; anything else is not trusted as written. */
+function checkedComment(answer: unknown, action: string, where: string): IssueComment {
+  const comment = answer as Partial<IssueComment> | null
+  if (typeof comment === 'object' && comment !== null && typeof comment.id === 'number' && typeof comment.html_url === 'string') {
+    return comment as IssueComment
+  }
+  const shown = typeof answer === 'string' ? `"${answer.slice(0, 60)}"` : JSON.stringify(answer)?.slice(0, 80) ?? String(answer)
+  throw new CommentError(
+    `GitHub's answer when trying to ${action} on ${where} is not a comment (${shown}), so it may not have been written; re-run the job, and check GITHUB_API_URL if it persists`,
+  )
+}
+
 function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status
   return typeof status === 'number' ? status : undefined
@@ -163,6 +175,12 @@ function commentFailure(action: string, where: string, error: unknown): CommentE
       401,
     )
   }
+  if (status === undefined && (error instanceof TypeError || error instanceof SyntaxError)) {
+    // Not a RequestError: GitHub answered, but not with what its API documents (a proxy's page, a cut body).
+    return new CommentError(
+      `GitHub's answer when trying to ${action} on ${where} is not what its API documents (${said}); re-run the job, and check GITHUB_API_URL if it persists`,
+    )
+  }
   if (status === 404) {
     return new CommentPermissionError(
       `GitHub could not ${action} on ${where} (404): the pull request does not exist or the token cannot see it. ` +
@@ -186,8 +204,11 @@ export async function publishComment(octokit: Octokit, options: PublishOptions):
 
   const ours: OurComment[] = []
   try {
-    const listed: IssueComment[] = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 })
-    for (const comment of listed) {
+    const listed: unknown = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 })
+    if (!Array.isArray(listed) || !listed.every((c: Partial<IssueComment> | null) => typeof c?.id === 'number' && typeof c.html_url === 'string')) {
+      throw new TypeError('the listing is not a list of comments')
+    }
+    for (const comment of listed as IssueComment[]) {
       const marker = comment.body === undefined ? undefined : parseMarker(comment.body)
       if (marker && escapeField(marker.key) === escapedKey) ours.push({ comment, marker })
     }
@@ -220,16 +241,18 @@ export async function publishComment(octokit: Octokit, options: PublishOptions):
   const first = tooLong ? options.render(true) : full
 
   const write = async (action: string, send: (body: string) => Promise<IssueComment>): Promise<IssueComment> => {
+    let written: IssueComment
     try {
-      return await send(`${marker}\n${first}`)
+      written = await send(`${marker}\n${first}`)
     } catch (error) {
       if (statusOf(error) !== 422 || tooLong) throw commentFailure(action, where, error)
+      try {
+        written = await send(`${marker}\n${options.render(true)}`)
+      } catch (retryError) {
+        throw commentFailure(action, where, retryError)
+      }
     }
-    try {
-      return await send(`${marker}\n${options.render(true)}`)
-    } catch (error) {
-      throw commentFailure(action, where, error)
-    }
+    return checkedComment(written, action, where)
   }
   const create = () =>
     write('create the comment', async (body) => (await octokit.rest.issues.createComment({ owner, repo, issue_number, body })).data)

@@ -41,9 +41,10 @@ export interface OctokitOptions {
 }
 
 /**
- * Statuses that no retry can fix (plugin-retry retries every other status >= 400). 403 and 429 are
- * here because plugin-throttling, which wraps this plugin, is the one that retries a rate limit;
- * a plain 403 (read-only token) is final. 409 is an empty repository or a conflict.
+ * Statuses plugin-retry leaves alone (it retries every other status >= 400). 403 and 429 are
+ * here because plugin-throttling, which wraps this plugin, retries a rate limit, and a plain 429
+ * is retried by retryPlainTooManyRequests (honouring Retry-After); a plain 403 (read-only token) is
+ * final. 409 is an empty repository or a conflict.
  */
 export const DO_NOT_RETRY = [400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 451]
 
@@ -84,7 +85,7 @@ export function createOctokit(token: string, options: OctokitOptions = {}): Octo
           notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
         }
 
-  return getOctokit(
+  const octokit = getOctokit(
     token,
     {
       baseUrl,
@@ -106,6 +107,41 @@ export function createOctokit(token: string, options: OctokitOptions = {}): Octo
     retry,
     throttling,
   )
+  retryPlainTooManyRequests(octokit, { retries: rateLimitRetries, maxWait, retryDelayMs, log })
+  return octokit
+}
+
+/**
+ * A 429 that is neither a secondary rate limit nor an exhausted primary one (which plugin-throttling
+ * handles) reaches no plugin: plugin-throttling ignores it and plugin-retry must not retry 429s
+ * blindly. Retry it here, honouring `Retry-After` in seconds (else 1 s, then 2 s), within `maxWait`.
+ */
+function retryPlainTooManyRequests(
+  octokit: Octokit,
+  { retries, maxWait, retryDelayMs, log }: { retries: number; maxWait: number; retryDelayMs: number; log: OctokitLog },
+): void {
+  type Request = (options: { method?: string; url?: string }) => Promise<unknown>
+  const wrap = octokit.hook.wrap as unknown as (name: 'request', wrapper: (request: Request, options: { method?: string; url?: string }) => Promise<unknown>) => void
+  wrap('request', async (request, options) => {
+    for (let retry = 0; ; retry++) {
+      try {
+        return await request(options)
+      } catch (error) {
+        const { status, response } = error as { status?: unknown; response?: { headers?: Record<string, string | undefined> } }
+        const headers = response?.headers ?? {}
+        if (status !== 429 || headers['x-ratelimit-remaining'] === '0' || retry >= retries) throw error
+        const header = headers['retry-after']
+        const seconds = header !== undefined && /^\d+$/.test(header.trim()) ? Number(header) : 2 ** retry
+        const what = `GitHub rate limit (429) on ${options.method ?? 'GET'} ${options.url ?? ''}`
+        if (seconds > maxWait) {
+          log.warning(`${what}: it asks to wait ${seconds} s, longer than ${maxWait} s; not waiting.`)
+          throw error
+        }
+        log.warning(`${what}: retrying in ${seconds} s (retry ${retry + 1} of ${retries}).`)
+        await new Promise((resolve) => setTimeout(resolve, seconds * retryDelayMs))
+      }
+    }
+  })
 }
 
 /**

@@ -14,9 +14,16 @@ import { MAX_MANIFEST_BYTES } from './schema.js'
 export interface ManifestSource {
   /** e.g. "input `manifest`" (the default) or "the command line". */
   origin?: string
+  /** What to do about a missing file (default: "point `manifest` at your file"). */
+  fix?: string
 }
 
 const DEFAULT_ORIGIN = 'input `manifest`'
+
+/** No manifest matched: a mistake in how the run was asked for (the CLI prints its usage). */
+export class MissingManifestError extends ManifestError {
+  override name = 'MissingManifestError'
+}
 
 /** Directories a glob never descends into: dependencies and Git's own files are never manifests. */
 const IGNORED = ['**/node_modules/**', '**/.git/**']
@@ -63,7 +70,7 @@ export async function resolveManifestFiles(
   }
 
   const wanted = patterns.map((pattern) => pattern.trim()).filter((pattern) => pattern !== '')
-  if (wanted.length === 0) throw new ManifestError(`no manifest given (${origin} is empty)`)
+  if (wanted.length === 0) throw new MissingManifestError(`no manifest given (${origin} is empty)`)
 
   const candidates = new Set<string>()
   const missing: string[] = []
@@ -118,8 +125,8 @@ export async function resolveManifestFiles(
   const literalMissing = missing.filter((pattern) => !isDynamicPattern(pattern))
   if (candidates.size === 0 || literalMissing.length > 0) {
     const tried = candidates.size === 0 ? missing : literalMissing
-    throw new ManifestError(
-      `no manifest found at ${tried.join(', ')} (${origin}); create it or point \`manifest\` at your file`,
+    throw new MissingManifestError(
+      `no manifest found at ${tried.join(', ')} (${origin}); create it or ${source.fix ?? 'point `manifest` at your file'}`,
     )
   }
 

@@ -454,8 +454,11 @@ class Parser {
   }
 
   private reportSyntaxErrors(doc: Document.Parsed): void {
+    // An error at the end of the text (an unclosed quote or bracket) is placed on its last written
+    // character: GitHub shows no annotation past the last line.
+    const lastWritten = Math.max(0, this.text.trimEnd().length - 1)
     doc.errors.slice(0, MAX_SYNTAX_PROBLEMS).forEach((error) => {
-      const at = this.place(error.pos[0])
+      const at = this.place(Math.min(error.pos[0], lastWritten))
       const message =
         error.code === 'MULTIPLE_DOCS'
           ? 'a manifest is one YAML document: remove the second `---` document or move it to its own file'

@@ -53,9 +53,19 @@ export const VideoEffectSchema = z
   })
   .describe('A video effect (Layer: ForgeVideoEffectInput).')
 
+/** Layer's limit on `prompt`, in characters (code points). */
+const MAX_PROMPT = 100_000
+
 /** The request fields other than `model_id`, all optional, with the seed's types and ranges. */
 const requestFieldShape = {
-  prompt: z.string().max(100000).nullable().optional().describe('Text prompt.'),
+  // Layer (Python) counts characters, not UTF-16 units: an emoji is one. JSON Schema's maxLength does too.
+  prompt: z
+    .string()
+    .refine((text) => text.length <= MAX_PROMPT || [...text].length <= MAX_PROMPT, { abort: true })
+    .meta({ maxLength: MAX_PROMPT })
+    .nullable()
+    .optional()
+    .describe('Text prompt.'),
   width: z.int().positive().nullable().optional().describe('Output width in pixels.'),
   height: z.int().positive().nullable().optional().describe('Output height in pixels.'),
   batch_size: z.int().min(1).max(16).meta({ default: 4 }).optional().describe('Number of outputs (1-16).'),

@@ -58,6 +58,9 @@ const REFERENCES: Record<string, string> = {
 const SPECIAL = /[&<>"|\\`*_[\]~$@#]/g
 // GitHub also links "GH-123" (any case) to issue 123: a zero-width space after the hyphen breaks it.
 const GH_REFERENCE = /\b(gh-)(?=\d)/gi
+// GitHub links bare URLs ("https://…", "www.…") and turns one to an issue into a cross-reference:
+// a zero-width space before the "://" or the "." breaks the link and leaves the text readable.
+const AUTOLINK = /\b(https?|ftp|www)(?=:\/\/|\.)/gi
 // Control characters (newlines included) would end a table row; bidi overrides can make the
 // rendered text lie about what it says ("trojan source").
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -75,7 +78,10 @@ export function escapeText(text: string, max = MAX_SENTENCE): string {
   const bound = max * 4 + 16
   const cutEarly = text.length > bound
   const flat = (cutEarly ? text.slice(0, bound) : text).replace(CONTROL, ' ').replace(BIDI, '').replace(/\s+/g, ' ').trim()
-  return truncate(flat, max, cutEarly).replace(SPECIAL, (c) => REFERENCES[c] ?? c).replace(GH_REFERENCE, '$1&#8203;')
+  return truncate(flat, max, cutEarly)
+    .replace(SPECIAL, (c) => REFERENCES[c] ?? c)
+    .replace(GH_REFERENCE, '$1&#8203;')
+    .replace(AUTOLINK, '$1&#8203;')
 }
 
 /** `escapeText` for the start of a list item: a leading "-", "+" or "1." must not open a nested list. */
