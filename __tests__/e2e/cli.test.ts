@@ -16,16 +16,21 @@ beforeAll(async () => {
 afterAll(async () => sim.close())
 
 async function cli(args: string[], env: Record<string, string> = {}) {
+  const token = env.LAYER_API_TOKEN ?? sim.token
+  let result: { code: number; stdout: string; stderr: string }
   try {
     const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', LAYER_API_TOKEN: sim.token, ...env },
     })
-    return { code: 0, stdout, stderr }
+    result = { code: 0, stdout, stderr }
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string }
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
+    result = { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
   }
+  // Every run is a leak check: the token never reaches the terminal.
+  expect(result.stdout + result.stderr).not.toContain(token)
+  return result
 }
 
 describe('dist/cli/index.js', () => {
@@ -39,7 +44,13 @@ describe('dist/cli/index.js', () => {
     const result = await cli(['examples/generations.yml', '--api-url', sim.url, '--json'])
     expect(result.code).toBe(0)
     const report = JSON.parse(result.stdout)
-    expect(report).toMatchObject({ version: 1, sufficient: true, requests: 11 })
+    expect(report).toMatchObject({ version: 1, status: 'within', sufficient: true, passes: true, requests: 11, entries: 11, failures: [] })
+    for (const key of ['workspace_id', 'total_creative_units', 'balance_creative_units', 'remaining_creative_units', 'min_remaining_balance_creative_units', 'balance_at']) {
+      expect(report).toHaveProperty(key)
+    }
+    for (const generation of report.generations) {
+      expect(Object.keys(generation).sort()).toEqual(['file', 'group', 'line', 'model', 'model_id', 'name', 'runs', 'total_creative_units', 'unit_creative_units'])
+    }
     expect(report.generations).toHaveLength(11)
     expect(report.total_creative_units).toBeCloseTo(
       report.generations.reduce((sum: number, g: { total_creative_units: number }) => sum + g.total_creative_units, 0),
