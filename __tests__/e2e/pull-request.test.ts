@@ -398,6 +398,23 @@ describe('the sticky comment', () => {
 })
 
 describe('the change against the base commit', () => {
+  it('reads the base through a 502 from the contents API (retried), and still shows the change', async () => {
+    const github = await startFake({ failures: [badGateway({ method: 'GET', path: /\/contents\// }, 1)] })
+    const result = await runPr(github)
+    expect(result.code).toBe(0)
+    expect(result.outputs).toMatchObject({ 'total-creative-units': '18.326', 'delta-creative-units': '5.786', sufficient: 'true' })
+    expect(requestsTo(github, 'GET', /\/contents\//).map((r) => r.status)).toEqual([502, 200])
+  })
+
+  it('says so, and still decides, when the contents API never answers for the base', async () => {
+    const github = await startFake({ failures: [{ method: 'GET', path: /\/contents\//, status: 503, times: 100, body: { message: 'Service Unavailable' } }] })
+    const result = await runPr(github)
+    expect(result.code).toBe(0)
+    expect(result.outputs).toMatchObject({ 'total-creative-units': '18.326', 'delta-creative-units': '', sufficient: 'true' })
+    const body = github.comments(PR)[0]!.body
+    expect(decoded(body)).toMatch(/The manifests at the base commit bbbbbbb could not be read \(.*503.*\), so there is no change to show/)
+  }, 40_000)
+
   it('prices the base manifest from the contents API and shows added, removed, changed and unchanged rows', async () => {
     const github = await startFake()
     const result = await runPr(github)
@@ -545,6 +562,19 @@ describe('pull_request_target', () => {
     expect(row(body, 'dragon')?.[6]).toBe('added')
     expect(body).not.toContain('statue')
   })
+
+  it('fails closed on pull_request_target when the head manifest cannot be read', async () => {
+    const github = await startFake({
+      files: { [BASE_SHA]: { [MANIFEST_PATH]: BASE_MANIFEST }, [HEAD_SHA]: { [MANIFEST_PATH]: HEAD_MANIFEST } },
+      failures: [{ method: 'GET', path: /\/contents\//, status: 503, times: 100, body: { message: 'Service Unavailable' } }],
+    })
+    const result = await runPr(github, { eventName: 'pull_request_target', event: prEvent({ headRepo: 'contributor/art' }) })
+    expect(result.code).toBe(1)
+    expect(result.outputs.sufficient).toBe('false')
+    expect(sim.requests).toBe(0)
+    expect(result.errors.at(-1)).toMatch(/^::error::.*503/)
+    expect(result.errors.join('\n')).not.toMatch(/unexpected error/)
+  }, 40_000)
 
   it('does not let the pull request point the token at another workspace', async () => {
     const elsewhere = '0a0b0c0d-1111-4222-8333-444455556666'
