@@ -216,9 +216,14 @@ export function reportPathOf(input: string, context: Pick<ConfigContext, 'tempDi
 }
 
 export function readConfig(context: ConfigContext): Config {
+  maskTokens()
+  return parseConfig((name) => core.getInput(name), context)
+}
+
+/** Masks both token inputs in the runner's log; the action calls it before anything else can print. */
+export function maskTokens(): void {
   for (const secret of ['layer-token', 'github-token']) {
     const value = core.getInput(secret).trim()
     if (value) core.setSecret(value)
   }
-  return parseConfig((name) => core.getInput(name), context)
 }

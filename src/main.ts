@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { tmpdir } from 'node:os'
-import { readConfig, reportPathOf, type Config } from './config.js'
+import { maskTokens, readConfig, reportPathOf, type Config } from './config.js'
 import { describeError, GateError } from './errors.js'
 import { LayerClient } from './layer/client.js'
 import { loadManifests } from './manifest/load.js'
@@ -75,13 +75,6 @@ function configContext(): { tempDir: string; baseDir: string } {
   return { tempDir: process.env.RUNNER_TEMP || tmpdir(), baseDir: process.env.GITHUB_WORKSPACE || process.cwd() }
 }
 
-/** Both tokens are masked before anything else can print (readConfig masks them again, harmlessly). */
-function maskTokens(): void {
-  for (const secret of ['layer-token', 'github-token']) {
-    const value = core.getInput(secret).trim()
-    if (value) core.setSecret(value)
-  }
-}
 
 /** The head manifests (the workspace, or the PR head through the API on pull_request_target) and the base ones. */
 async function readManifests(
