@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { decideVerdict, overBy } from '../src/budget.js'
+import { decideVerdict, overBy, unitPrices } from '../src/budget.js'
 import { buildPlan } from '../src/pricing/plan.js'
 import type { Policy, RequestOutcome } from '../src/types.js'
 import { WORKSPACE, failed, gen, ok } from './fixtures/report/generations.js'
@@ -161,5 +161,11 @@ describe('decideVerdict', () => {
 
   it('says how far over only when over', () => {
     expect(overBy(decideVerdict(planOf([1]), [ok(1)], strict), strict)).toBe(0)
+  })
+})
+
+describe('unitPrices', () => {
+  it('reads each answer once, in micro-CU rounded up past 6 decimals, and nothing for a failure', () => {
+    expect(unitPrices([ok(0.0004), failed('server', 'Layer answered 503'), ok(1.0000001), ok(2.5)])).toEqual([400, undefined, 1_000_001, 2_500_000])
   })
 })

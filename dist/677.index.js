@@ -738,13 +738,7 @@ class PullRequestGitHub {
      * The run failed before it could price (an invalid manifest, …): say so in the sticky comment, so
      * the verdict of an earlier commit does not stay on the pull request as if it still held.
      */
-    async commentFailure(error) {
-        const notice = {
-            message: this.redact(error.message),
-            problems: error.problems.map((p) => ({ ...p, message: this.redact(p.message) })),
-            commit: this.pr.headSha,
-            runUrl: this.context.runUrl,
-        };
+    async commentFailure(notice) {
         return this.publish(() => (0,markdown/* renderFailureComment */.SR)(notice, { maxChars: markdown/* COMMENT_MAX_CHARS */.dq - 256 }));
     }
     async publish(render) {
@@ -780,16 +774,7 @@ class PullRequestGitHub {
      * error page, a misconfigured GHES) must not publish it: comments and job summaries are not masked.
      */
     redact(text) {
-        let out = text;
-        for (const secret of [this.config.githubToken, this.config.layerToken]) {
-            if (secret.length >= 4)
-                out = out.split(secret).join('***');
-            // Also URL-encoded, as in a quoted link.
-            const encoded = encodeURIComponent(secret);
-            if (encoded !== secret && encoded.length >= 4)
-                out = out.split(encoded).join('***');
-        }
-        return out;
+        return (0,errors/* redactSecrets */.fp)(text, [this.config.githubToken, this.config.layerToken]);
     }
 }
 

@@ -12,9 +12,7 @@ import type { Plan, Policy, RequestOutcome, Verdict } from './types.js'
  */
 export function decideVerdict(plan: Plan, outcomes: RequestOutcome[], policy: Policy): Verdict {
   const requestOf = requestIndexByGeneration(plan)
-  const unitByRequest = outcomes.map((outcome) =>
-    outcome.ok ? toMicro(outcome.response.estimated_price_creative_units, 'up') : undefined,
-  )
+  const unitByRequest = unitPrices(outcomes)
 
   let balance: Micro | undefined
   for (const outcome of outcomes) {
@@ -70,6 +68,14 @@ export function decideVerdict(plan: Plan, outcomes: RequestOutcome[], policy: Po
     reasons,
     passes: !over || !policy.failOnInsufficient,
   }
+}
+
+/**
+ * The price per run of each request's answer, in micro-CU (undefined when it failed): read once per
+ * request, rounded up past 6 decimals. The verdict and the report both take their prices from here.
+ */
+export function unitPrices(outcomes: readonly RequestOutcome[]): (Micro | undefined)[] {
+  return outcomes.map((outcome) => (outcome.ok ? toMicro(outcome.response.estimated_price_creative_units, 'up') : undefined))
 }
 
 /** How far over budget the verdict is: the larger of the reserve shortfall and the cap excess (0 when not over). */

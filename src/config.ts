@@ -186,7 +186,6 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
   }
 }
 
-/** Read every input of the action; masks the tokens before anything else can print them. */
 /**
  * Paths or globs, one per line or comma-separated; a comma inside braces belongs to the glob
  * (`.layer/{characters,props}.yml` is one pattern).
@@ -215,6 +214,7 @@ export function reportPathOf(input: string, context: Pick<ConfigContext, 'tempDi
   return resolve(context.baseDir ?? '.', input.trim() || join(context.tempDir, 'layer-budget-gate', 'report.json'))
 }
 
+/** Read every input of the action; masks the tokens before anything else can print them. */
 export function readConfig(context: ConfigContext): Config {
   maskTokens()
   return parseConfig((name) => core.getInput(name), context)
@@ -222,8 +222,10 @@ export function readConfig(context: ConfigContext): Config {
 
 /** Masks both token inputs in the runner's log; the action calls it before anything else can print. */
 export function maskTokens(): void {
-  for (const secret of ['layer-token', 'github-token']) {
-    const value = core.getInput(secret).trim()
-    if (value) core.setSecret(value)
-  }
+  for (const value of tokenInputs()) if (value) core.setSecret(value)
+}
+
+/** The values of the `layer-token` and `github-token` inputs (empty when not given). */
+export function tokenInputs(): string[] {
+  return ['layer-token', 'github-token'].map((name) => core.getInput(name).trim())
 }

@@ -58,6 +58,21 @@ export class LayerError extends GateError {
   }
 }
 
+/**
+ * `text` with every secret cut out (also URL-encoded, as in a quoted link): for what the runner does
+ * not mask, such as comments, job summaries and reports. Secrets shorter than 4 characters are left
+ * alone: cutting them would cut ordinary text.
+ */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text
+  for (const secret of secrets) {
+    if (secret.length >= 4) out = out.split(secret).join('***')
+    const encoded = encodeURIComponent(secret)
+    if (encoded !== secret && encoded.length >= 4) out = out.split(encoded).join('***')
+  }
+  return out
+}
+
 /** A message for any thrown value, without a stack trace. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message

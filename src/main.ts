@@ -2,19 +2,19 @@ import * as core from '@actions/core'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { tmpdir } from 'node:os'
-import { maskTokens, readConfig, reportPathOf, type Config } from './config.js'
-import { describeError, GateError } from './errors.js'
+import { maskTokens, readConfig, reportPathOf, tokenInputs, type Config } from './config.js'
+import { describeError, GateError, redactSecrets } from './errors.js'
 import { LayerClient } from './layer/client.js'
 import { loadManifests } from './manifest/load.js'
 import { priceManifests, type PricingResult } from './pipeline.js'
-import { renderFailureSummary, renderSummary, type FailureNotice } from './report/markdown.js'
+import { renderFailureSummary, renderSummary } from './report/markdown.js'
 import { statusLine } from './report/rows.js'
 import { toFailureReport, toJsonReport } from './report/json.js'
 import { toOutputs } from './report/outputs.js'
 import { readRunContext, type RunContext } from './github/context.js'
 import { USER_AGENT } from './version.js'
 import type { PullRequestGitHub } from './github/pull-request.js'
-import type { Manifest, Problem } from './types.js'
+import type { FailureNotice, Manifest, Problem } from './types.js'
 
 const FORK_HINT =
   'Pull requests from forks get no secrets under `pull_request`: use the `pull_request_target` recipe in the README (it reads the manifest from the pull request as data and never runs its code)'
@@ -75,7 +75,6 @@ function configContext(): { tempDir: string; baseDir: string } {
   return { tempDir: process.env.RUNNER_TEMP || tmpdir(), baseDir: process.env.GITHUB_WORKSPACE || process.cwd() }
 }
 
-
 /** The head manifests (the workspace, or the PR head through the API on pull_request_target) and the base ones. */
 async function readManifests(
   config: Config,
@@ -127,8 +126,7 @@ function trustedWorkspace(input: string | undefined, head: Manifest[], base: Man
 async function publish(config: Config, github: PullRequestGitHub | undefined, { report, problems }: PricingResult): Promise<void> {
   annotate(problems)
   try {
-    await mkdir(dirname(config.reportPath), { recursive: true })
-    await writeFile(config.reportPath, `${JSON.stringify(toJsonReport(report), null, 2)}\n`)
+    await writeJson(config.reportPath, toJsonReport(report))
   } catch (error) {
     throw new GateError(
       `the JSON report cannot be written to ${config.reportPath} (input \`report-path\`): ${describeError(error)}; point \`report-path\` at a file in a writable directory, or leave it empty`,
@@ -172,16 +170,17 @@ async function fail(
   // Errors the gate raised itself are written for the user and carry no secret; anything else is
   // only named, and its text stays in the log, where the runner masks the tokens.
   const message = error instanceof GateError ? error.message : `unexpected error: ${describeError(error)}`
+  // For the summary, the report and the comment, which the runner does not mask.
+  const tokens = tokenInputs()
   const notice: FailureNotice = {
-    message: error instanceof GateError ? redactTokens(error.message) : 'An unexpected error stopped the run: see the log of this step.',
-    problems: error instanceof GateError ? error.problems.map((p) => ({ ...p, message: redactTokens(p.message) })) : [],
+    message: error instanceof GateError ? redactSecrets(error.message, tokens) : 'An unexpected error stopped the run: see the log of this step.',
+    problems: error instanceof GateError ? error.problems.map((p) => ({ ...p, message: redactSecrets(p.message, tokens) })) : [],
     commit: context?.pullRequest?.headSha ?? context?.sha,
     runUrl: context?.runUrl,
   }
   const reportPath = config?.reportPath ?? reportPathOf(core.getInput('report-path'), configContext())
   try {
-    await mkdir(dirname(reportPath), { recursive: true })
-    await writeFile(reportPath, `${JSON.stringify(toFailureReport(notice, config?.workspaceId), null, 2)}\n`)
+    await writeJson(reportPath, toFailureReport(notice, config?.workspaceId))
     core.setOutput('report-path', reportPath)
   } catch (writeError) {
     core.warning(`No JSON report: it cannot be written to ${reportPath} (${describeError(writeError)})`)
@@ -192,18 +191,18 @@ async function fail(
     core.warning(`No job summary: ${describeError(writeError)}`)
   }
   if (github && error instanceof GateError) {
-    const commentUrl = await github.commentFailure(error).catch(() => undefined)
+    // commentFailure turns GitHub's failures into a warning itself; anything else must not hide the reason below.
+    const commentUrl = await github.commentFailure(notice).catch((commentError: unknown) => {
+      core.warning(`The pull-request comment was not written: ${redactSecrets(describeError(commentError), tokens)}`)
+      return undefined
+    })
     if (commentUrl) core.setOutput('comment-url', commentUrl)
   }
   core.setFailed(message)
 }
 
-/** Text with the tokens of the inputs cut out: for files, which the runner does not mask. */
-function redactTokens(text: string): string {
-  let result = text
-  for (const secret of ['layer-token', 'github-token']) {
-    const value = core.getInput(secret).trim()
-    if (value.length >= 4) result = result.split(value).join('***')
-  }
-  return result
+/** A JSON document written to `path`, its directory created first. */
+async function writeJson(path: string, document: unknown): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+  await writeFile(path, `${JSON.stringify(document, null, 2)}\n`)
 }

@@ -22,6 +22,20 @@ export interface Problem extends Position {
 }
 
 /**
+ * Why a run failed before it could price anything: rendered to the job summary, the JSON report
+ * and the sticky comment.
+ */
+export interface FailureNotice {
+  /** The one-line reason the step failed (already free of secrets). */
+  message: string
+  /** Located problems (e.g. every manifest error), listed under the reason. */
+  problems: readonly Problem[]
+  /** Head commit SHA and workflow run URL, for the footer. */
+  commit?: string
+  runUrl?: string
+}
+
+/**
  * The JSON body of one estimate request, exactly as sent to Layer
  * (snake_case fields of the seed page; `model_id` already resolved to a UUID).
  */

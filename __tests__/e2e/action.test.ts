@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { runAction, type ActionRun } from '../helpers/run-action.js'
+import { expectNoLeakedToken, runAction } from '../helpers/run-action.js'
 import { SIM_MODELS } from '../../src/simulator/prices.js'
 import { SIM_WORKSPACE_ID, startSimulator, type Simulator } from '../../src/simulator/server.js'
 
@@ -49,15 +49,6 @@ function run(inputs: Record<string, string> = {}, files: Record<string, string> 
   return runAction({ inputs: { 'layer-token': sim.token, 'api-url': sim.url, 'max-retries': '2', ...inputs }, files })
 }
 
-/** The sentinel token appears nowhere a person or a later step could read it. */
-async function expectNoToken(result: ActionRun, token = sim.token): Promise<void> {
-  const report = await readFile(`${result.dir}/layer-budget-gate/report.json`, 'utf8').catch(() => '')
-  // `::add-mask::` is how the runner learns the secret; it never shows that line.
-  const stdout = result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')
-  for (const text of [stdout, result.stderr, result.summary, JSON.stringify(result.outputs), report]) {
-    expect(text).not.toContain(token)
-  }
-}
 
 describe('the built action on workflow_dispatch', () => {
   it('prices a valid manifest: outputs, report file and job summary', async () => {
@@ -83,7 +74,7 @@ describe('the built action on workflow_dispatch', () => {
     expect(result.summary).toContain('Within budget')
     expect(result.summary).toContain('| castle |')
     expect(result.errors).toEqual([])
-    await expectNoToken(result)
+    await expectNoLeakedToken(result, [sim.token])
   })
 
   it('reports every manifest problem as an annotation and fails with one line, before any request', async () => {
@@ -223,7 +214,7 @@ describe('the built action on workflow_dispatch', () => {
     expect(result.code).toBe(1)
     expect(result.errors.join('\n')).toMatch(/401.*layer-token/)
     expect(result.outputs.sufficient).toBe('false')
-    await expectNoToken(result, 'lbg-SENTINEL-wrong-token-987654321')
+    await expectNoLeakedToken(result, ['lbg-SENTINEL-wrong-token-987654321'])
   })
 
   it('maps a 422 from Layer to the field and its manifest line', async () => {

@@ -124,7 +124,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
  * Every end-to-end run is a secret-leak check: neither token appears in stdout (but for the
  * `::add-mask::` command that hides it), stderr, the job summary, the outputs or the JSON report.
  */
-async function expectNoLeakedToken(run: ActionRun, tokens: (string | undefined)[]): Promise<void> {
+export async function expectNoLeakedToken(run: ActionRun, tokens: (string | undefined)[]): Promise<void> {
   const reportPath = run.outputs['report-path']
   const report = reportPath ? await readFile(reportPath, 'utf8').catch(() => '') : ''
   const places: Record<string, string> = {

@@ -1,12 +1,12 @@
 import * as core from '@actions/core'
-import { describeError, GateError } from '../errors.js'
+import { describeError, GateError, redactSecrets } from '../errors.js'
 import { COMMENT_MAX_CHARS, renderComment, renderFailureComment } from '../report/markdown.js'
 import { publishComment } from './comment.js'
 import { loadBaseManifests, loadManifestsAt } from './manifests.js'
 import { createOctokit, type Octokit } from './octokit.js'
 import type { Config } from '../config.js'
 import type { RunContext, PullRequestContext } from './context.js'
-import type { Manifest, Report } from '../types.js'
+import type { FailureNotice, Manifest, Report } from '../types.js'
 
 /**
  * Everything a pull-request run does on GitHub: read manifests at the head (pull_request_target)
@@ -56,13 +56,7 @@ export class PullRequestGitHub {
    * The run failed before it could price (an invalid manifest, …): say so in the sticky comment, so
    * the verdict of an earlier commit does not stay on the pull request as if it still held.
    */
-  async commentFailure(error: GateError): Promise<string | undefined> {
-    const notice = {
-      message: this.redact(error.message),
-      problems: error.problems.map((p) => ({ ...p, message: this.redact(p.message) })),
-      commit: this.pr.headSha,
-      runUrl: this.context.runUrl,
-    }
+  async commentFailure(notice: FailureNotice): Promise<string | undefined> {
     return this.publish(() => renderFailureComment(notice, { maxChars: COMMENT_MAX_CHARS - 256 }))
   }
 
@@ -96,13 +90,6 @@ export class PullRequestGitHub {
    * error page, a misconfigured GHES) must not publish it: comments and job summaries are not masked.
    */
   private redact(text: string): string {
-    let out = text
-    for (const secret of [this.config.githubToken, this.config.layerToken]) {
-      if (secret.length >= 4) out = out.split(secret).join('***')
-      // Also URL-encoded, as in a quoted link.
-      const encoded = encodeURIComponent(secret)
-      if (encoded !== secret && encoded.length >= 4) out = out.split(encoded).join('***')
-    }
-    return out
+    return redactSecrets(text, [this.config.githubToken, this.config.layerToken])
   }
 }

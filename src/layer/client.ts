@@ -16,7 +16,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { Readable } from 'node:stream'
 import { Agent, request } from 'undici'
-import { ConfigError, LayerError, describeError } from '../errors.js'
+import { ConfigError, LayerError, describeError, redactSecrets } from '../errors.js'
 import type { LayerErrorKind, LayerFieldError } from '../errors.js'
 import type { EstimateRequest, EstimateResponse, Estimator } from '../types.js'
 import { abortableSleep, backoffDelay, defaultSleep, parseRetryAfter } from './retry.js'
@@ -485,7 +485,7 @@ export class LayerClient implements Estimator {
   }
 
   private redact(text: string): string {
-    return text.split(this.options.token).join('***')
+    return redactSecrets(text, [this.options.token])
   }
 }
 

@@ -1,5 +1,5 @@
 import { LayerError } from '../errors.js'
-import { toMicro } from '../money.js'
+import { unitPrices } from '../budget.js'
 import type { Micro } from '../money.js'
 import { requestIndexByGeneration } from '../pricing/plan.js'
 import type { Generation, Plan, Policy, Position, Problem, Report, ReportLine, RequestOutcome, Verdict } from '../types.js'
@@ -32,7 +32,8 @@ type Price = { unit: Micro; total: Micro } | { error: LayerError }
 export function buildReport(input: BuildReportInput): Report {
   const { plan, outcomes, verdict } = input
   const requestOf = requestIndexByGeneration(plan)
-  const price = (g: number): Price => priceOf(plan, outcomes, requestOf, g)
+  const units = unitPrices(outcomes)
+  const price = (g: number): Price => priceOf(plan, outcomes, units, requestOf, g)
 
   const head: HeadEntry[] = plan.generations.slice(0, plan.headCount).map((generation, index) => {
     const p = price(index)
@@ -92,12 +93,13 @@ export function failureProblems(plan: Plan, outcomes: RequestOutcome[]): Problem
   return problems
 }
 
-function priceOf(plan: Plan, outcomes: RequestOutcome[], requestOf: number[], g: number): Price {
+function priceOf(plan: Plan, outcomes: RequestOutcome[], units: (Micro | undefined)[], requestOf: number[], g: number): Price {
   const generation = plan.generations[g]
-  const outcome = outcomes[requestOf[g] ?? -1]
+  const request = requestOf[g] ?? -1
+  const outcome = outcomes[request]
   if (!generation || !outcome) return { error: missingOutcome() }
   if (!outcome.ok) return { error: outcome.error }
-  const unit = toMicro(outcome.response.estimated_price_creative_units, 'up')
+  const unit = units[request]!
   return { unit, total: unit * generation.runs }
 }
 

@@ -1,6 +1,6 @@
 import { toCU } from '../money.js'
 import type { Micro, Rounding } from '../money.js'
-import type { Change, Problem, Report } from '../types.js'
+import type { Change, FailureNotice, Problem, Report } from '../types.js'
 
 /** One generation in the JSON report (Layer's snake_case naming; CU as exact decimals). */
 export interface JsonGeneration {
@@ -119,10 +119,7 @@ export interface JsonFailureReport {
   run_url?: string
 }
 
-export function toFailureReport(
-  notice: { message: string; problems: readonly Problem[]; commit?: string; runUrl?: string },
-  workspaceId: string | undefined,
-): JsonFailureReport {
+export function toFailureReport(notice: FailureNotice, workspaceId: string | undefined): JsonFailureReport {
   return {
     version: 1,
     workspace_id: workspaceId ?? null,

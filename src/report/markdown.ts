@@ -9,7 +9,7 @@ import {
 } from './rows.js'
 import type { Align, Table } from './rows.js'
 import { formatCount } from '../money.js'
-import type { Problem, Report } from '../types.js'
+import type { FailureNotice, Report } from '../types.js'
 
 /** GitHub's cap on an issue or pull-request comment body. */
 export const COMMENT_MAX_CHARS = 65_536
@@ -174,17 +174,6 @@ export function renderComment(report: Report, options: CommentOptions): string {
   return compact ?? cut(render({ collapse: false, rowLimit: 0, compact: true, elsewhere }), maxChars)
 }
 
-/** Why a run failed before it could price anything, for the sticky comment. */
-export interface FailureNotice {
-  /** The one-line reason the step failed (already free of secrets). */
-  message: string
-  /** Located problems (e.g. every manifest error), listed under the reason. */
-  problems: readonly Problem[]
-  /** Head commit SHA and workflow run URL, for the footer. */
-  commit?: string
-  runUrl?: string
-}
-
 /**
  * The sticky comment of a run that failed before it could price (an invalid manifest, a workspace
  * mismatch, too many requests): it replaces the previous verdict, which would otherwise stay on the
@@ -260,12 +249,12 @@ function mostRows(lines: number, maxChars: number): number {
 }
 
 /**
- * The rendering with the most rows (at most `most`) that fits in `maxChars`, or undefined when not
- * even zero rows fit. Binary search: each rendering is linear, so thousands of rows stay fast.
+ * The rendering with the most rows (at most `most`) whose `size` (characters by default) is at
+ * most `max`, or undefined when not even zero rows fit. Binary search: each rendering is linear, so thousands of rows stay fast.
  */
 function largestFitting(
   most: number,
-  maxChars: number,
+  max: number,
   render: (rowLimit: number) => string,
   size: (text: string) => number = (text) => text.length,
 ): string | undefined {
@@ -275,7 +264,7 @@ function largestFitting(
   while (low <= high) {
     const middle = Math.floor((low + high) / 2)
     const text = render(middle)
-    if (size(text) <= maxChars) {
+    if (size(text) <= max) {
       best = text
       low = middle + 1
     } else {

@@ -520,7 +520,7 @@ function checkField(name: string, spec: FieldSpec, value: unknown): { value: unk
     case 'string':
       if (typeof value !== 'string') return { error: [{ type: 'string_type', loc, msg: 'Input should be a valid string', input: value }] }
       // Python (and so pydantic) counts code points: an emoji is one character, not two UTF-16 units.
-      if (spec.maxLength !== undefined && value.length > spec.maxLength && codePoints(value) > spec.maxLength) {
+      if (spec.maxLength !== undefined && value.length > spec.maxLength && [...value].length > spec.maxLength) {
         return {
           error: [{ type: 'string_too_long', loc, msg: `String should have at most ${spec.maxLength} characters`, input: value.slice(0, 100), ctx: { max_length: spec.maxLength } }],
         }
@@ -614,21 +614,6 @@ function nullError(spec: FieldSpec, loc: (string | number)[]): DetailItem {
 
 function uuidError(loc: (string | number)[], value: string): DetailItem {
   return { type: 'uuid_parsing', loc, msg: 'Input should be a valid UUID, unable to parse string as a UUID', input: value }
-}
-
-/** The length of `text` in code points, as Python's len() counts a str. */
-function codePoints(text: string): number {
-  let count = 0
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i)
-    // A high surrogate followed by a low one is one code point.
-    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1)
-      if (next >= 0xdc00 && next <= 0xdfff) i++
-    }
-    count++
-  }
-  return count
 }
 
 /** pydantic's lax booleans: 0/1 and the usual words. */
