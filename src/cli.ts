@@ -9,7 +9,8 @@ import { priceManifests } from './pipeline.js'
 import { breakdownTable, statusLine, summaryTable, type Table } from './report/rows.js'
 import { toJsonReport } from './report/json.js'
 import { USER_AGENT, VERSION } from './version.js'
-import type { Problem, Report } from './types.js'
+import type { Report } from './types.js'
+import type { Problem } from './problem.js'
 
 /** Exit codes of the CLI (SPEC section 7). */
 export const EXIT = { within: 0, over: 1, error: 2 } as const

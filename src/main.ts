@@ -3,18 +3,20 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { tmpdir } from 'node:os'
 import { maskTokens, readConfig, reportPathOf, tokenInputs, type Config } from './config.js'
-import { describeError, GateError, redactSecrets } from './errors.js'
+import { describeError, GateError } from './errors.js'
+import { redactSecrets } from './secrets.js'
 import { LayerClient } from './layer/client.js'
 import { loadManifests } from './manifest/load.js'
 import { priceManifests, type PricingResult } from './pipeline.js'
-import { renderFailureSummary, renderSummary } from './report/markdown.js'
+import { renderStopSummary, renderSummary } from './report/markdown.js'
 import { statusLine } from './report/rows.js'
-import { toFailureReport, toJsonReport } from './report/json.js'
+import { toStopReport, toJsonReport } from './report/json.js'
 import { toOutputs } from './report/outputs.js'
 import { readRunContext, type RunContext } from './github/context.js'
 import { USER_AGENT } from './version.js'
 import type { PullRequestGitHub } from './github/pull-request.js'
-import type { FailureNotice, Manifest, Problem } from './types.js'
+import type { StopNotice, Manifest } from './types.js'
+import type { Problem } from './problem.js'
 
 const FORK_HINT =
   'Pull requests from forks get no secrets under `pull_request`: use the `pull_request_target` recipe in the README (it reads the manifest from the pull request as data and never runs its code)'
@@ -66,7 +68,7 @@ export async function run(): Promise<void> {
     }
     await publish(config, github, result)
   } catch (error) {
-    await fail(error, { github, config, context })
+    await stop(error, { github, config, context })
   }
 }
 
@@ -161,7 +163,7 @@ function annotate(problems: Problem[]): void {
  * say why (so `report-path` can be uploaded on every run), `sufficient=false`, the pull-request
  * comment (when the run got that far), and a one-line reason; never a stack trace.
  */
-async function fail(
+async function stop(
   error: unknown,
   { github, config, context }: { github?: PullRequestGitHub; config?: Config; context?: RunContext },
 ): Promise<void> {
@@ -172,7 +174,7 @@ async function fail(
   const message = error instanceof GateError ? error.message : `unexpected error: ${describeError(error)}`
   // For the summary, the report and the comment, which the runner does not mask.
   const tokens = tokenInputs()
-  const notice: FailureNotice = {
+  const notice: StopNotice = {
     message: error instanceof GateError ? redactSecrets(error.message, tokens) : 'An unexpected error stopped the run: see the log of this step.',
     problems: error instanceof GateError ? error.problems.map((p) => ({ ...p, message: redactSecrets(p.message, tokens) })) : [],
     commit: context?.pullRequest?.headSha ?? context?.sha,
@@ -180,19 +182,19 @@ async function fail(
   }
   const reportPath = config?.reportPath ?? reportPathOf(core.getInput('report-path'), configContext())
   try {
-    await writeJson(reportPath, toFailureReport(notice, config?.workspaceId))
+    await writeJson(reportPath, toStopReport(notice, config?.workspaceId))
     core.setOutput('report-path', reportPath)
   } catch (writeError) {
     core.warning(`No JSON report: it cannot be written to ${reportPath} (${describeError(writeError)})`)
   }
   try {
-    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderFailureSummary(notice)).write()
+    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderStopSummary(notice)).write()
   } catch (writeError) {
     core.warning(`No job summary: ${describeError(writeError)}`)
   }
   if (github && error instanceof GateError) {
-    // commentFailure turns GitHub's failures into a warning itself; anything else must not hide the reason below.
-    const commentUrl = await github.commentFailure(notice).catch((commentError: unknown) => {
+    // commentStop turns GitHub's failures into a warning itself; anything else must not hide the reason below.
+    const commentUrl = await github.commentStop(notice).catch((commentError: unknown) => {
       core.warning(`The pull-request comment was not written: ${redactSecrets(describeError(commentError), tokens)}`)
       return undefined
     })

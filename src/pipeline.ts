@@ -3,7 +3,8 @@ import { assertWithinRequestLimit, buildPlan } from './pricing/plan.js'
 import { runPlan } from './pricing/estimate.js'
 import { buildReport, failureProblems } from './report/build.js'
 import { resolveWorkspace } from './workspace.js'
-import type { Estimator, Manifest, Plan, Policy, Problem, Report, RequestOutcome } from './types.js'
+import type { Estimator, Manifest, Plan, Policy, Report, RequestOutcome } from './types.js'
+import type { Problem } from './problem.js'
 
 /** What to price: the head manifests, and on pull requests the base ones. */
 export interface PricingInput {

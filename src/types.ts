@@ -1,31 +1,17 @@
+import type { Position, Problem } from './problem.js'
+
 /**
  * The shared vocabulary of the pipeline: inputs -> manifest -> plan -> estimates -> verdict -> report.
- * Every stage takes and returns these plain data types; nothing here does I/O.
+ * Every stage takes and returns these plain data types; nothing here does I/O. Positions and
+ * problems are in problem.ts, Layer's errors in layer/errors.ts.
  * Money is always an integer number of millionths of a Creative Unit ("micro-CU", see money.ts).
  */
-
-/** A place in a manifest file. `file` is relative to the workspace, `line` and `col` are 1-based. */
-export interface Position {
-  file: string
-  line: number
-  col: number
-}
-
-/** One problem the user must fix, shown as a GitHub error annotation on the file. */
-export interface Problem extends Position {
-  /** Short title of the annotation, e.g. "Unknown key". */
-  title: string
-  /** What is wrong and what to do, e.g. `unknown key "widht" in generations[0]: did you mean "width"?` */
-  message: string
-  /** The field's path in the manifest, e.g. "generations[2].width". */
-  path?: string
-}
 
 /**
  * Why a run failed before it could price anything: rendered to the job summary, the JSON report
  * and the sticky comment.
  */
-export interface FailureNotice {
+export interface StopNotice {
   /** The one-line reason the step failed (already free of secrets). */
   message: string
   /** Located problems (e.g. every manifest error), listed under the reason. */
@@ -110,7 +96,7 @@ export interface Plan {
 /** The answer, or the failure, for each request of a plan, in `Plan.requests` order. */
 export type RequestOutcome =
   | { ok: true; response: EstimateResponse }
-  | { ok: false; error: import('./errors.js').LayerError }
+  | { ok: false; error: import('./layer/errors.js').LayerError }
 
 /** The budget rules of SPEC section 3 (all money in micro-CU). */
 export interface Policy {

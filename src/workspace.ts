@@ -1,5 +1,6 @@
 import { GateError } from './errors.js'
-import type { Manifest, Problem } from './types.js'
+import type { Manifest } from './types.js'
+import type { Problem } from './problem.js'
 
 /**
  * The workspace to price against (SPEC 3.2): the `workspace-id` input, else the manifests'

@@ -14,7 +14,7 @@ import {
   summarizeProblems,
 } from '../../src/manifest/load.js'
 import { EstimateRequestSchema, MAX_MANIFEST_BYTES } from '../../src/manifest/schema.js'
-import type { Problem } from '../../src/types.js'
+import type { Problem } from '../../src/problem.js'
 
 const MODEL = '3c90c3cc-0d44-4b50-8888-8dd25736052a'
 const OTHER = '0f9e8d7c-6b5a-4f3e-9d2c-1b0a9f8e7d6c'

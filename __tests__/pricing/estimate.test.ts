@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { ConfigError, LayerError } from '../../src/errors.js'
+import { ConfigError } from '../../src/errors.js'
+import { LayerError } from '../../src/layer/errors.js'
 import { runPlan } from '../../src/pricing/estimate.js'
 import { buildPlan } from '../../src/pricing/plan.js'
 import type { EstimateRequest, EstimateResponse, Estimator, Plan } from '../../src/types.js'

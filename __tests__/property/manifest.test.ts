@@ -13,7 +13,7 @@ import fc from 'fast-check'
 import { Document, isCollection, isMap, isScalar, parse, visit } from 'yaml'
 import type { Node as YamlNode, ToStringOptions } from 'yaml'
 import { parseManifest } from '../../src/manifest/load.js'
-import type { Problem } from '../../src/types.js'
+import type { Problem } from '../../src/problem.js'
 
 const FILE = '.layer/generations.yml'
 const IMAGE = '3c90c3cc-0d44-4b50-8888-8dd25736052a'

@@ -7,9 +7,10 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { COMMENT_MAX_CHARS, escapeText, renderComment, renderFailureComment, renderSummary } from '../../src/report/markdown.js'
+import { COMMENT_MAX_CHARS, escapeText, renderComment, renderStopComment, renderSummary } from '../../src/report/markdown.js'
 import { breakdownTable, summaryTable } from '../../src/report/rows.js'
-import type { Change, Problem, Report, ReportLine, Verdict } from '../../src/types.js'
+import type { Change, Report, ReportLine, Verdict } from '../../src/types.js'
+import type { Problem } from '../../src/problem.js'
 
 const MARKER = '<!-- layer-budget-gate key=default run=1000 attempt=1 sha=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa -->'
 const RUN_URL = 'https://github.com/acme/game/actions/runs/1000/attempts/1'
@@ -207,7 +208,7 @@ describe('renderComment and renderSummary on hostile reports', () => {
   })
 })
 
-describe('renderFailureComment on hostile problems', () => {
+describe('renderStopComment on hostile problems', () => {
   const problem: fc.Arbitrary<Problem> = fc.record({
     file: text,
     line: fc.integer({ min: 1, max: 1e6 }),
@@ -219,7 +220,7 @@ describe('renderFailureComment on hostile problems', () => {
   it('lists the problems inertly within the cap', () => {
     fc.assert(
       fc.property(text, fc.array(problem, { maxLength: 30 }), fc.integer({ min: 500, max: 70_000 }), (message, problems, maxChars) => {
-        const comment = renderFailureComment({ message, problems, commit: 'abc1234', runUrl: RUN_URL }, { marker: MARKER, maxChars })
+        const comment = renderStopComment({ message, problems, commit: 'abc1234', runUrl: RUN_URL }, { marker: MARKER, maxChars })
         expect(comment.length).toBeLessThanOrEqual(maxChars)
         expectNoLiveReference(comment)
         if (maxChars >= 20_000) expectOnlyOwnTags(comment)

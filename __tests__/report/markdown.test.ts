@@ -6,7 +6,7 @@ import { decideVerdict } from '../../src/budget.js'
 import { buildPlan } from '../../src/pricing/plan.js'
 import { buildReport } from '../../src/report/build.js'
 import { commentMarker } from '../../src/github/comment.js'
-import { COMMENT_MAX_CHARS, escapeText, markdownTable, renderComment, renderFailureComment, renderSummary, SUMMARY_MAX_BYTES } from '../../src/report/markdown.js'
+import { COMMENT_MAX_CHARS, escapeText, markdownTable, renderComment, renderStopComment, renderSummary, SUMMARY_MAX_BYTES } from '../../src/report/markdown.js'
 import type { Generation, Policy, Report, RequestOutcome } from '../../src/types.js'
 import { WORKSPACE, failed, gen, ok } from '../fixtures/report/generations.js'
 import { scenarioReport } from '../fixtures/report/scenario.js'
@@ -300,7 +300,7 @@ describe('renderComment', () => {
   })
 })
 
-describe('renderFailureComment', () => {
+describe('renderStopComment', () => {
   const problem = (i: number, message = `unknown key "widht" in generations[${i}]: did you mean "width"?`) => ({
     file: '.layer/generations.yml',
     line: 10 + i,
@@ -310,7 +310,7 @@ describe('renderFailureComment', () => {
   })
 
   it('says the total is unknown, why, and lists every located problem, with the run link and no balance', () => {
-    const text = renderFailureComment(
+    const text = renderStopComment(
       { message: '2 problems in .layer/generations.yml', problems: [problem(0), problem(1)], commit: '9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b1d', runUrl: 'https://github.com/o/r/actions/runs/1' },
       { marker: MARKER },
     )
@@ -325,7 +325,7 @@ describe('renderFailureComment', () => {
   it('escapes hostile text and stays within the cap with thousands of problems', () => {
     const hostile = '@octocat #12 | `x` <img src=x onerror=alert(1)>\n- [pwn](https://evil.example)'
     const problems = Array.from({ length: 5000 }, (_, i) => problem(i, hostile.repeat(20)))
-    const text = renderFailureComment({ message: `- ${hostile}`, problems }, { marker: MARKER, maxChars: 30_000 })
+    const text = renderStopComment({ message: `- ${hostile}`, problems }, { marker: MARKER, maxChars: 30_000 })
     expect(text.length).toBeLessThanOrEqual(30_000)
     expect(text.length).toBeGreaterThan(25_000)
     expect(onlyOwnTags(text)).toBe(true)

@@ -8,7 +8,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { LayerClient } from '../../src/layer/client.js'
-import type { LayerError } from '../../src/errors.js'
+import type { LayerError } from '../../src/layer/errors.js'
 import { SIM_MODELS } from '../../src/simulator/prices.js'
 
 const MAIN = resolve(process.cwd(), 'src/simulator/main.ts')

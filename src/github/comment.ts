@@ -159,7 +159,7 @@ function graphqlErrorTypes(error: unknown): string[] {
 }
 
 /** Turns a failed call into a CommentError that says what failed, why, and what to do. */
-function commentFailure(action: string, where: string, error: unknown): CommentError {
+function commentStop(action: string, where: string, error: unknown): CommentError {
   const status = statusOf(error) ?? (graphqlErrorTypes(error).includes('FORBIDDEN') ? 403 : undefined)
   const said = describeError(error)
   if (status === 403 && !/rate limit/i.test(said)) {
@@ -218,7 +218,7 @@ export async function publishComment(octokit: Octokit, options: PublishOptions):
       ours.splice(0, ours.length, ...ours.filter((c) => sameLogin(c.comment.user?.login, author)))
     }
   } catch (error) {
-    throw commentFailure('find the comment', where, error)
+    throw commentStop('find the comment', where, error)
   }
   ours.sort((a, b) => a.comment.id - b.comment.id)
 
@@ -245,11 +245,11 @@ export async function publishComment(octokit: Octokit, options: PublishOptions):
     try {
       written = await send(`${marker}\n${first}`)
     } catch (error) {
-      if (statusOf(error) !== 422 || tooLong) throw commentFailure(action, where, error)
+      if (statusOf(error) !== 422 || tooLong) throw commentStop(action, where, error)
       try {
         written = await send(`${marker}\n${options.render(true)}`)
       } catch (retryError) {
-        throw commentFailure(action, where, retryError)
+        throw commentStop(action, where, retryError)
       }
     }
     return checkedComment(written, action, where)
@@ -290,7 +290,7 @@ export async function publishComment(octokit: Octokit, options: PublishOptions):
     if (options.mode === 'delete-and-new') await deleteComments(octokit, owner, repo, old)
     if (options.mode === 'hide-and-new') await hideComments(octokit, old)
   } catch (error) {
-    const failure = commentFailure(options.mode === 'delete-and-new' ? 'delete an older comment' : 'hide an older comment', where, error)
+    const failure = commentStop(options.mode === 'delete-and-new' ? 'delete an older comment' : 'hide an older comment', where, error)
     cleanup = `The new comment was posted, but older ones remain: ${failure.message}`
   }
   return { action: 'created', url: created.html_url, ...(cleanup ? { message: cleanup } : {}) }

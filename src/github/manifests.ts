@@ -3,7 +3,8 @@ import { checkGenerationTotal, parseManifest, summarizeProblems } from '../manif
 import { isDynamicPattern } from 'tinyglobby'
 import { listFilesAt, matchFiles, readFileAt, type MatchOptions } from './contents.js'
 import type { Octokit } from './octokit.js'
-import type { Manifest, Problem } from '../types.js'
+import type { Manifest } from '../types.js'
+import type { Problem } from '../problem.js'
 
 /** A commit of the repository, read through the GitHub API. */
 export interface CommitRef {

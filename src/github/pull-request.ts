@@ -1,12 +1,13 @@
 import * as core from '@actions/core'
-import { describeError, GateError, redactSecrets } from '../errors.js'
-import { COMMENT_MAX_CHARS, renderComment, renderFailureComment } from '../report/markdown.js'
+import { describeError, GateError } from '../errors.js'
+import { redactSecrets } from '../secrets.js'
+import { COMMENT_MAX_CHARS, renderComment, renderStopComment } from '../report/markdown.js'
 import { publishComment } from './comment.js'
 import { loadBaseManifests, loadManifestsAt } from './manifests.js'
 import { createOctokit, type Octokit } from './octokit.js'
 import type { Config } from '../config.js'
 import type { RunContext, PullRequestContext } from './context.js'
-import type { FailureNotice, Manifest, Report } from '../types.js'
+import type { StopNotice, Manifest, Report } from '../types.js'
 
 /**
  * Everything a pull-request run does on GitHub: read manifests at the head (pull_request_target)
@@ -56,8 +57,8 @@ export class PullRequestGitHub {
    * The run failed before it could price (an invalid manifest, …): say so in the sticky comment, so
    * the verdict of an earlier commit does not stay on the pull request as if it still held.
    */
-  async commentFailure(notice: FailureNotice): Promise<string | undefined> {
-    return this.publish(() => renderFailureComment(notice, { maxChars: COMMENT_MAX_CHARS - 256 }))
+  async commentStop(notice: StopNotice): Promise<string | undefined> {
+    return this.publish(() => renderStopComment(notice, { maxChars: COMMENT_MAX_CHARS - 256 }))
   }
 
   private async publish(render: (compact: boolean) => string): Promise<string | undefined> {

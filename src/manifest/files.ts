@@ -7,7 +7,7 @@ import { open, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { glob, isDynamicPattern } from 'tinyglobby'
 import { ManifestError } from '../errors.js'
-import type { Problem } from '../types.js'
+import type { Problem } from '../problem.js'
 import { MAX_MANIFEST_BYTES } from './schema.js'
 
 /** Where the patterns came from, named in "not found" messages (the CLI passes its own words). */

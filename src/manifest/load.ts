@@ -25,7 +25,8 @@ import { CST, Lexer, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument
 import type { Alias, Document, Node as YamlNode } from 'yaml'
 import type { z } from 'zod'
 import { ManifestError } from '../errors.js'
-import type { EstimateRequest, Generation, Manifest, Position, Problem } from '../types.js'
+import type { EstimateRequest, Generation, Manifest } from '../types.js'
+import type { Position, Problem } from '../problem.js'
 import { YAML_OPTIONS, readPlainBlock, type PlainBlock, type PlainMap, type PlainValue } from './block.js'
 import { describeByteLimit, readManifestFile, resolveManifestFiles, type ManifestSource } from './files.js'
 import {

@@ -1,5 +1,6 @@
 import pLimit from 'p-limit'
-import { ConfigError, LayerError, describeError } from '../errors.js'
+import { ConfigError, describeError } from '../errors.js'
+import { LayerError } from '../layer/errors.js'
 import type { Estimator, Plan, PlannedRequest, RequestOutcome } from '../types.js'
 
 /** How a plan is run: the concurrency cap, an outside cancel signal, a progress callback. */

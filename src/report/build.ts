@@ -1,8 +1,9 @@
-import { LayerError } from '../errors.js'
+import { LayerError } from '../layer/errors.js'
 import { unitPrices } from '../budget.js'
 import type { Micro } from '../money.js'
 import { requestIndexByGeneration } from '../pricing/plan.js'
-import type { Generation, Plan, Policy, Position, Problem, Report, ReportLine, RequestOutcome, Verdict } from '../types.js'
+import type { Generation, Plan, Policy, Report, ReportLine, RequestOutcome, Verdict } from '../types.js'
+import type { Position, Problem } from '../problem.js'
 
 /** Everything a report is built from: the plan, Layer's answers, the verdict and the run's context. */
 export interface BuildReportInput {

@@ -1,6 +1,7 @@
 import { toCU } from '../money.js'
 import type { Micro, Rounding } from '../money.js'
-import type { Change, FailureNotice, Problem, Report } from '../types.js'
+import type { Change, StopNotice, Report } from '../types.js'
+import type { Problem } from '../problem.js'
 
 /** One generation in the JSON report (Layer's snake_case naming; CU as exact decimals). */
 export interface JsonGeneration {
@@ -101,7 +102,7 @@ function cuOrNull(micro: Micro | undefined, rounding: Rounding = 'nearest'): num
  * a workspace mismatch, too many requests): the same top-level fields, every amount unknown, the
  * reason in `failures` and the located problems in `problems`.
  */
-export interface JsonFailureReport {
+export interface JsonStopReport {
   version: 1
   workspace_id: string | null
   status: 'error'
@@ -119,7 +120,7 @@ export interface JsonFailureReport {
   run_url?: string
 }
 
-export function toFailureReport(notice: FailureNotice, workspaceId: string | undefined): JsonFailureReport {
+export function toStopReport(notice: StopNotice, workspaceId: string | undefined): JsonStopReport {
   return {
     version: 1,
     workspace_id: workspaceId ?? null,

@@ -9,7 +9,7 @@ import {
 } from './rows.js'
 import type { Align, Table } from './rows.js'
 import { formatCount } from '../money.js'
-import type { FailureNotice, Report } from '../types.js'
+import type { StopNotice, Report } from '../types.js'
 
 /** GitHub's cap on an issue or pull-request comment body. */
 export const COMMENT_MAX_CHARS = 65_536
@@ -179,7 +179,7 @@ export function renderComment(report: Report, options: CommentOptions): string {
  * mismatch, too many requests): it replaces the previous verdict, which would otherwise stay on the
  * pull request as if it were still true. Lists as many problems as fit in `maxChars`.
  */
-export function renderFailureComment(notice: FailureNotice, options: Omit<CommentOptions, 'compact'> = {}): string {
+export function renderStopComment(notice: StopNotice, options: Omit<CommentOptions, 'compact'> = {}): string {
   const maxChars = options.maxChars ?? COMMENT_MAX_CHARS
   const prefix = options.marker ? `${options.marker}\n` : ''
   const render = renderFailure(notice, '###', prefix)
@@ -188,14 +188,14 @@ export function renderFailureComment(notice: FailureNotice, options: Omit<Commen
 }
 
 /** The job summary of a run that failed before it could price: the reason and every problem, within 1 MiB. */
-export function renderFailureSummary(notice: FailureNotice, maxBytes = SUMMARY_MAX_BYTES): string {
+export function renderStopSummary(notice: StopNotice, maxBytes = SUMMARY_MAX_BYTES): string {
   const render = renderFailure(notice, '##', '')
   const text = largestFitting(notice.problems.length, maxBytes, render, utf8Length)
   return text ?? cutBytes(render(0), maxBytes)
 }
 
 /** A failure notice with its first `shown` problems listed. */
-function renderFailure(notice: FailureNotice, heading: string, prefix: string): (shown: number) => string {
+function renderFailure(notice: StopNotice, heading: string, prefix: string): (shown: number) => string {
   return (shown: number): string => {
     const blocks = [`${heading} ${escapeText('⚠️ Could not price the generations: the total is unknown')}`, escapeItem(notice.message)]
     if (notice.problems.length > 0) {
