@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
-import { decideVerdict, overBy, unitPrices } from '../src/budget.js'
+import { decideVerdict, overBy } from '../src/budget.js'
 import { buildPlan } from '../src/pricing/plan.js'
-import type { Policy, RequestOutcome } from '../src/types.js'
-import { WORKSPACE, failed, gen, ok } from './fixtures/report/generations.js'
+import { priceGenerations } from '../src/pricing/price.js'
+import type { Plan, Policy, RequestOutcome, Verdict } from '../src/types.js'
+import { WORKSPACE, answer, failed, gen, ok } from './fixtures/report/generations.js'
 
 const strict: Policy = { minRemaining: 0, failOnInsufficient: true }
 
@@ -15,9 +16,14 @@ function planOf(runs: number[], base: string[] = []) {
   )
 }
 
+/** The verdict on the one pricing pass of `plan` answered by `outcomes`. */
+function verdictOf(plan: Plan, outcomes: RequestOutcome[], policy: Policy): Verdict {
+  return decideVerdict(priceGenerations(plan, outcomes), policy)
+}
+
 describe('decideVerdict', () => {
   it('sums exactly in micro-CU: 0.1 + 0.2 is 0.3, and a 0.3 balance is enough', () => {
-    const verdict = decideVerdict(planOf([1, 1]), [ok(0.1, 0.3), ok(0.2, 0.3)], strict)
+    const verdict = verdictOf(planOf([1, 1]), [ok(0.1, 0.3), ok(0.2, 0.3)], strict)
     expect(verdict).toEqual({
       status: 'within',
       sufficient: true,
@@ -30,48 +36,68 @@ describe('decideVerdict', () => {
   })
 
   it('multiplies the exact unit price by runs: 0.0004 CU x 1,000 runs is 0.4 CU, not 0', () => {
-    const verdict = decideVerdict(planOf([1000, 7]), [ok(0.0004, 0.3), ok(0.125, 0.3)], strict)
+    const verdict = verdictOf(planOf([1000, 7]), [ok(0.0004, 0.3), ok(0.125, 0.3)], strict)
     expect(verdict.total).toBe(400_000 + 875_000)
     expect(verdict.status).toBe('over') // 1.275 CU from a balance of 0.3
   })
 
   it('rounds a price with more than 6 decimals up, and a balance down: never in the gate’s favour', () => {
     // 1.0000005 is stored as 1.00000049999…: read as written, then rounded up; x 3 runs.
-    const verdict = decideVerdict(planOf([3]), [ok(1.0000005, 3.0000019)], strict)
+    const verdict = verdictOf(planOf([3]), [ok(1.0000005, 3.0000019)], strict)
     expect(verdict.total).toBe(3_000_003)
     expect(verdict.balance).toBe(3_000_001)
     expect(verdict.status).toBe('over')
     expect(verdict.reasons).toEqual([
       'The estimated total of 3.001 CU is more than the workspace balance of 3 CU: the balance would go negative by 0.001 CU.',
     ])
-    expect(decideVerdict(planOf([1]), [ok(1e-7, 0)], strict).total).toBe(1)
+    expect(verdictOf(planOf([1]), [ok(1e-7, 0)], strict).total).toBe(1)
   })
 
   it('prices generations that share a request once each', () => {
     const plan = buildPlan(WORKSPACE, [gen('a', { body: { prompt: 'same' }, runs: 2 }), gen('b', { body: { prompt: 'same' }, runs: 5 })])
     expect(plan.requests).toHaveLength(1)
-    expect(decideVerdict(plan, [ok(2.5)], strict).total).toBe(17_500_000)
+    expect(verdictOf(plan, [ok(2.5)], strict).total).toBe(17_500_000)
   })
 
   it('takes the lowest balance seen in any answer, base answers included', () => {
     const plan = planOf([1, 1], ['old'])
-    const verdict = decideVerdict(plan, [ok(1, 500), ok(1, 480.25), ok(1, 470)], strict)
+    const verdict = verdictOf(plan, [ok(1, 500), ok(1, 480.25), ok(1, 470)], strict)
     expect(verdict.balance).toBe(470_000_000)
     expect(verdict.total).toBe(2_000_000) // the base generation is not part of the total
     expect(verdict.remaining).toBe(468_000_000)
   })
 
-  it('never calls a total it cannot hold exactly within budget (figures past 2^53 micro-CU)', () => {
+  it('never calls a total it cannot hold exactly within budget (figures past 2^53 micro-CU): an error in every mode', () => {
     // 1,286,742,750.677285 CU x 7 runs drifts as a float sum; with an even larger balance it would pass.
-    const verdict = decideVerdict(planOf([7]), [ok(1_286_742_750.677285, 1e13)], strict)
-    expect(verdict.status).toBe('over')
-    expect(verdict.sufficient).toBe(false)
-    expect(verdict.passes).toBe(false)
+    const plan = planOf([7])
+    const outcomes = [ok(1_286_742_750.677285, 1e13)]
+    for (const policy of [strict, { ...strict, failOnInsufficient: false }]) {
+      const verdict = verdictOf(plan, outcomes, policy)
+      expect(verdict.status).toBe('error')
+      expect(verdict.sufficient).toBeUndefined()
+      expect(verdict.passes).toBe(false)
+    }
+    expect(priceGenerations(plan, outcomes).lines[0]?.error?.message).toMatch(/too large to add up exactly.*`api-url`/)
+  })
+
+  it('fails closed when each line is exact but their sum is not', () => {
+    const verdict = verdictOf(planOf([1, 1]), [ok(5_000_000_000, 9_000_000_000), ok(5_000_000_000, 9_000_000_000)], { ...strict, failOnInsufficient: false })
+    expect(verdict).toMatchObject({ status: 'error', passes: false, balance: undefined, remaining: undefined })
+    expect(verdict.sufficient).toBeUndefined()
     expect(verdict.reasons.join(' ')).toMatch(/too large to add up exactly.*`api-url`/)
   })
 
+  it("is never within budget when Layer says the workspace cannot pay, even if our own sum fits", () => {
+    const plan = planOf([1])
+    const no: RequestOutcome = { ok: true, response: { ...answer(5, 1000), has_sufficient_creative_units: false } }
+    const verdict = verdictOf(plan, [no], strict)
+    expect(verdict).toMatchObject({ status: 'over', sufficient: false, passes: false, remaining: 995_000_000 })
+    expect(verdict.reasons.join(' ')).toMatch(/has_sufficient_creative_units: false/)
+    expect(verdictOf(plan, [no], { ...strict, failOnInsufficient: false }).passes).toBe(true) // advisory, as any "over"
+  })
+
   it('is over when the balance would go negative', () => {
-    const verdict = decideVerdict(planOf([2]), [ok(600, 1000)], strict)
+    const verdict = verdictOf(planOf([2]), [ok(600, 1000)], strict)
     expect(verdict).toEqual({
       status: 'over',
       sufficient: false,
@@ -88,34 +114,34 @@ describe('decideVerdict', () => {
 
   it('keeps the reserve: remaining below min-remaining-balance is over, equal is within', () => {
     const policy: Policy = { minRemaining: 5_000_000_000, failOnInsufficient: true }
-    const over = decideVerdict(planOf([1]), [ok(5_500.5, 10_000)], policy)
+    const over = verdictOf(planOf([1]), [ok(5_500.5, 10_000)], policy)
     expect(over.status).toBe('over')
     expect(over.reasons).toEqual([
       'After the run 4,499.5 CU would remain, 500.5 CU short of the reserve of 5,000 CU (min-remaining-balance).',
     ])
     expect(overBy(over, policy)).toBe(500_500_000)
-    expect(decideVerdict(planOf([1]), [ok(5_000, 10_000)], policy).status).toBe('within')
+    expect(verdictOf(planOf([1]), [ok(5_000, 10_000)], policy).status).toBe('within')
   })
 
   it('applies the cap: a total above max-total is over, equal is within', () => {
     const policy: Policy = { minRemaining: 0, maxTotal: 1_000_000_000, failOnInsufficient: true }
-    const over = decideVerdict(planOf([1]), [ok(1000.001, 1_000_000)], policy)
+    const over = verdictOf(planOf([1]), [ok(1000.001, 1_000_000)], policy)
     expect(over.status).toBe('over')
     expect(over.reasons).toEqual(['The estimated total of 1,000.001 CU exceeds the cap of 1,000 CU (max-total) by 0.001 CU.'])
     expect(overBy(over, policy)).toBe(1000)
-    expect(decideVerdict(planOf([1]), [ok(1000, 1_000_000)], policy).status).toBe('within')
+    expect(verdictOf(planOf([1]), [ok(1000, 1_000_000)], policy).status).toBe('within')
   })
 
   it('gives every reason when both the reserve and the cap fail, and is over by the larger amount', () => {
     const policy: Policy = { minRemaining: 100_000_000, maxTotal: 50_000_000, failOnInsufficient: true }
-    const verdict = decideVerdict(planOf([1]), [ok(150, 200)], policy)
+    const verdict = verdictOf(planOf([1]), [ok(150, 200)], policy)
     expect(verdict.reasons).toHaveLength(2)
     expect(overBy(verdict, policy)).toBe(100_000_000)
   })
 
   it('passes when over in advisory mode, with the same verdict', () => {
     const advisory: Policy = { minRemaining: 0, failOnInsufficient: false }
-    const verdict = decideVerdict(planOf([1]), [ok(20, 10)], advisory)
+    const verdict = verdictOf(planOf([1]), [ok(20, 10)], advisory)
     expect(verdict.status).toBe('over')
     expect(verdict.sufficient).toBe(false)
     expect(verdict.passes).toBe(true)
@@ -124,7 +150,7 @@ describe('decideVerdict', () => {
   it('fails closed when a head generation could not be priced, even in advisory mode', () => {
     const advisory: Policy = { minRemaining: 0, failOnInsufficient: false }
     const outcomes: RequestOutcome[] = [ok(1, 100), failed('server', 'Layer answered 503')]
-    const verdict = decideVerdict(planOf([1, 1]), outcomes, advisory)
+    const verdict = verdictOf(planOf([1, 1]), outcomes, advisory)
     expect(verdict).toEqual({
       status: 'error',
       sufficient: undefined,
@@ -137,18 +163,18 @@ describe('decideVerdict', () => {
   })
 
   it('fails closed when an outcome is missing', () => {
-    expect(decideVerdict(planOf([1, 1]), [ok(1)], strict).status).toBe('error')
+    expect(verdictOf(planOf([1, 1]), [ok(1)], strict).status).toBe('error')
   })
 
   it('does not error on a base failure: it only costs the diff', () => {
     const plan = planOf([1], ['old'])
-    const verdict = decideVerdict(plan, [ok(1, 100), failed('server', 'Layer answered 500')], strict)
+    const verdict = verdictOf(plan, [ok(1, 100), failed('server', 'Layer answered 500')], strict)
     expect(verdict.status).toBe('within')
     expect(verdict.passes).toBe(true)
   })
 
   it('has no balance when no answer came, and no generation is within budget', () => {
-    expect(decideVerdict(planOf([]), [], strict)).toEqual({
+    expect(verdictOf(planOf([]), [], strict)).toEqual({
       status: 'within',
       sufficient: true,
       total: 0,
@@ -160,12 +186,6 @@ describe('decideVerdict', () => {
   })
 
   it('says how far over only when over', () => {
-    expect(overBy(decideVerdict(planOf([1]), [ok(1)], strict), strict)).toBe(0)
-  })
-})
-
-describe('unitPrices', () => {
-  it('reads each answer once, in micro-CU rounded up past 6 decimals, and nothing for a failure', () => {
-    expect(unitPrices([ok(0.0004), failed('server', 'Layer answered 503'), ok(1.0000001), ok(2.5)])).toEqual([400, undefined, 1_000_001, 2_500_000])
+    expect(overBy(verdictOf(planOf([1]), [ok(1)], strict), strict)).toBe(0)
   })
 })

@@ -61,6 +61,12 @@ describe('toMicro', () => {
 })
 
 describe('formatPlain', () => {
+  it('refuses a figure that is not an exact amount rather than print Infinity, NaN or an exponent', () => {
+    for (const bad of [Infinity, -Infinity, NaN, 1e300, 2 ** 53, 0.5]) expect(() => formatPlain(bad)).toThrow(RangeError)
+    expect(() => formatGrouped(Infinity)).toThrow(RangeError)
+    expect(formatPlain(Number.MAX_SAFE_INTEGER, 'up')).toBe('9007199254.741')
+  })
+
   it('prints at most 3 decimals, no separators, no trailing zeros', () => {
     expect(formatPlain(108_250_000)).toBe('108.25')
     expect(formatPlain(-3_000_000)).toBe('-3')
@@ -84,7 +90,8 @@ describe('formatPlain', () => {
 
   it('round-trips through toMicro on thousandths', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -1e13, max: 1e13 }), (n) => {
+      // Every exact amount (below 2^53 micro-CU): larger ones are refused, above.
+      fc.property(fc.integer({ min: -Math.floor(Number.MAX_SAFE_INTEGER / 1000), max: Math.floor(Number.MAX_SAFE_INTEGER / 1000) }), (n) => {
         expect(toMicro(Number(formatPlain(n * 1000)), 'nearest')).toBe(n === 0 ? 0 : n * 1000)
       }),
     )

@@ -16,3 +16,31 @@ describe('createRedactor', () => {
     expect(redact('')).toBe('')
   })
 })
+
+describe('createRedactor: every form a secret takes', () => {
+  const token = 'ghs_16C7e42F292c6912E7710c838347Ae178B4a'
+  const redact = createRedactor([token])
+
+  it('cuts the base64 of the x-access-token credential the checkout action writes into .git/config', () => {
+    const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`
+    expect(redact(`extraheader = ${header}`)).not.toMatch(/basic [A-Za-z0-9+/]{20,}/)
+    expect(redact(`extraheader = ${header}`)).toContain('***')
+  })
+
+  it('cuts the base64 of the token inside any longer base64 text, at every alignment', () => {
+    for (const prefix of ['', 'a', 'ab', 'abc', 'user:']) {
+      const encoded = Buffer.from(`${prefix}${token}!`).toString('base64')
+      const out = redact(encoded)
+      expect(out).toContain('***')
+      // What is left cannot be decoded back to the token.
+      expect(Buffer.from(out.replace(/\*/g, ''), 'base64').toString('latin1')).not.toContain(token.slice(4, 20))
+    }
+  })
+
+  it('cuts the raw, URL-encoded and base64url forms, and leaves ordinary text alone', () => {
+    const odd = 'tok/en+with?chars=1'
+    const r = createRedactor([odd])
+    expect(r(`raw ${odd} url ${encodeURIComponent(odd)} b64url ${Buffer.from(odd).toString('base64url')}`)).toMatch(/^raw \*\*\* url \*\*\* b64url \*\*\*.?$/) // at most the last, partial character stays
+    expect(redact('within budget: 444.025 CU of 12,480.5 CU')).toBe('within budget: 444.025 CU of 12,480.5 CU')
+  })
+})

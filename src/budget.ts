@@ -1,52 +1,44 @@
-import { formatGrouped, toMicro } from './money.js'
-import { requestIndexByGeneration } from './pricing/plan.js'
+import { formatGrouped } from './money.js'
 import type { Micro, Rounding } from './money.js'
-import type { Plan, Policy, RequestOutcome, Verdict } from './types.js'
+import type { Policy, Pricing, Verdict } from './types.js'
 
 /**
- * The verdict of SPEC section 3. `total` is the exact micro-CU sum over the HEAD generations of
- * unit price x runs; `balance` is the lowest workspace balance in any successful answer (head or
- * base: the freshest, most cautious reading). Fails closed: when a head generation could not be
- * priced the status is 'error', `sufficient` is undefined and the step does not pass, whatever
- * the mode. Base failures only cost the diff, so they do not affect the verdict.
+ * The verdict of SPEC section 3, from the one pricing pass. `total` is the exact micro-CU sum of
+ * the HEAD lines; `balance` is the lowest workspace balance in any answer (head or base: the
+ * freshest, most cautious reading). Fails closed: when a head generation could not be priced, or
+ * the sum cannot be held exactly, the status is 'error', `sufficient` is undefined and the step
+ * does not pass, whatever the mode. Base failures only cost the diff, so they do not affect it.
  */
-export function decideVerdict(plan: Plan, outcomes: RequestOutcome[], policy: Policy): Verdict {
-  const requestOf = requestIndexByGeneration(plan)
-  const unitByRequest = unitPrices(outcomes)
-
-  let balance: Micro | undefined
-  for (const outcome of outcomes) {
-    if (!outcome.ok) continue
-    const seen = toMicro(outcome.response.workspace_balance_creative_units, 'down')
-    if (balance === undefined || seen < balance) balance = seen
-  }
-
+export function decideVerdict(pricing: Pricing, policy: Policy): Verdict {
+  const { balance } = pricing
   let total: Micro = 0
   let unpriced = 0
-  for (let g = 0; g < plan.headCount; g++) {
-    const generation = plan.generations[g]
-    const unit = unitByRequest[requestOf[g] ?? -1]
-    if (!generation || unit === undefined) {
-      unpriced += 1
-      continue
-    }
-    total += unit * generation.runs
+  for (const line of pricing.lines.slice(0, pricing.plan.headCount)) {
+    if (line.total === undefined) unpriced += 1
+    else total += line.total
   }
 
   if (unpriced > 0) {
     return { status: 'error', total, balance, remaining: undefined, reasons: [], passes: false }
   }
+  // Each line is exact; a sum past 2^53 micro-CU (9 billion CU) is not, and can only come from a
+  // misbehaving API: it is an error in every mode, never a figure to compare.
+  if (!Number.isSafeInteger(total) || (balance !== undefined && !Number.isSafeInteger(balance - total))) {
+    return {
+      status: 'error',
+      total: 0,
+      balance: undefined,
+      remaining: undefined,
+      reasons: [
+        `Layer's figures are too large to add up exactly (more than ${cu(Number.MAX_SAFE_INTEGER)}): ` +
+          'the estimate cannot be trusted; check `api-url` points at Layer and re-run the job.',
+      ],
+      passes: false,
+    }
+  }
 
   const remaining = balance === undefined ? undefined : balance - total
   const reasons: string[] = []
-  // Past 2^53 micro-CU (9 billion CU) a sum of floats drifts, and the gate must never call a total
-  // it cannot hold exactly "within budget": such figures can only come from a misbehaving API.
-  if (!Number.isSafeInteger(total) || (balance !== undefined && !Number.isSafeInteger(balance))) {
-    reasons.push(
-      `Layer's figures are too large to add up exactly (more than ${cu(Number.MAX_SAFE_INTEGER)}): ` +
-        'the estimate cannot be trusted; check `api-url` points at Layer and re-run the job.',
-    )
-  }
   // With no head generation nothing is asked of Layer, so the balance may be unknown: nothing
   // will be spent, and the reserve is only checked when a balance was seen.
   if (remaining !== undefined && remaining < policy.minRemaining) {
@@ -58,6 +50,11 @@ export function decideVerdict(plan: Plan, outcomes: RequestOutcome[], policy: Po
         `by ${cu(total - policy.maxTotal, 'up')}.`,
     )
   }
+  // Layer knows its workspace: when it says a request cannot be paid, the run is never within
+  // budget, whatever our own sum says (some workspaces have holds or limits we cannot see).
+  if (pricing.layerSaysInsufficient) {
+    reasons.push('Layer answered that the workspace does not have enough Creative Units (has_sufficient_creative_units: false).')
+  }
   const over = reasons.length > 0
   return {
     status: over ? 'over' : 'within',
@@ -68,14 +65,6 @@ export function decideVerdict(plan: Plan, outcomes: RequestOutcome[], policy: Po
     reasons,
     passes: !over || !policy.failOnInsufficient,
   }
-}
-
-/**
- * The price per run of each request's answer, in micro-CU (undefined when it failed): read once per
- * request, rounded up past 6 decimals. The verdict and the report both take their prices from here.
- */
-export function unitPrices(outcomes: readonly RequestOutcome[]): (Micro | undefined)[] {
-  return outcomes.map((outcome) => (outcome.ok ? toMicro(outcome.response.estimated_price_creative_units, 'up') : undefined))
 }
 
 /** How far over budget the verdict is: the larger of the reserve shortfall and the cap excess (0 when not over). */

@@ -92,7 +92,6 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       ;({ report, problems } = await priceManifests({
         workspaceId: config.workspaceId,
         head,
-        compareBase: false,
         policy: { minRemaining: config.minRemaining, maxTotal: config.maxTotal, failOnInsufficient: config.failOnInsufficient },
         concurrency: config.concurrency,
         maxRequests: config.maxRequests,

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { join, resolve } from 'node:path'
 import { ConfigError } from './errors.js'
+import { createRedactor, type Redactor } from './secrets.js'
 import { toMicro, type Micro, type Rounding } from './money.js'
 
 /** How the pull-request comment is written (SPEC section 4). */
@@ -214,18 +215,26 @@ export function reportPathOf(input: string, context: Pick<ConfigContext, 'tempDi
   return resolve(context.baseDir ?? '.', input.trim() || join(context.tempDir, 'layer-budget-gate', 'report.json'))
 }
 
-/** Read every input of the action; masks the tokens before anything else can print them. */
+/** Read and validate every input of the action (the tokens are masked before, by maskSecrets). */
 export function readConfig(context: ConfigContext): Config {
-  maskTokens()
   return parseConfig((name) => core.getInput(name), context)
 }
 
-/** Masks both token inputs in the runner's log; the action calls it before anything else can print. */
-export function maskTokens(): void {
-  for (const value of tokenInputs()) if (value) core.setSecret(value)
+/** Only the report's path, for a run whose other inputs could not be read: its failure report still goes there. */
+export function readReportPath(context: Pick<ConfigContext, 'tempDir' | 'baseDir'>): string {
+  return reportPathOf(core.getInput('report-path'), context)
 }
 
-/** The values of the `layer-token` and `github-token` inputs (empty when not given). */
-export function tokenInputs(): string[] {
-  return ['layer-token', 'github-token'].map((name) => core.getInput(name).trim())
+/** The inputs that hold secrets. */
+export const SECRET_INPUTS = ['layer-token', 'github-token'] as const
+
+/**
+ * Masks both token inputs in the runner's log, once, and returns the run's one redactor for what
+ * the runner does not mask (comments, summaries, reports). The action calls it before anything
+ * else can print, before the inputs are even validated.
+ */
+export function maskSecrets(): Redactor {
+  const secrets = SECRET_INPUTS.map((name) => core.getInput(name).trim())
+  for (const value of secrets) if (value) core.setSecret(value)
+  return createRedactor(secrets)
 }

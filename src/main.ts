@@ -2,9 +2,10 @@ import * as core from '@actions/core'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { tmpdir } from 'node:os'
-import { maskTokens, readConfig, reportPathOf, tokenInputs, type Config } from './config.js'
+import { maskSecrets, readConfig, readReportPath, type Config } from './config.js'
 import { describeError, GateError } from './errors.js'
-import { redactSecrets } from './secrets.js'
+import type { Redactor } from './secrets.js'
+import { trustedWorkspace } from './workspace.js'
 import { LayerClient } from './layer/client.js'
 import { loadManifests } from './manifest/load.js'
 import { priceManifests, type PricingResult } from './pipeline.js'
@@ -23,7 +24,8 @@ const FORK_HINT =
 
 /** The action: inputs -> manifests -> plan -> estimates -> verdict -> report -> publish. */
 export async function run(): Promise<void> {
-  maskTokens()
+  // Before anything else can print: the tokens are masked once, and the one redactor is built.
+  const redact = maskSecrets()
   let github: PullRequestGitHub | undefined
   let config: Config | undefined
   let context: RunContext | undefined
@@ -35,7 +37,7 @@ export async function run(): Promise<void> {
       missingTokenHint: context.eventName === 'pull_request' && pr?.isFork ? FORK_HINT : undefined,
     })
     // Octokit is loaded only on pull-request events: audits and pushes start faster without it.
-    github = pr ? new (await import('./github/pull-request.js')).PullRequestGitHub(config, context, pr) : undefined
+    github = pr ? new (await import('./github/pull-request.js')).PullRequestGitHub(config, redact, context, pr) : undefined
     const { head, base, baseNote } = await readManifests(config, context.eventName, github)
     const workspaceId = context.eventName === 'pull_request_target' ? trustedWorkspace(config.workspaceId, head, base) : config.workspaceId
 
@@ -55,7 +57,6 @@ export async function run(): Promise<void> {
         head,
         base,
         baseNote,
-        compareBase: github !== undefined && config.compareBase,
         policy: { minRemaining: config.minRemaining, maxTotal: config.maxTotal, failOnInsufficient: config.failOnInsufficient },
         concurrency: config.concurrency,
         maxRequests: config.maxRequests,
@@ -66,9 +67,9 @@ export async function run(): Promise<void> {
     } finally {
       await client.close()
     }
-    await publish(config, github, result)
+    await publish(config, redact, github, result)
   } catch (error) {
-    await stop(error, { github, config, context })
+    await stop(error, redact, { github, config, context })
   }
 }
 
@@ -91,50 +92,17 @@ async function readManifests(
   return { head, ...(await github.baseManifests()) }
 }
 
-/**
- * On pull_request_target the manifest comes from the pull request, maybe a stranger's fork: it must
- * not choose the Layer workspace the repository's token is used on (that workspace's balance would be
- * posted on the pull request). The workspace comes from the `workspace-id` input, else from the
- * manifests at the base commit, which the repository already accepted; the head must agree with it.
- */
-function trustedWorkspace(input: string | undefined, head: Manifest[], base: Manifest[] | undefined): string {
-  if (input) return input
-  const ids = [...new Set((base ?? []).flatMap((m) => (m.workspaceId ? [m.workspaceId.toLowerCase()] : [])))]
-  const [trusted, ...others] = ids
-  if (trusted === undefined || others.length > 0) {
-    const why = base === undefined ? 'the base commit was not read' : ids.length === 0 ? "the base commit's manifests name none" : "the base commit's manifests name several"
-    throw new GateError(
-      `on pull_request_target the Layer workspace must not come from the pull request's own manifest, and ${why}: set the \`workspace-id\` input`,
-    )
-  }
-  const problems: Problem[] = head
-    .filter((m) => m.workspaceId !== undefined && m.workspaceId.toLowerCase() !== trusted)
-    .map((m) => ({
-      file: m.file,
-      line: m.workspaceIdPosition?.line ?? 1,
-      col: m.workspaceIdPosition?.col ?? 1,
-      title: 'Workspace changed',
-      path: 'workspace_id',
-      message: `workspace_id ${m.workspaceId} in ${m.file} differs from ${trusted} at the base commit: a pull request cannot move the gate to another workspace; to change it, set the \`workspace-id\` input in the workflow`,
-    }))
-  if (problems.length > 0) {
-    const message = problems.length === 1 ? problems[0]!.message : `${problems.length} manifests of the pull request name another workspace than ${trusted} at the base commit: set the \`workspace-id\` input to change it`
-    throw new GateError(message, problems)
-  }
-  return trusted
-}
-
 /** Everything a run writes: annotations, summary, JSON report, comment, outputs, and the step's result. */
-async function publish(config: Config, github: PullRequestGitHub | undefined, { report, problems }: PricingResult): Promise<void> {
+async function publish(config: Config, redact: Redactor, github: PullRequestGitHub | undefined, { report, problems }: PricingResult): Promise<void> {
   annotate(problems)
   try {
-    await writeJson(config.reportPath, toJsonReport(report))
+    await writeJson(config.reportPath, toJsonReport(report), redact)
   } catch (error) {
     throw new GateError(
       `the JSON report cannot be written to ${config.reportPath} (input \`report-path\`): ${describeError(error)}; point \`report-path\` at a file in a writable directory, or leave it empty`,
     )
   }
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(report)).write()
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(redact(renderSummary(report))).write()
   const commentUrl = await github?.comment(report)
 
   for (const [name, value] of Object.entries(toOutputs(report, { reportPath: config.reportPath, commentUrl }))) {
@@ -165,6 +133,7 @@ function annotate(problems: Problem[]): void {
  */
 async function stop(
   error: unknown,
+  redact: Redactor,
   { github, config, context }: { github?: PullRequestGitHub; config?: Config; context?: RunContext },
 ): Promise<void> {
   if (error instanceof GateError) annotate(error.problems)
@@ -173,29 +142,28 @@ async function stop(
   // only named, and its text stays in the log, where the runner masks the tokens.
   const message = error instanceof GateError ? error.message : `unexpected error: ${describeError(error)}`
   // For the summary, the report and the comment, which the runner does not mask.
-  const tokens = tokenInputs()
   const notice: StopNotice = {
-    message: error instanceof GateError ? redactSecrets(error.message, tokens) : 'An unexpected error stopped the run: see the log of this step.',
-    problems: error instanceof GateError ? error.problems.map((p) => ({ ...p, message: redactSecrets(p.message, tokens) })) : [],
+    message: error instanceof GateError ? redact(error.message) : 'An unexpected error stopped the run: see the log of this step.',
+    problems: error instanceof GateError ? error.problems.map((p) => ({ ...p, message: redact(p.message) })) : [],
     commit: context?.pullRequest?.headSha ?? context?.sha,
     runUrl: context?.runUrl,
   }
-  const reportPath = config?.reportPath ?? reportPathOf(core.getInput('report-path'), configContext())
+  const reportPath = config?.reportPath ?? readReportPath(configContext())
   try {
-    await writeJson(reportPath, toStopReport(notice, config?.workspaceId))
+    await writeJson(reportPath, toStopReport(notice, config?.workspaceId), redact)
     core.setOutput('report-path', reportPath)
   } catch (writeError) {
     core.warning(`No JSON report: it cannot be written to ${reportPath} (${describeError(writeError)})`)
   }
   try {
-    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderStopSummary(notice)).write()
+    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(redact(renderStopSummary(notice))).write()
   } catch (writeError) {
     core.warning(`No job summary: ${describeError(writeError)}`)
   }
   if (github && error instanceof GateError) {
     // commentStop turns GitHub's failures into a warning itself; anything else must not hide the reason below.
     const commentUrl = await github.commentStop(notice).catch((commentError: unknown) => {
-      core.warning(`The pull-request comment was not written: ${redactSecrets(describeError(commentError), tokens)}`)
+      core.warning(`The pull-request comment was not written: ${redact(describeError(commentError))}`)
       return undefined
     })
     if (commentUrl) core.setOutput('comment-url', commentUrl)
@@ -203,8 +171,8 @@ async function stop(
   core.setFailed(message)
 }
 
-/** A JSON document written to `path`, its directory created first. */
-async function writeJson(path: string, document: unknown): Promise<void> {
+/** A JSON document written to `path`, its directory created first, with every secret cut out. */
+async function writeJson(path: string, document: unknown, redact: Redactor): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
-  await writeFile(path, `${JSON.stringify(document, null, 2)}\n`)
+  await writeFile(path, `${redact(JSON.stringify(document, null, 2))}\n`)
 }

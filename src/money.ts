@@ -57,6 +57,8 @@ const SHOWN_STEP = 10 ** (DECIMALS - SHOWN_DECIMALS)
  * never looks better than the verdict, which is taken on the exact figures.
  */
 export function formatPlain(micro: Micro, rounding: Rounding = 'nearest'): string {
+  // The pricing pass never lets such a figure through; printing "Infinity.NaN" or "1e+300" would be worse than stopping.
+  if (!Number.isSafeInteger(micro)) throw new RangeError(`not an exact amount of micro-CU: ${micro}`)
   const shown = roundToShown(micro, rounding)
   const sign = shown < 0 ? '-' : ''
   const abs = Math.abs(shown)

@@ -1,9 +1,10 @@
 import { decideVerdict } from './budget.js'
 import { assertWithinRequestLimit, buildPlan } from './pricing/plan.js'
 import { runPlan } from './pricing/estimate.js'
-import { buildReport, failureProblems } from './report/build.js'
+import { priceGenerations } from './pricing/price.js'
+import { buildReport, unpricedBaseNote, unpricedProblems } from './report/build.js'
 import { resolveWorkspace } from './workspace.js'
-import type { Estimator, Manifest, Plan, Policy, Report, RequestOutcome } from './types.js'
+import type { Estimator, Manifest, Plan, Policy, Pricing, Report, RequestOutcome } from './types.js'
 import type { Problem } from './problem.js'
 
 /** What to price: the head manifests, and on pull requests the base ones. */
@@ -11,11 +12,10 @@ export interface PricingInput {
   /** The `workspace-id` input (or CLI flag), if given. */
   workspaceId?: string
   head: Manifest[]
-  /** Base manifests to diff against; `undefined` when not comparing (or the base could not be used). */
+  /** Base manifests to diff against (none: the manifest is new); `undefined` when not comparing. */
   base?: Manifest[]
-  /** Why there is no diff though one was asked for. */
+  /** Why there is no diff though one was asked for (e.g. the base manifest is invalid). */
   baseNote?: string
-  compareBase: boolean
   policy: Policy
   concurrency: number
   maxRequests: number
@@ -31,6 +31,7 @@ export interface PricingInput {
 export interface PricingResult {
   plan: Plan
   outcomes: RequestOutcome[]
+  pricing: Pricing
   report: Report
   problems: Problem[]
 }
@@ -43,17 +44,48 @@ export async function priceManifests(input: PricingInput): Promise<PricingResult
   const plan = buildPlan(workspaceId, head, base)
   assertWithinRequestLimit(plan, input.maxRequests)
   const outcomes = await runPlan(plan, input.estimator, { concurrency: input.concurrency, onProgress: input.onProgress })
-  const verdict = decideVerdict(plan, outcomes, input.policy)
-  const report = buildReport({
-    plan,
-    outcomes,
+  const judged = judgePlan(plan, outcomes, {
     policy: input.policy,
-    verdict,
-    compareBase: input.compareBase && input.base !== undefined,
+    baseRead: input.base !== undefined,
     baseNote: input.baseNote,
     balanceAt: (input.now ?? (() => new Date()))().toISOString(),
     commit: input.commit,
     runUrl: input.runUrl,
   })
-  return { plan, outcomes, report, problems: failureProblems(plan, outcomes) }
+  return { plan, outcomes, ...judged }
+}
+
+/** What judging a priced plan needs besides Layer's answers. */
+export interface JudgeOptions {
+  policy: Policy
+  /** Base manifests were read and are part of the plan (possibly none: the manifest is new). */
+  baseRead: boolean
+  /** Why there is no diff though one was asked for (e.g. the base manifest is invalid). */
+  baseNote?: string
+  /** ISO time of the balance. */
+  balanceAt: string
+  commit?: string
+  runUrl?: string
+}
+
+/**
+ * The pure end of the engine: price every generation once, decide the verdict on those lines,
+ * decide (here only) whether the change against base is shown, and build the report.
+ */
+export function judgePlan(plan: Plan, outcomes: RequestOutcome[], options: JudgeOptions): Omit<PricingResult, 'plan' | 'outcomes'> {
+  const pricing = priceGenerations(plan, outcomes)
+  const verdict = decideVerdict(pricing, options.policy)
+  // A diff needs a base that was read and whose every generation was priced.
+  const baseNote = options.baseRead ? (options.baseNote ?? unpricedBaseNote(pricing)) : options.baseNote
+  const report = buildReport({
+    pricing,
+    policy: options.policy,
+    verdict,
+    diff: options.baseRead && baseNote === undefined,
+    baseNote,
+    balanceAt: options.balanceAt,
+    commit: options.commit,
+    runUrl: options.runUrl,
+  })
+  return { pricing, report, problems: unpricedProblems(pricing) }
 }

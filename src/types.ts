@@ -1,3 +1,4 @@
+import type { LayerError } from './layer/errors.js'
 import type { Position, Problem } from './problem.js'
 
 /**
@@ -96,7 +97,34 @@ export interface Plan {
 /** The answer, or the failure, for each request of a plan, in `Plan.requests` order. */
 export type RequestOutcome =
   | { ok: true; response: EstimateResponse }
-  | { ok: false; error: import('./layer/errors.js').LayerError }
+  | { ok: false; error: LayerError }
+
+/** One generation's price from the one pricing pass (pricing/price.ts), or why it has none. */
+export interface PricedGeneration {
+  /** Index into `Plan.generations` (head first, then base). */
+  index: number
+  generation: Generation
+  /** Index into `Plan.requests` of the request that prices it. */
+  request: number
+  /** micro-CU per run, and unit x runs; both absent when it could not be priced. */
+  unit?: number
+  total?: number
+  /** Why it could not be priced. */
+  error?: LayerError
+}
+
+/** Every generation of a plan priced once: what the verdict sums and the report reads. */
+export interface Pricing {
+  plan: Plan
+  /** In `Plan.generations` order: the head generations first (`plan.headCount`), then the base ones. */
+  lines: PricedGeneration[]
+  /** The lowest `workspace_balance_creative_units` in any answer (micro-CU); undefined when none came. */
+  balance?: number
+  /** Layer answered `has_sufficient_creative_units: false` to a request of the head. */
+  layerSaysInsufficient: boolean
+  /** Estimate requests sent and answered or failed (not those aborted after an authentication failure). */
+  requests: number
+}
 
 /** The budget rules of SPEC section 3 (all money in micro-CU). */
 export interface Policy {

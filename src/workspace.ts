@@ -37,3 +37,36 @@ export function resolveWorkspace(inputId: string | undefined, manifests: Manifes
   }
   return ids[0]!
 }
+
+/**
+ * On pull_request_target the manifest comes from the pull request, maybe a stranger's fork: it must
+ * not choose the Layer workspace the repository's token is used on (that workspace's balance would be
+ * posted on the pull request). The workspace comes from the `workspace-id` input, else from the
+ * manifests at the base commit, which the repository already accepted; the head must agree with it.
+ */
+export function trustedWorkspace(input: string | undefined, head: Manifest[], base: Manifest[] | undefined): string {
+  if (input) return input
+  const ids = [...new Set((base ?? []).flatMap((m) => (m.workspaceId ? [m.workspaceId.toLowerCase()] : [])))]
+  const [trusted, ...others] = ids
+  if (trusted === undefined || others.length > 0) {
+    const why = base === undefined ? 'the base commit was not read' : ids.length === 0 ? "the base commit's manifests name none" : "the base commit's manifests name several"
+    throw new GateError(
+      `on pull_request_target the Layer workspace must not come from the pull request's own manifest, and ${why}: set the \`workspace-id\` input`,
+    )
+  }
+  const problems: Problem[] = head
+    .filter((m) => m.workspaceId !== undefined && m.workspaceId.toLowerCase() !== trusted)
+    .map((m) => ({
+      file: m.file,
+      line: m.workspaceIdPosition?.line ?? 1,
+      col: m.workspaceIdPosition?.col ?? 1,
+      title: 'Workspace changed',
+      path: 'workspace_id',
+      message: `workspace_id ${m.workspaceId} in ${m.file} differs from ${trusted} at the base commit: a pull request cannot move the gate to another workspace; to change it, set the \`workspace-id\` input in the workflow`,
+    }))
+  if (problems.length > 0) {
+    const message = problems.length === 1 ? problems[0]!.message : `${problems.length} manifests of the pull request name another workspace than ${trusted} at the base commit: set the \`workspace-id\` input to change it`
+    throw new GateError(message, problems)
+  }
+  return trusted
+}

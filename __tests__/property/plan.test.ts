@@ -6,10 +6,9 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { decideVerdict } from '../../src/budget.js'
 import { buildPlan } from '../../src/pricing/plan.js'
 import { runPlan } from '../../src/pricing/estimate.js'
-import { buildReport } from '../../src/report/build.js'
+import { judgePlan } from '../../src/pipeline.js'
 import { toJsonReport } from '../../src/report/json.js'
 import { toOutputs } from '../../src/report/outputs.js'
 import type { EstimateRequest, EstimateResponse, Estimator, Generation, Policy } from '../../src/types.js'
@@ -159,9 +158,8 @@ async function price(c: Case) {
   const layer = fakeLayer(c)
   const outcomes = await runPlan(plan, layer, { concurrency: c.concurrency })
   const policy: Policy = { minRemaining: c.minRemaining, failOnInsufficient: true }
-  const verdict = decideVerdict(plan, outcomes, policy)
-  const report = buildReport({ plan, outcomes, policy, verdict, compareBase: true, balanceAt: '2025-01-01T00:00:00.000Z' })
-  return { plan, layer, verdict, report }
+  const report = judgePlan(plan, outcomes, { policy, baseRead: true, balanceAt: '2025-01-01T00:00:00.000Z' }).report
+  return { plan, layer, verdict: report.verdict, report }
 }
 
 describe('the deduplicated total', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { decideVerdict } from '../../src/budget.js'
 import { buildPlan } from '../../src/pricing/plan.js'
-import { buildReport, failureProblems } from '../../src/report/build.js'
+import { judgePlan } from '../../src/pipeline.js'
+import { priceGenerations } from '../../src/pricing/price.js'
+import { unpricedProblems } from '../../src/report/build.js'
 import type { Generation, Policy, RequestOutcome } from '../../src/types.js'
 import { FILE, WORKSPACE, failed, gen, ok } from '../fixtures/report/generations.js'
 
@@ -10,8 +11,7 @@ const balanceAt = '2025-06-01T12:34:56.000Z'
 
 function report(head: Generation[], outcomes: RequestOutcome[], base: Generation[] = [], compareBase = false, baseNote?: string) {
   const plan = buildPlan(WORKSPACE, head, base)
-  const verdict = decideVerdict(plan, outcomes, policy)
-  return buildReport({ plan, outcomes, policy, verdict, compareBase, baseNote, balanceAt })
+  return judgePlan(plan, outcomes, { policy, baseRead: compareBase, baseNote, balanceAt }).report
 }
 
 describe('buildReport', () => {
@@ -38,16 +38,13 @@ describe('buildReport', () => {
   it('copies the generation fields a line needs, and the commit and run URL', () => {
     const plan = buildPlan(WORKSPACE, [gen('a', { group: 'characters', modelLabel: 'knight-style', runs: 3, line: 7 })])
     const outcomes = [ok(2.5)]
-    const r = buildReport({
-      plan,
-      outcomes,
+    const r = judgePlan(plan, outcomes, {
       policy,
-      verdict: decideVerdict(plan, outcomes, policy),
-      compareBase: false,
+      baseRead: false,
       balanceAt,
       commit: 'abc1234def',
       runUrl: 'https://github.com/o/r/actions/runs/1',
-    })
+    }).report
     expect(r.lines).toEqual([
       {
         name: 'a',
@@ -196,7 +193,7 @@ describe('buildReport', () => {
   })
 })
 
-describe('failureProblems', () => {
+describe('unpricedProblems', () => {
   it('points a 422 at the field, and other failures at the generation; none for aborted requests', () => {
     const head = [
       gen('a', { line: 8, col: 5, fieldPositions: { width: { file: FILE, line: 12, col: 12 } } }),
@@ -209,7 +206,7 @@ describe('failureProblems', () => {
       failed('aborted', 'not sent'),
     ]
     const plan = buildPlan(WORKSPACE, head, [gen('base-only')])
-    expect(failureProblems(plan, [...outcomes, failed('server', 'base failure')])).toEqual([
+    expect(unpricedProblems(priceGenerations(plan, [...outcomes, failed('server', 'base failure')]))).toEqual([
       {
         file: FILE,
         line: 12,
@@ -229,6 +226,6 @@ describe('failureProblems', () => {
 
   it('gives nothing when everything was priced', () => {
     const plan = buildPlan(WORKSPACE, [gen('a')])
-    expect(failureProblems(plan, [ok(1)])).toEqual([])
+    expect(unpricedProblems(priceGenerations(plan, [ok(1)]))).toEqual([])
   })
 })

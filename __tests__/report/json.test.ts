@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { decideVerdict } from '../../src/budget.js'
 import { buildPlan } from '../../src/pricing/plan.js'
-import { buildReport } from '../../src/report/build.js'
+import { judgePlan } from '../../src/pipeline.js'
 import { toJsonReport } from '../../src/report/json.js'
 import type { Generation, Policy, RequestOutcome } from '../../src/types.js'
 import { FILE, KNIGHT_MODEL, WORKSPACE, failed, gen, ok } from '../fixtures/report/generations.js'
@@ -9,8 +8,7 @@ import { scenarioReport } from '../fixtures/report/scenario.js'
 
 function report(head: Generation[], outcomes: RequestOutcome[], policy: Policy) {
   const plan = buildPlan(WORKSPACE, head)
-  const verdict = decideVerdict(plan, outcomes, policy)
-  return buildReport({ plan, outcomes, policy, verdict, compareBase: false, balanceAt: '2025-06-01T12:34:56.000Z' })
+  return judgePlan(plan, outcomes, { policy, baseRead: false, balanceAt: '2025-06-01T12:34:56.000Z' }).report
 }
 
 describe('toJsonReport', () => {

@@ -2,9 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { decideVerdict } from '../../src/budget.js'
 import { buildPlan } from '../../src/pricing/plan.js'
-import { buildReport } from '../../src/report/build.js'
+import { judgePlan } from '../../src/pipeline.js'
 import { commentMarker } from '../../src/github/comment.js'
 import { COMMENT_MAX_CHARS, escapeText, markdownTable, renderComment, renderStopComment, renderSummary, SUMMARY_MAX_BYTES } from '../../src/report/markdown.js'
 import type { Generation, Policy, Report, RequestOutcome } from '../../src/types.js'
@@ -18,17 +17,13 @@ const FIXTURE = fileURLToPath(new URL('../fixtures/report/comment.md', import.me
 
 function report(head: Generation[], outcomes: RequestOutcome[], base?: Generation[], policy: Policy = strict): Report {
   const plan = buildPlan(WORKSPACE, head, base)
-  const verdict = decideVerdict(plan, outcomes, policy)
-  return buildReport({
-    plan,
-    outcomes,
+  return judgePlan(plan, outcomes, {
     policy,
-    verdict,
-    compareBase: base !== undefined,
+    baseRead: base !== undefined,
     balanceAt: '2025-06-01T12:34:56.000Z',
     commit: '9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b1d',
     runUrl: 'https://github.com/o/r/actions/runs/1',
-  })
+  }).report
 }
 
 /** `n` generations with distinct prices (generation i costs i + 1 CU per run), named by `nameOf`. */
@@ -178,15 +173,12 @@ describe('renderComment', () => {
   it('shows the base note instead of a diff', () => {
     const plan = buildPlan(WORKSPACE, [gen('a')])
     const outcomes = [ok(1)]
-    const r = buildReport({
-      plan,
-      outcomes,
+    const r = judgePlan(plan, outcomes, {
       policy: strict,
-      verdict: decideVerdict(plan, outcomes, strict),
-      compareBase: true,
+      baseRead: true,
       baseNote: 'The base manifest is invalid (line 3: unknown key "widht"): no change is shown.',
       balanceAt: 'now',
-    })
+    }).report
     expect(renderComment(r, { marker: MARKER })).toContain(
       '#### Change against base\n\nℹ️ The base manifest is invalid (line 3: unknown key &quot;widht&quot;): no change is shown.',
     )

@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { decideVerdict } from '../../src/budget.js'
 import { buildPlan } from '../../src/pricing/plan.js'
-import { buildReport } from '../../src/report/build.js'
+import { judgePlan } from '../../src/pipeline.js'
 import { toOutputs } from '../../src/report/outputs.js'
 import type { Generation, Policy, RequestOutcome } from '../../src/types.js'
 import { WORKSPACE, failed, gen, ok } from '../fixtures/report/generations.js'
@@ -11,8 +10,7 @@ const strict: Policy = { minRemaining: 0, failOnInsufficient: true }
 
 function report(head: Generation[], outcomes: RequestOutcome[], policy = strict) {
   const plan = buildPlan(WORKSPACE, head)
-  const verdict = decideVerdict(plan, outcomes, policy)
-  return buildReport({ plan, outcomes, policy, verdict, compareBase: false, balanceAt: 'now' })
+  return judgePlan(plan, outcomes, { policy, baseRead: false, balanceAt: 'now' }).report
 }
 
 describe('toOutputs', () => {

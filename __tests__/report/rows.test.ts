@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { decideVerdict } from '../../src/budget.js'
 import { buildPlan } from '../../src/pricing/plan.js'
-import { buildReport } from '../../src/report/build.js'
+import { judgePlan } from '../../src/pipeline.js'
 import { breakdownRows, breakdownTable, changeCounts, headline, shareText, statusLine, summaryRows } from '../../src/report/rows.js'
 import type { Generation, Policy, Report, RequestOutcome } from '../../src/types.js'
 import { WORKSPACE, failed, gen, ok } from '../fixtures/report/generations.js'
@@ -11,8 +10,7 @@ const strict: Policy = { minRemaining: 0, failOnInsufficient: true }
 
 function report(head: Generation[], outcomes: RequestOutcome[], policy: Policy = strict, base?: Generation[]): Report {
   const plan = buildPlan(WORKSPACE, head, base)
-  const verdict = decideVerdict(plan, outcomes, policy)
-  return buildReport({ plan, outcomes, policy, verdict, compareBase: base !== undefined, balanceAt: '2025-06-01T12:00:00Z' })
+  return judgePlan(plan, outcomes, { policy, baseRead: base !== undefined, balanceAt: '2025-06-01T12:00:00Z' }).report
 }
 
 describe('summaryRows', () => {

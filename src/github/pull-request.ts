@@ -1,11 +1,14 @@
 import * as core from '@actions/core'
 import { describeError, GateError } from '../errors.js'
-import { redactSecrets } from '../secrets.js'
+import type { Redactor } from '../secrets.js'
 import { COMMENT_MAX_CHARS, renderComment, renderStopComment } from '../report/markdown.js'
 import { publishComment } from './comment.js'
 import { loadBaseManifests, loadManifestsAt } from './manifests.js'
 import { createOctokit, type Octokit } from './octokit.js'
 import type { Config } from '../config.js'
+
+/** What the pull-request code needs of the inputs. */
+export type GitHubSettings = Pick<Config, 'githubToken' | 'manifestPatterns' | 'comment' | 'commentKey'>
 import type { RunContext, PullRequestContext } from './context.js'
 import type { StopNotice, Manifest, Report } from '../types.js'
 
@@ -18,7 +21,10 @@ export class PullRequestGitHub {
   private readonly octokit: Octokit | undefined
 
   constructor(
-    private readonly config: Config,
+    private readonly config: GitHubSettings,
+    /** GitHub's error texts are quoted in notes, warnings and comments; one that echoes a token (a proxy's
+     * error page, a misconfigured GHES) must not publish it: comments and job summaries are not masked. */
+    private readonly redact: Redactor,
     private readonly context: RunContext,
     private readonly pr: PullRequestContext,
   ) {
@@ -75,7 +81,8 @@ export class PullRequestGitHub {
         key: this.config.commentKey,
         mode: this.config.comment,
         run: { id: this.context.runId, attempt: this.context.runAttempt, sha: this.pr.headSha },
-        render,
+        // The one place every comment body passes: nothing the runner does not mask leaves with a secret.
+        render: (compact) => this.redact(render(compact)),
       })
       if (outcome.message) core.info(outcome.message)
       else core.info(`Pull-request comment ${outcome.action}${outcome.url ? `: ${outcome.url}` : ''}`)
@@ -84,13 +91,5 @@ export class PullRequestGitHub {
       core.warning(`The pull-request comment was not written: ${this.redact(describeError(error))}`)
       return undefined
     }
-  }
-
-  /**
-   * GitHub's error texts are quoted in notes, warnings and comments; one that echoes a token (a proxy's
-   * error page, a misconfigured GHES) must not publish it: comments and job summaries are not masked.
-   */
-  private redact(text: string): string {
-    return redactSecrets(text, [this.config.githubToken, this.config.layerToken])
   }
 }

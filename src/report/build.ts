@@ -1,68 +1,50 @@
-import { LayerError } from '../layer/errors.js'
-import { unitPrices } from '../budget.js'
+import type { LayerError } from '../layer/errors.js'
 import type { Micro } from '../money.js'
-import { requestIndexByGeneration } from '../pricing/plan.js'
-import type { Generation, Plan, Policy, Report, ReportLine, RequestOutcome, Verdict } from '../types.js'
-import type { Position, Problem } from '../problem.js'
+import { formatPosition, type Position, type Problem } from '../problem.js'
+import type { Generation, Policy, PricedGeneration, Pricing, Report, ReportLine, Verdict } from '../types.js'
 
-/** Everything a report is built from: the plan, Layer's answers, the verdict and the run's context. */
+/** Everything a report is built from: the priced plan, the verdict and the run's context. */
 export interface BuildReportInput {
-  plan: Plan
-  outcomes: RequestOutcome[]
+  pricing: Pricing
   policy: Policy
   verdict: Verdict
-  /** A diff against the base was asked for (pull request with `compare-base`): the base generations
-   * of the plan (possibly none: the manifest is new) are compared with the head ones. */
-  compareBase: boolean
-  /** Why there is no diff (e.g. the base manifest is invalid); when given, no diff is computed. */
+  /** Show the change against the base: the pipeline decided that the base generations of the plan
+   * (possibly none: the manifest is new) were all priced and are compared with the head ones. */
+  diff: boolean
+  /** Why there is no diff though one was asked for (e.g. the base manifest is invalid). */
   baseNote?: string
   balanceAt: string
   commit?: string
   runUrl?: string
 }
 
-/** A generation's price, or why it has none. */
-type Price = { unit: Micro; total: Micro } | { error: LayerError }
-
 /**
- * The report of a run, built once and rendered everywhere. Head lines come most expensive first
- * (ties by name), unpriced ones last; on a diff, removed base generations follow. `requests`
- * counts the estimate requests that were sent and answered or failed: requests aborted after an
- * authentication failure are not counted, even the few that were in flight at the time.
+ * The report of a run, built once from the priced lines and rendered everywhere. Head lines come
+ * most expensive first (ties by name), unpriced ones last; on a diff, removed base generations
+ * follow.
  */
 export function buildReport(input: BuildReportInput): Report {
-  const { plan, outcomes, verdict } = input
-  const requestOf = requestIndexByGeneration(plan)
-  const units = unitPrices(outcomes)
-  const price = (g: number): Price => priceOf(plan, outcomes, units, requestOf, g)
+  const { pricing, verdict } = input
+  const head = pricing.lines.slice(0, pricing.plan.headCount).map((priced) => ({ priced, line: lineOf(priced) }))
 
-  const head: HeadEntry[] = plan.generations.slice(0, plan.headCount).map((generation, index) => {
-    const p = price(index)
-    return { index, generation, price: p, line: lineOf(generation, p) }
-  })
-
-  let baseNote = input.baseNote
   let delta: Micro | undefined
   let removed: ReportLine[] = []
-  if (input.compareBase && baseNote === undefined) {
-    baseNote = firstBaseFailure(plan, outcomes, requestOf)
-    if (baseNote === undefined) ({ removed, delta } = diff(plan, requestOf, head, price))
-  }
+  if (input.diff) ({ removed, delta } = diff(pricing, head))
 
   const lines = head.map((entry) => entry.line).sort(byCost)
   removed.sort(byCost)
-  const failures = failureSentences(plan, outcomes, requestOf)
+  const failures = [...unpricedSentences(pricing), ...(verdict.status === 'error' ? verdict.reasons : [])]
 
   return {
-    workspaceId: plan.workspaceId,
+    workspaceId: pricing.plan.workspaceId,
     verdict,
     policy: input.policy,
     lines: [...lines, ...removed],
-    entries: plan.headCount,
-    requests: outcomes.filter((o) => o.ok || o.error.kind !== 'aborted').length,
+    entries: pricing.plan.headCount,
+    requests: pricing.requests,
     failures,
     ...(delta !== undefined ? { delta } : {}),
-    ...(baseNote !== undefined ? { baseNote } : {}),
+    ...(input.baseNote !== undefined ? { baseNote: input.baseNote } : {}),
     balanceAt: input.balanceAt,
     ...(input.commit !== undefined ? { commit: input.commit } : {}),
     ...(input.runUrl !== undefined ? { runUrl: input.runUrl } : {}),
@@ -74,42 +56,27 @@ export function buildReport(input: BuildReportInput): Report {
  * point at the line and column where that field is written (in the generation or in `defaults`),
  * other failures at the generation. Requests aborted after an auth failure get none.
  */
-export function failureProblems(plan: Plan, outcomes: RequestOutcome[]): Problem[] {
-  const requestOf = requestIndexByGeneration(plan)
+export function unpricedProblems(pricing: Pricing): Problem[] {
   const problems: Problem[] = []
-  for (let g = 0; g < plan.headCount; g++) {
-    const generation = plan.generations[g]
-    const outcome = outcomes[requestOf[g] ?? -1]
-    if (!generation || outcome?.ok) continue
-    const error = outcome?.error ?? missingOutcome()
-    if (error.kind === 'aborted') continue
+  for (const { generation, error } of pricing.lines.slice(0, pricing.plan.headCount)) {
+    if (!error || error.kind === 'aborted') continue
     for (const located of locate(generation, error)) {
-      problems.push({
-        ...located.position,
-        title: titleOf(error),
-        message: `${generation.name}: ${located.text}`,
-      })
+      problems.push({ ...located.position, title: titleOf(error), message: `${generation.name}: ${located.text}` })
     }
   }
   return problems
 }
 
-function priceOf(plan: Plan, outcomes: RequestOutcome[], units: (Micro | undefined)[], requestOf: number[], g: number): Price {
-  const generation = plan.generations[g]
-  const request = requestOf[g] ?? -1
-  const outcome = outcomes[request]
-  if (!generation || !outcome) return { error: missingOutcome() }
-  if (!outcome.ok) return { error: outcome.error }
-  const unit = units[request]!
-  return { unit, total: unit * generation.runs }
+/** Why no diff can be shown when a base generation could not be priced, or undefined. */
+export function unpricedBaseNote(pricing: Pricing): string | undefined {
+  const failed = pricing.lines.slice(pricing.plan.headCount).filter((line) => line.error !== undefined)
+  const [first] = failed
+  if (first === undefined) return undefined
+  const others = failed.length > 1 ? ` and ${failed.length - 1} more` : ''
+  return `The base could not be priced (${first.generation.name}: ${first.error!.message}${others}), so no change against base is shown.`
 }
 
-function missingOutcome(): LayerError {
-  // Only reachable when the outcomes do not match the plan: a bug, reported rather than priced as 0.
-  return new LayerError('malformed', 'no estimate answer was recorded for this generation')
-}
-
-function lineOf(generation: Generation, price: Price): ReportLine {
+function lineOf({ generation, unit, total, error }: PricedGeneration): ReportLine {
   return {
     name: generation.name,
     file: generation.file,
@@ -118,7 +85,7 @@ function lineOf(generation: Generation, price: Price): ReportLine {
     modelLabel: generation.modelLabel,
     runs: generation.runs,
     ...(generation.group !== undefined ? { group: generation.group } : {}),
-    ...('error' in price ? { error: price.error.message } : { unit: price.unit, total: price.total }),
+    ...(error !== undefined || unit === undefined || total === undefined ? { error: error?.message ?? '' } : { unit, total }),
   }
 }
 
@@ -133,27 +100,9 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
-/** Why no diff can be shown when a base generation could not be priced, or undefined. */
-function firstBaseFailure(plan: Plan, outcomes: RequestOutcome[], requestOf: number[]): string | undefined {
-  const failed: string[] = []
-  let first: string | undefined
-  for (let g = plan.headCount; g < plan.generations.length; g++) {
-    const generation = plan.generations[g]
-    const outcome = outcomes[requestOf[g] ?? -1]
-    if (!generation || outcome?.ok) continue
-    failed.push(generation.name)
-    first ??= `${generation.name}: ${(outcome?.error ?? missingOutcome()).message}`
-  }
-  if (first === undefined) return undefined
-  const others = failed.length > 1 ? ` and ${failed.length - 1} more` : ''
-  return `The base could not be priced (${first}${others}), so no change against base is shown.`
-}
-
-/** A head generation with its index in the plan, its price and its report line. */
+/** A head generation's priced line and its report line. */
 interface HeadEntry {
-  index: number
-  generation: Generation
-  price: Price
+  priced: PricedGeneration
   line: ReportLine
 }
 
@@ -161,49 +110,35 @@ interface HeadEntry {
  * Marks each head line added / changed / unchanged against the base generation with the same
  * file and name, and returns the removed base generations' lines and the total delta (undefined
  * when a head generation is unpriced: the total is unknown). Every base generation is priced here:
- * the caller gives up the diff when one is not.
+ * the pipeline gives up the diff when one is not.
  */
-function diff(
-  plan: Plan,
-  requestOf: number[],
-  head: HeadEntry[],
-  price: (g: number) => Price,
-): { removed: ReportLine[]; delta: Micro | undefined } {
-  const baseByIdentity = new Map<string, number>()
-  for (let g = plan.headCount; g < plan.generations.length; g++) {
-    const generation = plan.generations[g]
-    if (generation) baseByIdentity.set(identity(generation), g)
-  }
-  const keyOf = (g: number): string | undefined => plan.requests[requestOf[g] ?? -1]?.key
-  const totalOf = (p: Price): Micro | undefined => ('error' in p ? undefined : p.total)
+function diff(pricing: Pricing, head: HeadEntry[]): { removed: ReportLine[]; delta: Micro | undefined } {
+  const { plan, lines } = pricing
+  const baseByIdentity = new Map<string, PricedGeneration>()
+  for (const priced of lines.slice(plan.headCount)) baseByIdentity.set(identity(priced.generation), priced)
 
   let headSum: Micro | undefined = 0
   let baseSum: Micro = 0
-  for (const { index, generation, price: headPrice, line } of head) {
-    const total = totalOf(headPrice)
+  for (const { priced, line } of head) {
+    const { total, generation } = priced
     headSum = headSum === undefined || total === undefined ? undefined : headSum + total
-    const b = baseByIdentity.get(identity(generation))
-    if (b === undefined) {
+    const base = baseByIdentity.get(identity(generation))
+    if (base === undefined) {
       line.change = 'added'
       if (total !== undefined) line.delta = total
       continue
     }
     baseByIdentity.delete(identity(generation))
-    const baseTotal = totalOf(price(b)) ?? 0
+    const baseTotal = base.total ?? 0
     baseSum += baseTotal
-    const same =
-      keyOf(index) === keyOf(b) &&
-      generation.runs === plan.generations[b]?.runs &&
-      (total === undefined || total === baseTotal)
+    const same = priced.request === base.request && generation.runs === base.generation.runs && (total === undefined || total === baseTotal)
     line.change = same ? 'unchanged' : 'changed'
     if (total !== undefined) line.delta = total - baseTotal
   }
 
   const removed: ReportLine[] = []
-  for (const b of baseByIdentity.values()) {
-    const generation = plan.generations[b]
-    if (!generation) continue
-    const line: ReportLine = { ...lineOf(generation, price(b)), change: 'removed' }
+  for (const base of baseByIdentity.values()) {
+    const line: ReportLine = { ...lineOf(base), change: 'removed' }
     if (line.total !== undefined) {
       line.delta = -line.total
       baseSum += line.total
@@ -217,23 +152,20 @@ function identity(generation: Generation): string {
   return `${generation.file}\u0000${generation.name}`
 }
 
-/** One sentence per problem that made the verdict 'error', each naming the generation and its line. */
-function failureSentences(plan: Plan, outcomes: RequestOutcome[], requestOf: number[]): string[] {
+/** One sentence per generation that could not be priced, each naming the generation and its line. */
+function unpricedSentences(pricing: Pricing): string[] {
   const sentences: string[] = []
   let aborted = 0
   let stoppedByAuth = false
-  for (let g = 0; g < plan.headCount; g++) {
-    const generation = plan.generations[g]
-    const outcome = outcomes[requestOf[g] ?? -1]
-    if (!generation || outcome?.ok) continue
-    const error = outcome?.error ?? missingOutcome()
+  for (const { generation, error } of pricing.lines.slice(0, pricing.plan.headCount)) {
+    if (!error) continue
     if (error.kind === 'aborted') {
       aborted += 1
       continue
     }
     if (error.kind === 'auth') stoppedByAuth = true
     for (const located of locate(generation, error)) {
-      sentences.push(`${generation.name} (${located.position.file}:${located.position.line}): ${located.text}`)
+      sentences.push(`${generation.name} (${formatPosition({ file: located.position.file, line: located.position.line })}): ${located.text}`)
     }
   }
   if (aborted > 0) {
