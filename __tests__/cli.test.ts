@@ -3,7 +3,7 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
-import { EXIT, formatProblem, main, textTable } from '../src/cli.js'
+import { EXIT, main } from '../src/cli.js'
 import { SIM_MODELS } from '../src/simulator/prices.js'
 import { SIM_WORKSPACE_ID, startSimulator, type Simulator } from '../src/simulator/server.js'
 
@@ -114,26 +114,5 @@ describe('the CLI', () => {
   it('prints help and version', async () => {
     expect((await cli(['--help'])).stdout).toContain('Exit codes: 0 within budget, 1 over budget, 2 could not price')
     expect((await cli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/)
-  })
-})
-
-describe('textTable', () => {
-  it('aligns columns as the table says and shortens long cells', () => {
-    const text = textTable({
-      header: ['Name', 'CU'],
-      align: ['left', 'right'],
-      rows: [
-        { kind: 'line', cells: ['a', '1.5'] },
-        { kind: 'line', cells: ['x'.repeat(100), '1,234'] },
-      ],
-    })
-    const lines = text.split('\n')
-    expect(lines[2]).toMatch(/^a {59}\s+1\.5$/)
-    expect(lines[3]).toMatch(/^x{59}…\s+1,234$/)
-    expect(lines.every((line) => line.length <= 60 + 2 + 5)).toBe(true)
-  })
-
-  it('formats problems like a compiler', () => {
-    expect(formatProblem({ file: 'a.yml', line: 3, col: 7, title: 'Unknown key', message: 'unknown key "x"' })).toBe('a.yml:3:7: error: unknown key "x"')
   })
 })

@@ -6,8 +6,8 @@ import { LayerClient } from './layer/client.js'
 import { loadManifests } from './manifest/load.js'
 import { MissingManifestError } from './manifest/files.js'
 import { priceManifests } from './pipeline.js'
-import { breakdownTable, statusLine, summaryTable, type Table } from './report/rows.js'
 import { toJsonReport } from './report/json.js'
+import { formatProblem, painter, progressReporter, renderTerminal } from './report/terminal.js'
 import { USER_AGENT, VERSION } from './version.js'
 import type { Report } from './types.js'
 import type { Problem } from './problem.js'
@@ -51,9 +51,7 @@ class UsageError extends Error {}
 
 /** Run the CLI with `argv` (without node and the script); resolves to the exit code. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  // https://no-color.org: any non-empty NO_COLOR turns colour off; an empty one does not.
-  const color = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR
-  const paint = (code: string, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text)
+  const paint = painter(io.stdout, io.env)
   try {
     const { values, positionals } = parseCommandLine(argv)
     if (values.help) {
@@ -137,60 +135,4 @@ function parseCommandLine(argv: string[]) {
     // parseArgs says e.g. "Unknown option '--foo'. To specify a positional argument…": keep the first sentence.
     throw new UsageError(describeError(error).split('\n')[0]!.split('. ')[0]!)
   }
-}
-
-/** A problem as compilers print them: `file:line:col: error: message`. */
-export function formatProblem(problem: Problem): string {
-  return `${problem.file}:${problem.line}:${problem.col}: error: ${problem.message}`
-}
-
-/** Progress on stderr, only once a run has taken more than a moment. */
-function progressReporter(stderr: CliIO['stderr']) {
-  const started = Date.now()
-  let last = 0
-  let shown = false
-  return {
-    update: (done: number, total: number) => {
-      const now = Date.now()
-      if (now - started < 1000 || (now - last < 250 && done < total)) return
-      last = now
-      shown = true
-      const line = `pricing: ${done}/${total} estimate requests`
-      stderr.write(stderr.isTTY ? `\r${line}` : `${line}\n`)
-    },
-    done: () => {
-      if (shown && stderr.isTTY) stderr.write('\n')
-    },
-  }
-}
-
-/** The report as aligned text tables for a terminal. */
-export function renderTerminal(report: Report, paint: (code: string, text: string) => string): string {
-  const status = statusLine(report)
-  const code = report.verdict.status === 'within' ? '32' : report.verdict.status === 'over' ? '31' : '33'
-  const parts = [paint(`1;${code}`, status), '', textTable(summaryTable(report)), '', textTable(breakdownTable(report))]
-  if (report.failures.length) parts.push('', 'Could not price:', ...report.failures.map((f) => `  - ${f}`))
-  return `${parts.join('\n')}\n`
-}
-
-const MAX_CELL = 60
-
-/** A table as space-aligned text columns; long cells are shortened with an ellipsis. */
-export function textTable(table: Table): string {
-  const cut = (cell: string) => {
-    // eslint-disable-next-line no-control-regex -- control characters from a manifest must not move the terminal's cursor
-    const chars = [...cell.replace(/[\u0000-\u001f\u007f]/g, ' ')]
-    return chars.length > MAX_CELL ? `${chars.slice(0, MAX_CELL - 1).join('')}…` : chars.join('')
-  }
-  const rows = [table.header, ...table.rows.map((row) => row.cells)].map((row) => row.map(cut))
-  const widths = table.header.map((_, i) => Math.max(...rows.map((row) => [...(row[i] ?? '')].length)))
-  const line = (row: string[]) =>
-    row
-      .map((cell, i) => {
-        const pad = ' '.repeat(Math.max(0, widths[i]! - [...cell].length))
-        return table.align[i] === 'right' ? pad + cell : cell + pad
-      })
-      .join('  ')
-      .trimEnd()
-  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n')
 }

@@ -1,5 +1,5 @@
 /**
- * Property-based tests of the Markdown renderer (src/report/markdown.ts): whatever the manifest and
+ * Property-based tests of the Markdown renderer (src/report/markdown.ts, escape.ts, fit.ts): whatever the manifest and
  * Layer put in a report (names, groups, models, files, errors, notes with `|`, backticks, HTML,
  * `@user`, `#123`, newlines, bidi controls, emoji, 10,000-character strings), every table row keeps
  * its column count, nobody is mentioned, no issue is referenced, no HTML tag but the renderer's own
@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { COMMENT_MAX_CHARS, escapeText, renderComment, renderStopComment, renderSummary } from '../../src/report/markdown.js'
+import { escapeText } from '../../src/report/escape.js'
+import { COMMENT_MAX_CHARS, renderComment, renderStopComment, renderSummary } from '../../src/report/markdown.js'
 import { breakdownTable, summaryTable } from '../../src/report/rows.js'
 import type { Change, Report, ReportLine, Verdict } from '../../src/types.js'
 import type { Problem } from '../../src/problem.js'

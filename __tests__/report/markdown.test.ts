@@ -5,10 +5,11 @@ import { fileURLToPath } from 'node:url'
 import { buildPlan } from '../../src/pricing/plan.js'
 import { judgePlan } from '../../src/pipeline.js'
 import { commentMarker } from '../../src/github/comment.js'
-import { COMMENT_MAX_CHARS, escapeText, markdownTable, renderComment, renderStopComment, renderSummary, SUMMARY_MAX_BYTES } from '../../src/report/markdown.js'
+import { COMMENT_MAX_CHARS, markdownTable, renderComment, renderStopComment, renderSummary, SUMMARY_MAX_BYTES } from '../../src/report/markdown.js'
 import type { Generation, Policy, Report, RequestOutcome } from '../../src/types.js'
 import { WORKSPACE, failed, gen, ok } from '../fixtures/report/generations.js'
 import { scenarioReport } from '../fixtures/report/scenario.js'
+import { pingsNobody } from '../helpers/markdown.js'
 
 // The marker publishComment writes first, so the fixture shows the comment exactly as GitHub stores it.
 const MARKER = commentMarker('default', { id: 9876543210, attempt: 1, sha: '9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b1d' })
@@ -33,19 +34,6 @@ function bigReport(n: number, nameOf: (i: number) => string = (i) => `gen-${i}`,
   return report(head, outcomes, base)
 }
 
-/** The text GitHub shows: character references decoded (the zero-width spaces stay). */
-function decoded(markdown: string): string {
-  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"' }
-  return markdown.replace(/&(#\d+|[a-z]+);/g, (_, ref: string) =>
-    ref.startsWith('#') ? String.fromCodePoint(Number(ref.slice(1))) : (named[ref] ?? `&${ref};`),
-  )
-}
-
-/** Nobody is mentioned and no issue is referenced in the text GitHub shows. */
-function pingsNobody(markdown: string): boolean {
-  return !/@\w|#\d/.test(decoded(markdown).replace(/<!-- layer-budget-gate[ :][^>]*-->/g, ''))
-}
-
 /** Every `<` in the text opens one of the few tags the renderer writes itself. */
 function onlyOwnTags(markdown: string): boolean {
   const withoutOwn = markdown.replace(/<\/?(details|summary|sub)>|<!-- layer-budget-gate[ :][^>]*-->/g, '')
@@ -66,66 +54,6 @@ function tablesAreWellFormed(markdown: string): boolean {
   }
   return true
 }
-
-describe('escapeText', () => {
-  it('leaves bare URLs as text: no link, no cross-reference', () => {
-    const text = escapeText('see https://evil.example/x, HTTP://a.b, www.evil.example and https://github.com/acme/game/issues/1')
-    expect(text).not.toMatch(/(https?|ftp):\/\/|\bwww\./i)
-    expect(decoded(text).replace(/\u200b/g, '')).toBe('see https://evil.example/x, HTTP://a.b, www.evil.example and https://github.com/acme/game/issues/1')
-  })
-
-  it('escapes every pipe, not only the first', () => {
-    expect(escapeText('a|b|c||d')).toBe('a&#124;b&#124;c&#124;&#124;d')
-  })
-
-  it('makes HTML inert', () => {
-    const escaped = escapeText('<img src=x onerror=alert(1)> & <script>')
-    expect(escaped).toBe('&lt;img src=x onerror=alert(1)&gt; &amp; &lt;script&gt;')
-    expect(escaped).not.toMatch(/[<>]/)
-  })
-
-  it('neutralises mentions and issue references', () => {
-    expect(escapeText('@octocat')).toBe('@&#8203;octocat')
-    expect(escapeText('fixes #12 and org/repo#3')).toBe('fixes &#35;&#8203;12 and org/repo&#35;&#8203;3')
-    expect(escapeText('GH-42, gh-7, sprite-gh-1 but not ghost-1 or GH-x')).toBe('GH-&#8203;42, gh-&#8203;7, sprite-gh-&#8203;1 but not ghost-1 or GH-x')
-  })
-
-  it('escapes backticks, emphasis, links, strikethrough, math and backslashes', () => {
-    expect(escapeText('`code` *b* _i_ [x](http://e) ~~s~~ $x$ \\')).toBe(
-      '&#96;code&#96; &#42;b&#42; &#95;i&#95; &#91;x&#93;(http&#8203;://e) &#126;&#126;s&#126;&#126; &#36;x&#36; &#92;',
-    )
-  })
-
-  it('collapses newlines and control characters, and drops bidi overrides', () => {
-    expect(escapeText('line one\r\n\n| line two\t\u0000end')).toBe('line one &#124; line two end')
-    expect(escapeText('abc\u202Edcba\u2066')).toBe('abcdcba')
-  })
-
-  it('cuts long text on code points and marks the cut', () => {
-    expect(escapeText('x'.repeat(10), 5)).toBe('xxxx…')
-    expect(escapeText('😀'.repeat(10), 3)).toBe('😀😀…')
-    expect(escapeText(`${' '.repeat(5000)}name`, 10)).toBe('…')
-    expect(escapeText('@'.repeat(10_000), 4)).toBe('@&#8203;@&#8203;@&#8203;…')
-  })
-
-  it('never leaves a raw special character, whatever the text', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
-        const escaped = escapeText(text)
-        expect(escaped).not.toMatch(/[<>|`*_[\]~$\\\n\r]/)
-        expect(pingsNobody(escaped)).toBe(true)
-        // What GitHub shows is the text itself on one line (zero-width spaces aside): inert, not lost.
-        const oneLine = text
-          // eslint-disable-next-line no-control-regex -- control characters are what is replaced
-          .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
-          .replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
-          .replace(/\s+/g, ' ')
-          .trim()
-        expect(decoded(escaped).replace(/\u200b/g, '')).toBe(oneLine.replace(/\u200b/g, ''))
-      }),
-    )
-  })
-})
 
 describe('markdownTable', () => {
   it('right-aligns numeric columns', () => {

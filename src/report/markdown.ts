@@ -1,3 +1,8 @@
+/**
+ * The layout of the pull-request comment and the job summary: which sections, in which order, and
+ * which smaller shape to try when the full one is over GitHub's cap. Escaping is escape.ts's job,
+ * the size search fit.ts's.
+ */
 import {
   breakdownTable,
   changeCounts,
@@ -8,7 +13,10 @@ import {
   unpricedCount,
 } from './rows.js'
 import type { Align, Table } from './rows.js'
+import { escapeItem, escapeText, safeUrl } from './escape.js'
+import { cut, cutBytes, largestFitting, mostRows, utf8Length } from './fit.js'
 import { formatCount } from '../money.js'
+import { formatPosition } from '../problem.js'
 import type { StopNotice, Report } from '../types.js'
 
 /** GitHub's cap on an issue or pull-request comment body. */
@@ -30,72 +38,6 @@ const COMPACT_ROWS = 20
 const FEW_FAILURES = 10
 /** Longest manifest text shown in a cell, in characters, before escaping (names can be 10,000 long). */
 const MAX_CELL = 120
-/** Longest sentence (failure, note) shown, in characters, before escaping. */
-const MAX_SENTENCE = 500
-
-// Every character that could start Markdown or HTML becomes a numeric reference: it works the same
-// in table cells, list items and inside HTML blocks (<details>), where backslash escapes do not.
-// `|` must not stay literal anywhere in a cell: GFM splits cells on it before any inline parsing.
-const REFERENCES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  '|': '&#124;',
-  '\\': '&#92;',
-  '`': '&#96;',
-  '*': '&#42;',
-  '_': '&#95;',
-  '[': '&#91;',
-  ']': '&#93;',
-  '~': '&#126;',
-  '$': '&#36;',
-  // GitHub links @user and #123 in the rendered text, after references are decoded: a zero-width
-  // space after the sign breaks the pattern, so nobody is pinged and no issue is cross-referenced.
-  '@': '@&#8203;',
-  '#': '&#35;&#8203;',
-}
-const SPECIAL = /[&<>"|\\`*_[\]~$@#]/g
-// GitHub also links "GH-123" (any case) to issue 123: a zero-width space after the hyphen breaks it.
-const GH_REFERENCE = /\b(gh-)(?=\d)/gi
-// GitHub links bare URLs ("https://…", "www.…") and turns one to an issue into a cross-reference:
-// a zero-width space before the "://" or the "." breaks the link and leaves the text readable.
-const AUTOLINK = /\b(https?|ftp|www)(?=:\/\/|\.)/gi
-// Control characters (newlines included) would end a table row; bidi overrides can make the
-// rendered text lie about what it says ("trojan source").
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
-const BIDI = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
-
-/**
- * Manifest (or Layer) text as inert Markdown for one line: newlines collapsed, cut to `max`
- * characters, every Markdown/HTML special as a character reference, mentions and issue
- * references neutralised.
- */
-export function escapeText(text: string, max = MAX_SENTENCE): string {
-  // Cut first (generously: collapsing whitespace only shortens), so a 10,000-character name
-  // costs no more than a short one, however often the comment is re-rendered to fit.
-  const bound = max * 4 + 16
-  const cutEarly = text.length > bound
-  const flat = (cutEarly ? text.slice(0, bound) : text).replace(CONTROL, ' ').replace(BIDI, '').replace(/\s+/g, ' ').trim()
-  return truncate(flat, max, cutEarly)
-    .replace(SPECIAL, (c) => REFERENCES[c] ?? c)
-    .replace(GH_REFERENCE, '$1&#8203;')
-    .replace(AUTOLINK, '$1&#8203;')
-}
-
-/** `escapeText` for the start of a list item: a leading "-", "+" or "1." must not open a nested list. */
-function escapeItem(text: string): string {
-  return escapeText(text).replace(/^([-+=])/, (c) => `&#${c.charCodeAt(0)};`).replace(/^(\d+)([.)])/, '$1\\$2')
-}
-
-/** Cuts text to `max` code points (never inside a surrogate pair), marking a cut with "…". */
-function truncate(text: string, max: number, alreadyCut = false): string {
-  if (!alreadyCut && text.length <= max) return text
-  const points = Array.from(text)
-  if (!alreadyCut && points.length <= max) return text
-  return `${points.slice(0, Math.max(0, Math.min(points.length, max - 1))).join('')}…`
-}
 
 /** A GFM table from cells that are already Markdown; numeric columns right-aligned ("---:"). */
 export function markdownTable(header: string[], rows: string[][], align: Align[]): string {
@@ -199,10 +141,8 @@ function renderFailure(notice: StopNotice, heading: string, prefix: string): (sh
   return (shown: number): string => {
     const blocks = [`${heading} ${escapeText('⚠️ Could not price the generations: the total is unknown')}`, escapeItem(notice.message)]
     if (notice.problems.length > 0) {
-      const items = notice.problems.slice(0, shown).map((p) => `- ${escapeItem(`${p.file}:${p.line}:${p.col}: ${p.message}`)}`)
-      const hidden = notice.problems.length - Math.min(shown, notice.problems.length)
-      if (hidden > 0) items.push(`- _… ${counted(hidden, 'more problem')}: see the annotations of the workflow run._`)
-      blocks.push(items.join('\n'))
+      const problems = notice.problems.map((p) => `${formatPosition(p)}: ${p.message}`)
+      blocks.push(problemList(problems, shown, 'the annotations of the workflow run'))
     }
     blocks.push(footer(notice))
     return `${prefix}${blocks.join('\n\n')}\n`
@@ -228,62 +168,6 @@ export function renderSummary(report: Report, maxBytes = SUMMARY_MAX_BYTES): str
   return trimmed ?? cutBytes(render({ collapse: false, rowLimit: 0, failureLimit: 0, compact: true, elsewhere }), maxBytes)
 }
 
-function utf8Length(text: string): number {
-  return Buffer.byteLength(text, 'utf8')
-}
-
-/** `cut` to at most `maxBytes` of UTF-8. */
-function cutBytes(text: string, maxBytes: number): string {
-  let end = Math.min(text.length, maxBytes) // a UTF-16 unit is at least one byte
-  let result = cut(text, end)
-  while (utf8Length(result) > maxBytes && end > 0) {
-    end -= Math.max(1, Math.ceil((utf8Length(result) - maxBytes) / 3))
-    result = cut(text, end)
-  }
-  return result
-}
-
-/** An upper bound of the rows that can fit: fewer than all, and no row is shorter than 20 characters. */
-function mostRows(lines: number, maxChars: number): number {
-  return Math.min(lines - 1, Math.floor(maxChars / 20))
-}
-
-/**
- * The rendering with the most rows (at most `most`) whose `size` (characters by default) is at
- * most `max`, or undefined when not even zero rows fit. Binary search: each rendering is linear, so thousands of rows stay fast.
- */
-function largestFitting(
-  most: number,
-  max: number,
-  render: (rowLimit: number) => string,
-  size: (text: string) => number = (text) => text.length,
-): string | undefined {
-  let best: string | undefined
-  let low = 0
-  let high = Math.max(0, most)
-  while (low <= high) {
-    const middle = Math.floor((low + high) / 2)
-    const text = render(middle)
-    if (size(text) <= max) {
-      best = text
-      low = middle + 1
-    } else {
-      high = middle - 1
-    }
-  }
-  return best
-}
-
-/** The last resort: the text cut to `maxChars`, never inside a surrogate pair or a character reference. */
-function cut(text: string, maxChars: number): string {
-  if (text.length <= maxChars) return text
-  let end = Math.max(0, maxChars)
-  if (end > 0 && /[\ud800-\udbff]/.test(text.charAt(end - 1))) end -= 1
-  const amp = text.lastIndexOf('&', end - 1)
-  if (amp >= 0 && !text.slice(amp, end).includes(';') && end - amp < 12) end = amp
-  return text.slice(0, end)
-}
-
 function renderBody(report: Report, shape: Shape, target: 'comment' | 'summary'): string {
   const blocks: string[] = []
   // The comment is one voice among many on the pull request; the summary owns its page.
@@ -307,7 +191,7 @@ function renderBody(report: Report, shape: Shape, target: 'comment' | 'summary')
       const what = unpriced > 0 ? `${counted(unpriced, 'generation')} could not be priced` : 'Some estimates failed'
       blocks.push(`_${what}: the job summary of the workflow run says why._`)
     } else {
-      blocks.push(`${section} Could not price\n\n${failureList(report.failures, shape.failureLimit)}`)
+      blocks.push(`${section} Could not price\n\n${problemList(report.failures, shape.failureLimit, 'the job summary of the workflow run')}`)
     }
   }
   const table = breakdownTable(report, shape.rowLimit === undefined ? {} : { limit: shape.rowLimit })
@@ -350,11 +234,12 @@ function changeSection(report: Report): string | undefined {
   return `${delta}: ${counts || 'no generations'}.`
 }
 
-function failureList(failures: string[], limit?: number): string {
-  const shown = limit === undefined ? failures : failures.slice(0, limit)
-  const items = shown.map((failure) => `- ${escapeItem(failure)}`)
-  const hidden = failures.length - shown.length
-  if (hidden > 0) items.push(`- _… ${counted(hidden, 'more problem')}: see the job summary of the workflow run._`)
+/** The first `limit` problems (all without one) as a Markdown list, then how many more there are and where they are. */
+function problemList(problems: string[], limit: number | undefined, rest: string): string {
+  const shown = limit === undefined ? problems : problems.slice(0, limit)
+  const items = shown.map((problem) => `- ${escapeItem(problem)}`)
+  const hidden = problems.length - shown.length
+  if (hidden > 0) items.push(`- _… ${counted(hidden, 'more problem')}: see ${rest}._`)
   return items.join('\n')
 }
 
@@ -371,13 +256,6 @@ function footer(report: Pick<Report, 'commit' | 'runUrl'> & { balanceAt?: string
     parts.push("Prices are Layer's estimates; actual charges may differ")
   }
   return `${FOOTER_MARK}\n<sub>${[...parts, 'layer-budget-gate'].join(' · ')}</sub>`
-}
-
-/** The run URL for a Markdown link, or undefined unless it is a plain http(s) URL. */
-function safeUrl(url: string | undefined): string | undefined {
-  if (url === undefined || !/^https?:\/\/[^\s]+$/.test(url)) return undefined
-  // A ")" or "<" would end or break the link destination: percent-encode them.
-  return url.replace(/[()<>"'`|\\[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
 }
 
 /** "2025-06-01T12:34:56.789Z" -> "2025-06-01 12:34 UTC"; anything else as written. */

@@ -1,0 +1,75 @@
+/**
+ * The report for a terminal: the CLI's tables as aligned text, problems the way compilers print
+ * them, colour only where it is wanted, and progress on stderr for long runs.
+ */
+import { shorten } from './fit.js'
+import { breakdownTable, statusLine, summaryTable, type Table } from './rows.js'
+import { formatPosition, type Problem } from '../problem.js'
+import type { Report } from '../types.js'
+
+/** A stream the CLI writes to; `isTTY` says whether a person is watching it. */
+export type TerminalStream = NodeJS.WritableStream & { isTTY?: boolean }
+
+/** Wraps text in an SGR colour code (e.g. "1;32"), or leaves it as it is when colour is off. */
+export type Paint = (code: string, text: string) => string
+
+/** Longest cell shown in a text table, in code points. */
+const MAX_CELL = 60
+
+/** The painter for `stream`: colour only on a TTY, and never with a non-empty NO_COLOR. */
+export function painter(stream: TerminalStream, env: NodeJS.ProcessEnv): Paint {
+  // https://no-color.org: any non-empty NO_COLOR turns colour off; an empty one does not.
+  const color = Boolean(stream.isTTY) && !env.NO_COLOR
+  return (code, text) => (color ? `\u001b[${code}m${text}\u001b[0m` : text)
+}
+
+/** The report as aligned text tables for a terminal. */
+export function renderTerminal(report: Report, paint: Paint): string {
+  const status = statusLine(report)
+  const code = report.verdict.status === 'within' ? '32' : report.verdict.status === 'over' ? '31' : '33'
+  const parts = [paint(`1;${code}`, status), '', textTable(summaryTable(report)), '', textTable(breakdownTable(report))]
+  if (report.failures.length) parts.push('', 'Could not price:', ...report.failures.map((f) => `  - ${f}`))
+  return `${parts.join('\n')}\n`
+}
+
+/** A table as space-aligned text columns; long cells are shortened with an ellipsis. */
+export function textTable(table: Table): string {
+  // eslint-disable-next-line no-control-regex -- control characters from a manifest must not move the terminal's cursor
+  const clean = (cell: string) => shorten(cell.replace(/[\u0000-\u001f\u007f]/g, ' '), MAX_CELL)
+  const rows = [table.header, ...table.rows.map((row) => row.cells)].map((row) => row.map(clean))
+  const widths = table.header.map((_, i) => Math.max(...rows.map((row) => [...(row[i] ?? '')].length)))
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) => {
+        const pad = ' '.repeat(Math.max(0, widths[i]! - [...cell].length))
+        return table.align[i] === 'right' ? pad + cell : cell + pad
+      })
+      .join('  ')
+      .trimEnd()
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n')
+}
+
+/** A problem as compilers print them: `file:line:col: error: message`. */
+export function formatProblem(problem: Problem): string {
+  return `${formatPosition(problem)}: error: ${problem.message}`
+}
+
+/** Progress on stderr, only once a run has taken more than a moment. */
+export function progressReporter(stderr: TerminalStream): { update: (done: number, total: number) => void; done: () => void } {
+  const started = Date.now()
+  let last = 0
+  let shown = false
+  return {
+    update: (done: number, total: number) => {
+      const now = Date.now()
+      if (now - started < 1000 || (now - last < 250 && done < total)) return
+      last = now
+      shown = true
+      const line = `pricing: ${done}/${total} estimate requests`
+      stderr.write(stderr.isTTY ? `\r${line}` : `${line}\n`)
+    },
+    done: () => {
+      if (shown && stderr.isTTY) stderr.write('\n')
+    },
+  }
+}
