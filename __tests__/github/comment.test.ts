@@ -214,11 +214,23 @@ describe('publishComment: update (default)', () => {
     expect(fake.comments(ISSUE)[0]?.body).toContain('fake "newer" run')
   })
 
+  it('does not take a user named like the bot for the bot: the account id decides', async () => {
+    // A *user* "github-actions" (not the bot "github-actions[bot]") pastes the marker with a huge run id.
+    const { fake, octokit } = await setup({ comments: [{ issue: ISSUE, body: previous('forged "newer" run', run(999_999)), login: 'github-actions' }] })
+    const result = await publishComment(octokit, options())
+    expect(result.action).toBe('created')
+    expect(result.url).toContain(`#issuecomment-${fake.comments(ISSUE)[1]!.id}`) // comment-url is the gate's own
+    expect(fake.comments(ISSUE)).toHaveLength(2)
+    expect(fake.comments(ISSUE)[0]?.body).toContain('forged "newer" run') // left alone
+  })
+
   it('asks GraphQL `viewer` who it is, unless told', async () => {
     const { fake, octokit } = await setup({ login: 'gate-bot[bot]', comments: [{ issue: ISSUE, body: previous('x', run(1)), login: 'gate-bot[bot]' }] })
     expect((await publishComment(octokit, options())).action).toBe('updated')
     expect(fake.requests.filter((r) => r.path === '/graphql')).toHaveLength(1)
-    await publishComment(octokit, options({ author: 'gate-bot[bot]', run: run(101), render: () => 'y' }))
+    const listed = await octokit.rest.issues.listComments({ owner: 'acme', repo: 'game', issue_number: ISSUE })
+    const author = { login: 'gate-bot[bot]', id: listed.data[0]!.user!.id }
+    await publishComment(octokit, options({ author, run: run(101), render: () => 'y' }))
     expect(fake.requests.filter((r) => r.path === '/graphql')).toHaveLength(1)
     expect(fake.comments(ISSUE)[0]?.body).toContain('\ny')
   })

@@ -344,7 +344,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const variables = request.variables ?? {}
     const data: Record<string, unknown> = {}
     const errors: Record<string, unknown>[] = []
-    if (/\bviewer\b/.test(query)) data['viewer'] = { login }
+    // As GitHub: the viewer's databaseId is the REST user.id of the same account.
+    if (/\bviewer\b/.test(query)) data['viewer'] = { login, databaseId: userId(login) }
     if (/\bnodes\s*\(/.test(query)) {
       const ids = Array.isArray(variables['ids']) ? (variables['ids'] as unknown[]) : []
       data['nodes'] = ids.map((id) => {

@@ -36,11 +36,32 @@ export interface PublishOptions {
   /** The body WITHOUT the marker; `compact` asks for the short layout when the full one is too long. */
   render: (compact: boolean) => string
   /**
-   * Login whose comments count as ours (e.g. "github-actions[bot]"). Default: the token's own login,
-   * asked once through GraphQL `viewer`. Comments by anybody else are never updated, hidden or deleted,
-   * even when they carry the marker (anyone can paste it into a comment).
+   * The account whose comments count as ours. Default: the token's own account, asked once through
+   * GraphQL `viewer`. Comments by any other account are never updated, hidden or deleted, even when
+   * they carry the marker (anyone can paste it into a comment).
    */
-  author?: string
+  author?: Account
+}
+
+/**
+ * A GitHub account, told apart by its numeric id: users and bots share one id space, so a user who
+ * calls itself "github-actions" (the bot is "github-actions[bot]", id 41898282) has another id.
+ */
+export interface Account {
+  id: number
+  login: string
+}
+
+/** The token's own account (GraphQL `viewer`: its `databaseId` is the REST `user.id`). */
+export const VIEWER_QUERY = 'query { viewer { login databaseId } }'
+
+async function viewer(octokit: Octokit): Promise<Account> {
+  const answer = await octokit.graphql<{ viewer?: { login?: unknown; databaseId?: unknown } }>(VIEWER_QUERY)
+  const { login, databaseId } = answer?.viewer ?? {}
+  if (typeof login !== 'string' || typeof databaseId !== 'number' || !Number.isSafeInteger(databaseId)) {
+    throw new TypeError("GitHub's answer to `viewer` does not name an account (login and databaseId)")
+  }
+  return { id: databaseId, login }
 }
 
 export interface PublishResult {
@@ -116,10 +137,9 @@ function content(body: string): string {
   return (footer === -1 ? rest : rest.slice(0, footer)).replace(/\r\n/g, '\n').trimEnd()
 }
 
-/** Bot logins read "github-actions[bot]" over REST and "github-actions" in some GraphQL fields. */
-function sameLogin(a: string | undefined, b: string): boolean {
-  const norm = (s: string) => s.replace(/\[bot\]$/i, '').toLowerCase()
-  return a !== undefined && norm(a) === norm(b)
+/** Written by `account`: the same numeric id (a login can be chosen to look like another). */
+function writtenBy(comment: IssueComment, account: Account): boolean {
+  return typeof comment.user?.id === 'number' && comment.user.id === account.id
 }
 
 interface IssueComment {
@@ -127,7 +147,7 @@ interface IssueComment {
   node_id: string
   body?: string
   html_url: string
-  user: { login: string } | null
+  user: { login: string; id?: number; type?: string } | null
 }
 
 interface OurComment {
@@ -214,8 +234,8 @@ export async function publishComment(octokit: Octokit, options: PublishOptions):
     }
     // Who "we" are only matters when some comment carries the marker; the first run of a PR skips the question.
     if (ours.length > 0) {
-      const author = options.author ?? (await octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }')).viewer.login
-      ours.splice(0, ours.length, ...ours.filter((c) => sameLogin(c.comment.user?.login, author)))
+      const author = options.author ?? (await viewer(octokit))
+      ours.splice(0, ours.length, ...ours.filter((c) => writtenBy(c.comment, author)))
     }
   } catch (error) {
     throw commentStop('find the comment', where, error)
