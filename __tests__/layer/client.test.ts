@@ -532,6 +532,35 @@ describe('LayerClient: malformed answers', () => {
   })
 })
 
+describe('LayerClient: answers that lie', () => {
+  const valid = '{"estimated_price_creative_units":5,"workspace_balance_creative_units":1000,"estimated_remaining_balance_creative_units":995,"has_sufficient_creative_units":true}'
+
+  it.each([201, 203, 206, 299])('a %i with a valid estimate body is malformed, not retried', async (status) => {
+    sim.setFaults(always({ kind: 'status', status, body: valid }))
+    const { client, delays } = harness()
+    const error = await failure(client.estimate(WS, image()))
+    expect(error).toMatchObject({ kind: 'malformed', status, attempts: 1 })
+    expect(error.message).toContain(`only an HTTP 200 answer is an estimate (HTTP ${status} for workspace ${WS} and model ${IMAGE})`)
+    expect(delays).toEqual([])
+  })
+
+  it.each<[string, string, string]>([
+    ['a key given twice', valid.replace('}', ',"workspace_balance_creative_units":1000000}'), 'the key "workspace_balance_creative_units" appears more than once'],
+    ['a price of 1e308', valid.replace('"estimated_price_creative_units":5', '"estimated_price_creative_units":1e308'), 'beyond the 1,000,000,000 CU'],
+    [
+      'figures that disagree',
+      valid.replace('995', '-50').replace('true', 'false'),
+      'the figures disagree: balance 1000 − price 5 is not the remaining balance -50',
+    ],
+  ])('%s is malformed', async (_name, body, what) => {
+    sim.setFaults(always({ kind: 'status', status: 200, body }))
+    const { client } = harness()
+    const error = await failure(client.estimate(WS, image()))
+    expect(error).toMatchObject({ kind: 'malformed', status: 200, attempts: 1 })
+    expect(error.message).toContain(what)
+  })
+})
+
 describe('LayerClient: cancellation', () => {
   it('does not send anything when the signal is already aborted', async () => {
     const controller = new AbortController()

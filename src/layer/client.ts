@@ -11,6 +11,9 @@
  *   would otherwise reach an HTTP header.
  * - `Retry-After` (seconds or HTTP date) replaces the backoff for that retry, clamped to
  *   `maxRetryAfterMs` so one header cannot park a CI job for an hour.
+ * - One request per connection: an answer can only be read on the connection its request opened,
+ *   so a stray answer can never price another request (the cost, measured with the benchmark, is
+ *   in SECURITY.md).
  * - Nothing here prints: every outcome is returned or thrown, and the caller reports.
  * - The token never reaches a message: Layer's text goes through the redactor, and the
  *   Authorization header is never echoed.
@@ -109,7 +112,6 @@ export class LayerClient implements Estimator {
     }
     this.agent = new Agent({
       connections: options.connections ?? null,
-      keepAliveTimeout: 4_000,
       // The per-attempt timer below governs; these only stop undici's own 300 s defaults from mattering.
       headersTimeout: 0,
       bodyTimeout: 0,
@@ -152,7 +154,7 @@ export class LayerClient implements Estimator {
     }
   }
 
-  /** Closes the kept-alive sockets; call once when the run is done. */
+  /** Closes the sockets still open; call once when the run is done. */
   async close(): Promise<void> {
     await this.agent.close()
   }
@@ -181,10 +183,15 @@ export class LayerClient implements Estimator {
         signal: controller.signal,
         headers: this.headers,
         body: payload,
+        // One request per connection (`connection: close`, the socket closed after the answer). On a
+        // kept-alive HTTP/1.1 connection, whatever arrives after a request is written is taken as its
+        // answer, so one unsolicited 200 would price the next request. See SECURITY.md.
+        reset: true,
       })
       const status = res.statusCode
       if (status >= 200 && status < 300) {
-        const parsed = parseEstimateAnswer(await readText(res.body, MAX_ANSWER_BYTES), this.quote)
+        // Any 2xx is read as an answer (and refused unless it is a 200): Layer did answer, so it is not retried.
+        const parsed = parseEstimateAnswer(status, await readText(res.body, MAX_ANSWER_BYTES), this.quote)
         return parsed.ok ? { response: parsed.response } : malformedFailure(status, parsed.problem, context)
       }
       const text = await readText(res.body, MAX_ERROR_BYTES)
