@@ -78,6 +78,10 @@ describe('parseConfig', () => {
     [{ 'workspace-id': 'my-workspace' }, 'input `workspace-id` must be a Layer workspace UUID'],
     [{ 'api-url': 'http://api.example.com' }, 'input `api-url` must use https'],
     [{ 'api-url': 'not a url' }, 'input `api-url` must be an https URL'],
+    // These three were the Layer client's own checks; parseConfig is now their only owner.
+    [{ 'api-url': 'ftp://example.com/api' }, 'input `api-url` must use https'],
+    [{ 'request-timeout-seconds': '0' }, 'input `request-timeout-seconds` must be a whole number from 1 to 600, got "0"'],
+    [{ 'layer-token': '   ' }, 'input `layer-token` is empty'],
     [{ 'api-url': 'https://user:pw@api.example.com' }, 'must not carry credentials'],
     [{ 'comment-key': 'a b' }, 'input `comment-key` must be 1 to 64'],
     [{ manifest: ' , ' }, 'input `manifest` names no file'],

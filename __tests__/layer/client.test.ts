@@ -532,6 +532,35 @@ describe('LayerClient: malformed answers', () => {
   })
 })
 
+describe('LayerClient: answers that lie', () => {
+  const valid = '{"estimated_price_creative_units":5,"workspace_balance_creative_units":1000,"estimated_remaining_balance_creative_units":995,"has_sufficient_creative_units":true}'
+
+  it.each([201, 203, 206, 299])('a %i with a valid estimate body is malformed, not retried', async (status) => {
+    sim.setFaults(always({ kind: 'status', status, body: valid }))
+    const { client, delays } = harness()
+    const error = await failure(client.estimate(WS, image()))
+    expect(error).toMatchObject({ kind: 'malformed', status, attempts: 1 })
+    expect(error.message).toContain(`only an HTTP 200 answer is an estimate (HTTP ${status} for workspace ${WS} and model ${IMAGE})`)
+    expect(delays).toEqual([])
+  })
+
+  it.each<[string, string, string]>([
+    ['a key given twice', valid.replace('}', ',"workspace_balance_creative_units":1000000}'), 'the key "workspace_balance_creative_units" appears more than once'],
+    ['a price of 1e308', valid.replace('"estimated_price_creative_units":5', '"estimated_price_creative_units":1e308'), 'beyond the 1,000,000,000 CU'],
+    [
+      'figures that disagree',
+      valid.replace('995', '-50').replace('true', 'false'),
+      'the figures disagree: balance 1000 − price 5 is not the remaining balance -50',
+    ],
+  ])('%s is malformed', async (_name, body, what) => {
+    sim.setFaults(always({ kind: 'status', status: 200, body }))
+    const { client } = harness()
+    const error = await failure(client.estimate(WS, image()))
+    expect(error).toMatchObject({ kind: 'malformed', status: 200, attempts: 1 })
+    expect(error.message).toContain(what)
+  })
+})
+
 describe('LayerClient: cancellation', () => {
   it('does not send anything when the signal is already aborted', async () => {
     const controller = new AbortController()
@@ -638,29 +667,34 @@ describe('LayerClient: the token never leaks', () => {
 })
 
 describe('LayerClient: configuration', () => {
+  // The api-url, an empty token, the timeout and the retries are parseConfig's to refuse (config.test.ts).
   const base: LayerClientOptions = { apiUrl: 'https://api.app.layer.ai/api', token: TOKEN, timeoutMs: 1000, maxRetries: 1, userAgent: 'x' }
 
-  it.each<[string, Partial<LayerClientOptions>, string]>([
-    ['a bad URL', { apiUrl: 'not a url' }, 'api-url "not a url" is not a URL'],
-    ['a non-http URL', { apiUrl: 'ftp://example.com/api' }, 'api-url must start with https://'],
-    ['an empty token', { token: '' }, 'The Layer token is empty'],
-    ['a token with a line break', { token: `${TOKEN}\nX-Evil: 1` }, 'contains a line break'],
-    ['a zero timeout', { timeoutMs: 0 }, 'timeout must be a positive number'],
-    ['negative retries', { maxRetries: -1 }, 'max-retries must be a whole number'],
-  ])('refuses %s with a ConfigError', (_name, override, message) => {
+  it.each([`${TOKEN}\nX-Evil: 1`, `${TOKEN}\r`, `${TOKEN}\u0000`, `${TOKEN}\u007f`])('refuses a token with a control character (%j), without echoing it', (token) => {
     let thrown: unknown
     try {
-      new LayerClient({ ...base, ...override })
+      new LayerClient({ ...base, token })
     } catch (error) {
       thrown = error
     }
     expect(thrown).toBeInstanceOf(ConfigError)
-    expect((thrown as Error).message).toContain(message)
+    expect((thrown as Error).message).toContain('contains a line break or control character')
     expect((thrown as Error).message).not.toContain(TOKEN)
   })
 
-  it('never shows the token even inside an invalid api-url', () => {
-    expect(() => new LayerClient({ ...base, apiUrl: `::${TOKEN}::` })).toThrow(/api-url "::\*\*\*::" is not a URL/)
+  it('quotes Layer text through the redactor it is given', async () => {
+    const other = 'ghs_another_secret_of_the_run_0123'
+    sim.setFaults(always({ kind: 'status', status: 400, body: JSON.stringify({ detail: `seen ${other} and ${TOKEN}` }) }))
+    const { client } = harness({ redact: (text) => text.split(other).join('[gh]').split(TOKEN).join('[layer]') })
+    const error = await failure(client.estimate(WS, image()))
+    expect(error.message).toContain('Layer said: "seen [gh] and [layer]"')
+  })
+
+  it('redacts its own token when given no redactor', async () => {
+    sim.setFaults(always({ kind: 'status', status: 400, body: JSON.stringify({ detail: `seen ${TOKEN}` }) }))
+    const { client } = harness()
+    const error = await failure(client.estimate(WS, image()))
+    expect(error.message).toContain('Layer said: "seen ***"')
   })
 })
 

@@ -1,32 +1,38 @@
 /**
  * The only HTTP code for Layer: one `estimate()` call against
- * `POST {api-url}/v1/workspaces/{workspace_id}/inferences/estimate`, with a per-attempt timeout,
- * retries for what is worth retrying, a validated answer and typed errors (`LayerError`).
+ * `POST {api-url}/v1/workspaces/{workspace_id}/inferences/estimate`, with a per-attempt timeout and
+ * retries for what is worth retrying. This file is the transport and the retry loop; failures are
+ * classified in failures.ts and answers read in answer.ts.
  *
  * Decisions worth knowing:
- * - A 2xx whose body is not a valid estimate ('malformed') is NOT retried: Layer did answer, and
- *   asking again would most likely get the same body while hiding a contract change. The caller
- *   names the generation and fails closed.
+ * - The options are taken as validated: `parseConfig` (config.ts) checks the api-url, the token,
+ *   the timeout and the retries for the action and the CLI, and `createLayerClient` builds this
+ *   client from its Config. Only a control character in the token is refused here, because it
+ *   would otherwise reach an HTTP header.
  * - `Retry-After` (seconds or HTTP date) replaces the backoff for that retry, clamped to
  *   `maxRetryAfterMs` so one header cannot park a CI job for an hour.
+ * - One request per connection: an answer can only be read on the connection its request opened,
+ *   so a stray answer can never price another request (the cost, measured with the benchmark, is
+ *   in SECURITY.md).
  * - Nothing here prints: every outcome is returned or thrown, and the caller reports.
- * - The token never reaches a message: Layer's text is truncated and scrubbed of it, and the
+ * - The token never reaches a message: Layer's text goes through the redactor, and the
  *   Authorization header is never echoed.
  */
-import { STATUS_CODES } from 'node:http'
 import type { Readable } from 'node:stream'
 import { Agent, request } from 'undici'
 import { ConfigError, describeError } from '../errors.js'
-import { LayerError } from './errors.js'
-import { redactSecrets } from '../secrets.js'
-import type { LayerErrorKind, LayerFieldError } from './errors.js'
+import { createRedactor, type Redactor } from '../secrets.js'
 import type { EstimateRequest, EstimateResponse, Estimator } from '../types.js'
-import { abortableSleep, backoffDelay, defaultSleep, parseRetryAfter } from './retry.js'
+import { MAX_ANSWER_BYTES, parseEstimateAnswer } from './answer.js'
+import { LayerError } from './errors.js'
+import { malformedFailure, networkFailure, statusFailure, timeoutFailure, type Failure, type FailureContext } from './failures.js'
+import { abortableSleep, backoffDelay, defaultSleep } from './retry.js'
 import type { Sleep } from './retry.js'
+import { quoter, type Quote } from './text.js'
 
 /** How a `LayerClient` talks to Layer. */
 export interface LayerClientOptions {
-  /** Base URL, e.g. `https://api.app.layer.ai/api` (a trailing slash is ignored). */
+  /** Base URL, e.g. `https://api.app.layer.ai/api` (a trailing slash is ignored); validated by parseConfig. */
   apiUrl: string
   /** Personal Access Token or OAuth2 JWT, sent as `Authorization: Bearer …`. */
   token: string
@@ -36,6 +42,8 @@ export interface LayerClientOptions {
   maxRetries: number
   /** Sent as `User-Agent`, e.g. "layer-budget-gate/0.1.0". */
   userAgent: string
+  /** Cuts every secret the run knows out of Layer's text; default: a redactor of `token`. */
+  redact?: Redactor
   /** Sockets kept open to Layer at most; pass the caller's concurrency. Unlimited when absent. */
   connections?: number
   /** Waits between attempts; tests pass an instant one. It may ignore the signal: the client races it. */
@@ -60,58 +68,9 @@ export interface RetryInfo {
   reason: string
 }
 
-/** Layer text quoted in a message is cut to this many characters. */
-const QUOTE_LIMIT = 300
-/** A 2xx body larger than this is not an estimate (the real one is ~150 bytes). */
-const MAX_SUCCESS_BYTES = 1024 * 1024
 /** Error bodies are read up to this size; enough for any FastAPI validation answer. */
 const MAX_ERROR_BYTES = 64 * 1024
 const DEFAULT_MAX_RETRY_AFTER_MS = 60_000
-
-/** Statuses worth asking again: the request may well succeed later. */
-const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504])
-/** System error codes of a connection that failed or dropped; transient by nature. */
-const RETRY_ERRNO = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EAI_AGAIN',
-  'EADDRNOTAVAIL',
-])
-/** undici codes that are our own mistakes or a closed client, not a flaky network. */
-const NO_RETRY_UNDICI = new Set([
-  'UND_ERR_INVALID_ARG',
-  'UND_ERR_INVALID_RETURN_VALUE',
-  'UND_ERR_NOT_SUPPORTED',
-  'UND_ERR_ABORTED',
-  'UND_ERR_DESTROYED',
-  'UND_ERR_CLOSED',
-])
-
-const RESPONSE_FIELDS = [
-  'estimated_price_creative_units',
-  'workspace_balance_creative_units',
-  'estimated_remaining_balance_creative_units',
-  'has_sufficient_creative_units',
-] as const
-
-/** What went wrong in one attempt; the message is built once the attempt count is known. */
-interface Failure {
-  kind: LayerErrorKind
-  retryable: boolean
-  /** Short cause for `onRetry` and for messages. */
-  reason: string
-  status?: number
-  fieldErrors?: LayerFieldError[]
-  /** From `Retry-After`, already clamped. */
-  retryAfterMs?: number
-  message: (attempts: number) => string
-}
 
 /** Thrown inside an attempt when the caller cancelled; turned into kind 'aborted'. */
 class CallerAbort extends Error {}
@@ -126,37 +85,25 @@ export class LayerClient implements Estimator {
   private readonly random: () => number
   private readonly now: () => number
   private readonly maxRetryAfterMs: number
+  private readonly redact: Redactor
+  private readonly quote: Quote
   /** The same for every request (undici reads them, never changes them). */
   private readonly headers: Record<string, string>
 
   constructor(private readonly options: LayerClientOptions) {
-    let url: URL
-    try {
-      url = new URL(options.apiUrl)
-    } catch {
-      const shown = options.token ? options.apiUrl.split(options.token).join('***') : options.apiUrl
-      throw new ConfigError(`api-url "${truncate(shown, 200)}" is not a URL: use e.g. https://api.app.layer.ai/api`)
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new ConfigError(`api-url must start with https:// (or http:// for a local simulator), got ${url.protocol}//`)
-    }
-    if (!options.token) throw new ConfigError('The Layer token is empty: set the `layer-token` input (LAYER_API_TOKEN for the CLI)')
-    // A line break in the token would be a header-injection attempt or a pasting mistake; refuse it without echoing it.
+    // parseConfig does not look inside the token; a line break there would be a header-injection
+    // attempt or a pasting mistake, and undici's own refusal reads like a network failure.
     if ([...options.token].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f)) {
       throw new ConfigError('The Layer token contains a line break or control character: paste the token again into the `layer-token` secret')
     }
-    if (!(Number.isFinite(options.timeoutMs) && options.timeoutMs > 0)) {
-      throw new ConfigError(`The request timeout must be a positive number of milliseconds, got ${options.timeoutMs}`)
-    }
-    if (!(Number.isInteger(options.maxRetries) && options.maxRetries >= 0)) {
-      throw new ConfigError(`max-retries must be a whole number >= 0, got ${options.maxRetries}`)
-    }
     this.baseUrl = options.apiUrl.replace(/\/+$/, '')
-    this.shownUrl = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`
+    this.shownUrl = shownUrlOf(this.baseUrl)
     this.sleep = options.sleep ?? defaultSleep
     this.random = options.random ?? Math.random
     this.now = options.now ?? Date.now
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS
+    this.redact = options.redact ?? createRedactor([options.token])
+    this.quote = quoter(this.redact)
     this.headers = {
       authorization: `Bearer ${options.token}`,
       'content-type': 'application/json',
@@ -165,7 +112,6 @@ export class LayerClient implements Estimator {
     }
     this.agent = new Agent({
       connections: options.connections ?? null,
-      keepAliveTimeout: 4_000,
       // The per-attempt timer below governs; these only stop undici's own 300 s defaults from mattering.
       headersTimeout: 0,
       bodyTimeout: 0,
@@ -174,15 +120,16 @@ export class LayerClient implements Estimator {
 
   /** Prices one request body in a workspace; throws `LayerError` when it cannot. */
   async estimate(workspaceId: string, body: EstimateRequest, signal?: AbortSignal): Promise<EstimateResponse> {
-    const context = { workspaceId, modelId: typeof body.model_id === 'string' ? body.model_id : String(body.model_id) }
-    if (signal?.aborted) throw this.aborted(context, 0)
+    const modelId = typeof body.model_id === 'string' ? body.model_id : String(body.model_id)
+    const context: FailureContext = { workspaceId, modelId, shownUrl: this.shownUrl, quote: this.quote, redact: this.redact }
+    if (signal?.aborted) throw aborted(context, 0)
     const url = `${this.baseUrl}/v1/workspaces/${encodeURIComponent(workspaceId)}/inferences/estimate`
     let payload: string
     try {
       payload = JSON.stringify(body)
     } catch (error) {
       // Only a cyclic or BigInt-bearing body gets here; the manifest loader should have refused it.
-      throw new LayerError('bad-request', `The request body for model ${context.modelId} cannot be sent as JSON: ${this.redact(describeError(error))}`)
+      throw new LayerError('bad-request', `The request body for model ${modelId} cannot be sent as JSON: ${this.redact(describeError(error))}`)
     }
     const maxAttempts = this.options.maxRetries + 1
     for (let attempt = 1; ; attempt++) {
@@ -192,7 +139,7 @@ export class LayerClient implements Estimator {
         if ('response' in outcome) return outcome.response
         failure = outcome
       } catch (error) {
-        if (error instanceof CallerAbort) throw this.aborted(context, attempt)
+        if (error instanceof CallerAbort) throw aborted(context, attempt)
         throw error
       }
       if (!failure.retryable || attempt >= maxAttempts) throw this.fail(failure, attempt)
@@ -201,13 +148,13 @@ export class LayerClient implements Estimator {
       try {
         await abortableSleep(this.sleep, delayMs, signal)
       } catch {
-        throw this.aborted(context, attempt)
+        throw aborted(context, attempt)
       }
-      if (signal?.aborted) throw this.aborted(context, attempt)
+      if (signal?.aborted) throw aborted(context, attempt)
     }
   }
 
-  /** Closes the kept-alive sockets; call once when the run is done. */
+  /** Closes the sockets still open; call once when the run is done. */
   async close(): Promise<void> {
     await this.agent.close()
   }
@@ -216,7 +163,7 @@ export class LayerClient implements Estimator {
   private async attempt(
     url: string,
     payload: string,
-    context: Context,
+    context: FailureContext,
     signal: AbortSignal | undefined,
   ): Promise<{ response: EstimateResponse } | Failure> {
     // One controller per attempt, linked to the caller's signal by hand: AbortSignal.any on
@@ -236,264 +183,54 @@ export class LayerClient implements Estimator {
         signal: controller.signal,
         headers: this.headers,
         body: payload,
+        // One request per connection (`connection: close`, the socket closed after the answer). On a
+        // kept-alive HTTP/1.1 connection, whatever arrives after a request is written is taken as its
+        // answer, so one unsolicited 200 would price the next request. See SECURITY.md.
+        reset: true,
       })
       const status = res.statusCode
       if (status >= 200 && status < 300) {
-        const text = await readText(res.body, MAX_SUCCESS_BYTES)
-        return this.parseSuccess(status, text, context)
+        // Any 2xx is read as an answer (and refused unless it is a 200): Layer did answer, so it is not retried.
+        const parsed = parseEstimateAnswer(status, await readText(res.body, MAX_ANSWER_BYTES), this.quote)
+        return parsed.ok ? { response: parsed.response } : malformedFailure(status, parsed.problem, context)
       }
       const text = await readText(res.body, MAX_ERROR_BYTES)
-      return this.httpFailure(status, headerValue(res.headers['retry-after']), text ?? '', context)
+      const policy = { now: this.now, maxRetryAfterMs: this.maxRetryAfterMs }
+      return statusFailure(status, headerValue(res.headers['retry-after']), text ?? '', context, policy)
     } catch (error) {
       if (signal?.aborted) throw new CallerAbort()
-      if (timedOut) {
-        const reason = `no answer within ${this.options.timeoutMs} ms`
-        return {
-          kind: 'timeout',
-          retryable: true,
-          reason,
-          message: (n) =>
-            `Layer did not answer within ${formatSeconds(this.options.timeoutMs)} (${plural(n, 'attempt')}) for workspace ${context.workspaceId} and model ${context.modelId}: raise \`request-timeout-seconds\` or re-run the job later`,
-        }
-      }
-      return this.networkFailure(error)
+      if (timedOut) return timeoutFailure(this.options.timeoutMs, context)
+      return networkFailure(error, context)
     } finally {
       clearTimeout(timer)
       signal?.removeEventListener('abort', onCallerAbort)
     }
   }
 
-  /** A 2xx body: the estimate if it has the seed's four fields with the right types. */
-  private parseSuccess(status: number, text: string | undefined, context: Context): { response: EstimateResponse } | Failure {
-    const malformed = (what: string): Failure => ({
-      kind: 'malformed',
-      retryable: false,
-      status,
-      reason: what,
-      message: () =>
-        `Layer's answer is not a valid estimate: ${what} (HTTP ${status} for workspace ${context.workspaceId} and model ${context.modelId}). Check \`api-url\` points at Layer's API (${this.shownUrl})`,
-    })
-    if (text === undefined) return malformed(`the answer is larger than ${MAX_SUCCESS_BYTES / 1024} KiB`)
-    if (text.trim() === '') return malformed('the answer is empty')
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch {
-      return malformed(`the answer is not JSON: "${this.quote(text)}"`)
-    }
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-      return malformed(`expected a JSON object, got ${describeJsonType(json)}`)
-    }
-    // The seed's response: three finite numbers and a boolean. Extra fields are dropped. (Checked by
-    // hand rather than with a schema library: this runs once per request, up to thousands per run.)
-    const record = json as Record<string, unknown>
-    const problems: string[] = []
-    for (const field of RESPONSE_FIELDS) {
-      const value = record[field]
-      const expected = field === 'has_sufficient_creative_units' ? 'boolean' : 'number'
-      if (value === undefined) problems.push(`missing ${field}`)
-      else if (expected === 'number' && typeof value === 'number' && !Number.isFinite(value)) problems.push(`${field} is not a finite number`)
-      else if (typeof value !== expected) problems.push(`${field} is ${describeJsonType(value)}, expected a ${expected}`)
-    }
-    // A price below zero would lower the total: never add one up.
-    if (problems.length === 0 && (record.estimated_price_creative_units as number) < 0) {
-      problems.push(`estimated_price_creative_units is negative (${String(record.estimated_price_creative_units)})`)
-    }
-    if (problems.length > 0) return malformed(problems.join(', '))
-    return {
-      response: {
-        estimated_price_creative_units: record.estimated_price_creative_units as number,
-        workspace_balance_creative_units: record.workspace_balance_creative_units as number,
-        estimated_remaining_balance_creative_units: record.estimated_remaining_balance_creative_units as number,
-        has_sufficient_creative_units: record.has_sufficient_creative_units as boolean,
-      },
-    }
-  }
-
-  /** A non-2xx answer mapped to a kind, a retry decision and a message that says what to do. */
-  private httpFailure(status: number, retryAfter: string | undefined, text: string, context: Context): Failure {
-    const statusLine = `${status} ${STATUS_CODES[status] ?? 'Unknown Status'}`
-    const detail = this.detailOf(text)
-    // Quoting Layer's "Too Many Requests" after "429 Too Many Requests" adds nothing.
-    const said = detail && detail.toLowerCase() !== (STATUS_CODES[status] ?? '').toLowerCase() ? `. Layer said: "${detail}"` : ''
-    const { workspaceId: ws, modelId: model } = context
-    if (status === 401) {
-      return {
-        kind: 'auth',
-        retryable: false,
-        status,
-        reason: statusLine,
-        message: () =>
-          `Layer refused the token (${statusLine}): check the \`layer-token\` secret (LAYER_API_TOKEN for the CLI), a Personal Access Token from app.layer.ai → Settings → Personal Access Tokens, and that it can access workspace ${ws}${said}`,
-      }
-    }
-    if (status === 403) {
-      return {
-        kind: 'auth',
-        retryable: false,
-        status,
-        reason: statusLine,
-        message: () =>
-          `Layer refused access to workspace ${ws} (${statusLine}): the token in the \`layer-token\` secret (LAYER_API_TOKEN for the CLI) is valid but cannot use this workspace; check \`workspace-id\` and that the token's owner is a member of it${said}`,
-      }
-    }
-    if (status === 404) {
-      const mentionsTarget = /workspace|model/i.test(detail)
-      const hint = mentionsTarget ? '' : `; if every request fails like this, check \`api-url\` (${this.shownUrl})`
-      return {
-        kind: 'not-found',
-        retryable: false,
-        status,
-        reason: statusLine,
-        message: () =>
-          `Layer answered 404 for workspace ${ws} and model ${model}: ${detail || 'Not Found'}. Check \`workspace-id\` and the generation's \`model_id\`${hint}`,
-      }
-    }
-    if (status === 422) {
-      const fieldErrors = this.fieldErrorsOf(text)
-      const listed = fieldErrors.length > 0 ? fieldErrors.map(formatFieldError).join('; ') : detail || 'no details given'
-      return {
-        kind: 'validation',
-        retryable: false,
-        status,
-        fieldErrors,
-        reason: statusLine,
-        message: () => `Layer rejected the request for model ${model} (${statusLine}): ${listed}`,
-      }
-    }
-    if (RETRY_STATUSES.has(status)) {
-      const retryAfterMs = parseRetryAfter(retryAfter, this.now())
-      const clamped = retryAfterMs === undefined ? undefined : Math.min(retryAfterMs, this.maxRetryAfterMs)
-      if (status === 429) {
-        return {
-          kind: 'rate-limited',
-          retryable: true,
-          status,
-          retryAfterMs: clamped,
-          reason: statusLine,
-          message: (n) =>
-            `Layer kept rate-limiting the estimate requests (${statusLine}, ${plural(n, 'attempt')}): lower \`concurrency\` or raise \`max-retries\`, then re-run the job${said}`,
-        }
-      }
-      return {
-        kind: 'server',
-        retryable: true,
-        status,
-        retryAfterMs: clamped,
-        reason: statusLine,
-        message: (n) =>
-          `Layer answered ${statusLine} for workspace ${ws} and model ${model} (${plural(n, 'attempt')}): Layer may be having trouble; re-run the job later${said}`,
-      }
-    }
-    if (status >= 500) {
-      return {
-        kind: 'server',
-        retryable: false,
-        status,
-        reason: statusLine,
-        message: () => `Layer answered ${statusLine} for workspace ${ws} and model ${model}: re-run the job later${said}`,
-      }
-    }
-    // 3xx (undici does not follow redirects) and the remaining 4xx: the request itself is wrong.
-    const hint = status >= 300 && status < 400 ? `check \`api-url\` (${this.shownUrl})` : "check the generation's fields against Layer's estimate endpoint"
-    return {
-      kind: 'bad-request',
-      retryable: false,
-      status,
-      reason: statusLine,
-      message: () => `Layer rejected the request for workspace ${ws} and model ${model} (${statusLine}): ${hint}${said}`,
-    }
-  }
-
-  /** A thrown error from undici: retried when it looks like a connection problem. */
-  private networkFailure(error: unknown): Failure {
-    const code = errorCode(error)
-    // Not describeError: errors from another realm (a VM context, a bundled copy of undici) fail `instanceof Error`.
-    const message = (error as { message?: unknown } | undefined)?.message
-    const text = this.redact(typeof message === 'string' && message ? message : describeError(error))
-    const reason = code && !text.includes(code) ? `${code}: ${text}` : text
-    const retryable =
-      code !== undefined
-        ? RETRY_ERRNO.has(code) || (code.startsWith('UND_ERR_') && !NO_RETRY_UNDICI.has(code))
-        : /socket hang up|other side closed/i.test(text)
-    const hint = code === 'ENOTFOUND' ? 'check the host name in `api-url`' : "check `api-url` and the runner's network"
-    return {
-      kind: 'network',
-      retryable,
-      reason,
-      message: (n) => `Could not reach Layer at ${this.shownUrl} (${truncate(reason, QUOTE_LIMIT)}, ${plural(n, 'attempt')}): ${hint}`,
-    }
-  }
-
   private fail(failure: Failure, attempts: number): LayerError {
     return new LayerError(failure.kind, this.redact(failure.message(attempts)), failure.status, failure.fieldErrors ?? [], attempts)
   }
-
-  private aborted(context: Context, attempts: number): LayerError {
-    return new LayerError(
-      'aborted',
-      `The estimate request for model ${context.modelId} in workspace ${context.workspaceId} was cancelled before Layer answered`,
-      undefined,
-      [],
-      Math.max(attempts, 1),
-    )
-  }
-
-  /** Layer's explanation in an error body: FastAPI's `detail` (string or list), else the raw text. */
-  private detailOf(text: string): string {
-    const json = tryJson(text)
-    if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
-      const record = json as Record<string, unknown>
-      const detail = record.detail ?? record.message ?? record.error
-      if (typeof detail === 'string') return this.quote(detail)
-      if (Array.isArray(detail)) return this.quote(this.fieldErrorsFrom(detail).map(formatFieldError).join('; '))
-      if (detail !== undefined) return this.quote(JSON.stringify(detail))
-    }
-    return this.quote(text)
-  }
-
-  /** FastAPI's 422 list `{"detail":[{"loc":["body","width"],"msg":"…"}]}`; lenient about shapes. */
-  private fieldErrorsOf(text: string): LayerFieldError[] {
-    const json = tryJson(text)
-    if (typeof json !== 'object' || json === null) return []
-    const detail = Array.isArray(json) ? json : (json as Record<string, unknown>).detail
-    return Array.isArray(detail) ? this.fieldErrorsFrom(detail) : []
-  }
-
-  private fieldErrorsFrom(items: unknown[]): LayerFieldError[] {
-    const errors: LayerFieldError[] = []
-    for (const item of items.slice(0, 100)) {
-      if (typeof item === 'string') {
-        errors.push({ loc: [], msg: this.quote(item) })
-        continue
-      }
-      if (typeof item !== 'object' || item === null) continue
-      const record = item as Record<string, unknown>
-      const loc = Array.isArray(record.loc)
-        ? record.loc.filter((part): part is string | number => typeof part === 'string' || typeof part === 'number')
-        : typeof record.loc === 'string'
-          ? [record.loc]
-          : []
-      const rawMsg = record.msg ?? record.message
-      const msg = typeof rawMsg === 'string' ? rawMsg : JSON.stringify(record)
-      errors.push({ loc: loc.map((part) => (typeof part === 'string' ? this.quote(part) : part)), msg: this.quote(msg) })
-    }
-    return errors
-  }
-
-  /** Layer text made safe to quote: one line, at most QUOTE_LIMIT characters, no token. */
-  private quote(text: string): string {
-    return truncate(this.redact(text).replace(/\s+/g, ' ').trim(), QUOTE_LIMIT)
-  }
-
-  private redact(text: string): string {
-    return redactSecrets(text, [this.options.token])
-  }
 }
 
-interface Context {
-  workspaceId: string
-  modelId: string
+function aborted(context: FailureContext, attempts: number): LayerError {
+  return new LayerError(
+    'aborted',
+    `The estimate request for model ${context.modelId} in workspace ${context.workspaceId} was cancelled before Layer answered`,
+    undefined,
+    [],
+    Math.max(attempts, 1),
+  )
+}
+
+/** The api-url without credentials or query, for messages (parseConfig refuses those anyway). */
+function shownUrlOf(apiUrl: string): string {
+  try {
+    const url = new URL(apiUrl)
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`
+  } catch {
+    // Only a caller that skipped parseConfig gets here; undici then refuses the URL on the first request.
+    return 'the api-url'
+  }
 }
 
 /**
@@ -522,51 +259,6 @@ function readText(body: Readable, limit: number): Promise<string | undefined> {
   })
 }
 
-function formatFieldError(error: LayerFieldError): string {
-  // "body" is where FastAPI found the field; the user knows the field by its own name.
-  const loc = error.loc[0] === 'body' ? error.loc.slice(1) : error.loc
-  const path = loc.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('')
-  return path ? `${path}: ${error.msg}` : error.msg
-}
-
-function tryJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return undefined
-  }
-}
-
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
-}
-
-function errorCode(error: unknown): string | undefined {
-  // undici puts the system error on `cause` for some failures (e.g. a refused connection).
-  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
-    const code = (current as { code?: unknown }).code
-    if (typeof code === 'string') return code
-    current = (current as { cause?: unknown }).cause
-  }
-  return undefined
-}
-
-function describeJsonType(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'string') return `a string (${JSON.stringify(truncate(value, 40))})`
-  if (typeof value === 'object') return 'an object'
-  return `a ${typeof value}`
-}
-
-function truncate(text: string, limit: number): string {
-  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
-}
-
-function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`
 }
