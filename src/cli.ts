@@ -2,13 +2,14 @@ import { parseArgs } from 'node:util'
 import { tmpdir } from 'node:os'
 import { parseConfig } from './config.js'
 import { describeError, GateError } from './errors.js'
-import { LayerClient } from './layer/client.js'
+import { createLayerClient } from './layer/from-config.js'
+import { createRedactor } from './secrets.js'
 import { loadManifests } from './manifest/load.js'
 import { MissingManifestError } from './manifest/files.js'
 import { priceManifests } from './pipeline.js'
 import { toJsonReport } from './report/json.js'
 import { formatProblem, painter, progressReporter, renderTerminal } from './report/terminal.js'
-import { USER_AGENT, VERSION } from './version.js'
+import { VERSION } from './version.js'
 import type { Report } from './types.js'
 import type { Problem } from './problem.js'
 
@@ -74,14 +75,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       { tempDir: tmpdir(), nameOf: (name) => `--${name}` },
     )
     const head = await loadManifests(io.cwd, config.manifestPatterns, { origin: 'the command line', fix: 'name your manifest (a path or a glob) on the command line' })
-    const client = new LayerClient({
-      apiUrl: config.apiUrl,
-      token: config.layerToken,
-      timeoutMs: config.requestTimeoutMs,
-      maxRetries: config.maxRetries,
-      userAgent: USER_AGENT,
-      connections: config.concurrency,
-      onRetry: ({ attempt, delayMs, reason }) => io.stderr.write(`layer-budget-gate: ${reason}; retry ${attempt} in ${Math.round(delayMs)} ms\n`),
+    const client = createLayerClient(config, {
+      redact: createRedactor([config.layerToken]),
+      onRetry: ({ attempt, delayMs, reason }) => io.stderr.write(`layer-budget-gate: ${reason}; retry ${attempt} in ${Math.round(delayMs)} ms
+`),
     })
     const progress = progressReporter(io.stderr)
     let report: Report

@@ -6,7 +6,7 @@ import { maskSecrets, readConfig, readReportPath, type Config } from './config.j
 import { describeError, GateError } from './errors.js'
 import type { Redactor } from './secrets.js'
 import { trustedWorkspace } from './workspace.js'
-import { LayerClient } from './layer/client.js'
+import { createLayerClient } from './layer/from-config.js'
 import { loadManifests } from './manifest/load.js'
 import { priceManifests, type PricingResult } from './pipeline.js'
 import { renderStopSummary, renderSummary } from './report/markdown.js'
@@ -14,7 +14,6 @@ import { statusLine } from './report/rows.js'
 import { toStopReport, toJsonReport } from './report/json.js'
 import { toOutputs } from './report/outputs.js'
 import { readRunContext, type RunContext } from './github/context.js'
-import { USER_AGENT } from './version.js'
 import type { PullRequestGitHub } from './github/pull-request.js'
 import type { StopNotice, Manifest } from './types.js'
 import type { Problem } from './problem.js'
@@ -41,13 +40,8 @@ export async function run(): Promise<void> {
     const { head, base, baseNote } = await readManifests(config, context.eventName, github)
     const workspaceId = context.eventName === 'pull_request_target' ? trustedWorkspace(config.workspaceId, head, base) : config.workspaceId
 
-    const client = new LayerClient({
-      apiUrl: config.apiUrl,
-      token: config.layerToken,
-      timeoutMs: config.requestTimeoutMs,
-      maxRetries: config.maxRetries,
-      userAgent: USER_AGENT,
-      connections: config.concurrency,
+    const client = createLayerClient(config, {
+      redact,
       onRetry: ({ attempt, delayMs, reason }) => core.info(`Layer: ${reason}; retry ${attempt} in ${Math.round(delayMs)} ms`),
     })
     let result: PricingResult
