@@ -176,7 +176,7 @@ describe('the built action on workflow_dispatch', () => {
   })
 
   it('multiplies the exact price by runs: 0.0004 CU x 1,000 runs is 0.4 CU, over a cap of 0.3', async () => {
-    sim.setFaults(() => ({ kind: 'wrong-value', value: 0.0004 }))
+    sim.setFaults(() => ({ kind: 'price', value: 0.0004 }))
     const manifest = `version: 1\nworkspace_id: ${SIM_WORKSPACE_ID}\ngenerations:\n  - name: tiles\n    model_id: ${IMAGE}\n    prompt: "tiles"\n    runs: 1000\n`
     const result = await run({ 'max-total': '0.3' }, { '.layer/generations.yml': manifest })
     expect(result.code).toBe(1)

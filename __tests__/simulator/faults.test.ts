@@ -82,5 +82,13 @@ describe('cannedAnswer and alterAnswer', () => {
     })
     expect(JSON.parse(alterAnswer({ kind: 'wrong-value', value: -1 }, payload()))).toEqual({ estimated_price_creative_units: -1, has_sufficient_creative_units: true })
     expect(JSON.parse(alterAnswer({ kind: 'reset' }, payload()))).toEqual(payload())
+    const balanced = { estimated_price_creative_units: 1.4, workspace_balance_creative_units: 2500.75, estimated_remaining_balance_creative_units: 2499.35, has_sufficient_creative_units: true }
+    expect(JSON.parse(alterAnswer({ kind: 'price', value: 0.0004 }, { ...balanced }))).toEqual({ ...balanced, estimated_price_creative_units: 0.0004, estimated_remaining_balance_creative_units: 2500.7496 })
+    expect(JSON.parse(alterAnswer({ kind: 'price', value: 3000 }, { ...balanced }))).toEqual({
+      ...balanced,
+      estimated_price_creative_units: 3000,
+      estimated_remaining_balance_creative_units: -499.25,
+      has_sufficient_creative_units: false,
+    })
   })
 })

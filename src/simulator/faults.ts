@@ -4,6 +4,7 @@
  */
 import { STATUS_CODES } from 'node:http'
 import { ConfigError } from '../errors.js'
+import { UNITS_PER_CU, toMicro } from '../money.js'
 
 /** Something to do instead of (or to) the normal answer of one estimate request. */
 export type Fault =
@@ -21,6 +22,8 @@ export type Fault =
   | { kind: 'wrong-type'; field?: string }
   /** The normal 200 answer with `field` (default the price) replaced by `value`: well-typed but wrong, e.g. a negative price. */
   | { kind: 'wrong-value'; field?: string; value: unknown }
+  /** The normal 200 answer at another price (CU), its remaining balance (and sufficiency) to match: a consistent answer. */
+  | { kind: 'price'; value: number }
 
 /**
  * Which fault, if any, hits estimate request number `n` (0-based, counted from the moment the plan
@@ -67,6 +70,12 @@ export function alterAnswer(fault: Fault, payload: Record<string, unknown>): str
     payload[field] = String(payload[field])
   }
   if (fault.kind === 'wrong-value') payload[fault.field ?? 'estimated_price_creative_units'] = fault.value
+  if (fault.kind === 'price') {
+    const remaining = toMicro(Number(payload.workspace_balance_creative_units), 'nearest') - toMicro(fault.value, 'nearest')
+    payload.estimated_price_creative_units = fault.value
+    payload.estimated_remaining_balance_creative_units = remaining / UNITS_PER_CU
+    payload.has_sufficient_creative_units = remaining >= 0
+  }
   return JSON.stringify(payload)
 }
 
