@@ -6,7 +6,9 @@
  * the fake GitHub received.
  *
  * The built action paces its GitHub writes as GitHub asks (plugin-throttling: 1 s between writes,
- * GraphQL included, 3 s between comment creations), so each test keeps its writes few.
+ * GraphQL included, 3 s between comment creations) and backs off 1, 4, 9 s between retries. Runs
+ * here count a millisecond for each of those seconds (the test-only TEST_WAIT_UNIT_ENV), so no case
+ * sleeps; one case keeps the production waits, to show they are what a runner gets.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
@@ -166,11 +168,16 @@ interface PrRun {
   inputs?: Record<string, string>
   files?: Record<string, string>
   runId?: number
+  realGitHubWaits?: boolean
 }
 
 /** One run of the built action on a pull request, against the simulator and the fake GitHub. */
-function runPr(github: FakeGitHub, { eventName = 'pull_request', event = prEvent(), inputs = {}, files, runId = 1000 }: PrRun = {}): Promise<ActionRun> {
+function runPr(
+  github: FakeGitHub,
+  { eventName = 'pull_request', event = prEvent(), inputs = {}, files, runId = 1000, realGitHubWaits = false }: PrRun = {},
+): Promise<ActionRun> {
   return runAction({
+    realGitHubWaits,
     eventName,
     event,
     inputs: {
@@ -400,16 +407,23 @@ describe('the sticky comment', () => {
 describe('the change against the base commit', () => {
   it('reads the base through a 502 from the contents API (retried), and still shows the change', async () => {
     const github = await startFake({ failures: [badGateway({ method: 'GET', path: /\/contents\// }, 1)] })
-    const result = await runPr(github)
+    // The production waits: this is the case that shows a runner's retry waits 1 s.
+    const result = await runPr(github, { realGitHubWaits: true })
     expect(result.code).toBe(0)
     expect(result.outputs).toMatchObject({ 'total-creative-units': '18.326', 'delta-creative-units': '5.786', sufficient: 'true' })
-    expect(requestsTo(github, 'GET', /\/contents\//).map((r) => r.status)).toEqual([502, 200])
+    const attempts = requestsTo(github, 'GET', /\/contents\//)
+    expect(attempts.map((r) => r.status)).toEqual([502, 200])
+    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(950)
   })
 
   it('says so, and still decides, when the contents API never answers for the base', async () => {
     const github = await startFake({ failures: [{ method: 'GET', path: /\/contents\//, status: 503, times: 100, body: { message: 'Service Unavailable' } }] })
     const result = await runPr(github)
     expect(result.code).toBe(0)
+    // Three retries, 1 + 4 + 9 ms apart here instead of seconds (a runner waits 14 s).
+    const attempts = requestsTo(github, 'GET', /\/contents\//)
+    expect(attempts.map((r) => r.status)).toEqual([503, 503, 503, 503])
+    expect(attempts.at(-1)!.at - attempts[0]!.at).toBeLessThan(5000)
     expect(result.outputs).toMatchObject({ 'total-creative-units': '18.326', 'delta-creative-units': '', sufficient: 'true' })
     const body = github.comments(PR)[0]!.body
     expect(decoded(body)).toMatch(/The manifests at the base commit bbbbbbb could not be read \(.*503.*\), so there is no change to show/)
