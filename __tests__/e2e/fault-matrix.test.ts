@@ -334,7 +334,7 @@ interface GitHubCell {
 
 const githubCells: GitHubCell[] = []
 for (const fault of GITHUB_FAULTS.slice(0, MALFORMED)) for (const target of TARGETS) githubCells.push({ fault, target, recovers: true })
-// GitHub never recovers: one cell per fault kind and a few targets (5xx cells wait out three retries).
+// GitHub never recovers: one cell per fault kind and a few targets (5xx cells go through three retries).
 githubCells.push(
   { fault: GITHUB_FAULTS[0], target: TARGETS[1], recovers: false },
   { fault: GITHUB_FAULTS[1], target: TARGETS[4], recovers: false },
@@ -396,8 +396,9 @@ async function runGitHubCell(cell: GitHubCell): Promise<void> {
   }
 }
 
-// Every cell of both matrices, in one pool: the GitHub cells that never recover mostly wait out
-// GitHub's retries (1 + 4 + 9 s), so they start first and the Layer cells fill the machine meanwhile.
+// Every cell of both matrices, in one pool. GitHub's waits (retries 1 + 4 + 9 s, Retry-After, write
+// pacing) count in milliseconds here (runAction's test-only wait unit); what is left to wait is
+// Layer's (Retry-After: 1, the 1 s timeouts of the hang cells), which other cells' work fills.
 beforeAll(async () => {
   const slow = githubCells.filter((cell) => !cell.recovers).map((cell) => () => runGitHubCell(cell))
   const rest = githubCells.filter((cell) => cell.recovers).map((cell) => () => runGitHubCell(cell))

@@ -57,6 +57,8 @@ export interface LoggedRequest {
   body: unknown
   /** Status the fake answered. */
   status: number
+  /** When it arrived (ms since epoch), to measure the waits between attempts. */
+  at: number
 }
 
 export interface FakeGitHubOptions {
@@ -479,7 +481,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         body = text
       }
     }
-    const logged: LoggedRequest = { method, path, query: Object.fromEntries(parsedUrl.searchParams), headers: req.headers, body, status: 0 }
+    const logged: LoggedRequest = { method, path, query: Object.fromEntries(parsedUrl.searchParams), headers: req.headers, body, status: 0, at: Date.now() }
     requests.push(logged)
 
     if (options.token !== undefined && req.headers.authorization !== `token ${options.token}`) {

@@ -6,6 +6,11 @@ import { fileURLToPath } from 'node:url'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const ACTION = join(ROOT, 'dist', 'index.js')
+/**
+ * The test-only variable of src/github/octokit.ts (TEST_WAIT_UNIT_ENV), spelled out so the helper does not
+ * load the GitHub client; the pull-request suite fails if the two drift (its never-answering base times the retries).
+ */
+export const TEST_WAIT_UNIT_ENV = 'LAYER_BUDGET_GATE_TEST_GITHUB_WAIT_UNIT_MS'
 
 /** What a run of the built action left behind, as a runner would see it. */
 export interface ActionRun {
@@ -30,6 +35,11 @@ export interface ActionRunOptions {
   event?: unknown
   env?: Record<string, string>
   timeoutMs?: number
+  /**
+   * Let the action wait for GitHub as in production (1 s retry unit, write pacing). By default a
+   * run waits 1 ms per second (TEST_WAIT_UNIT_ENV), so a retried case costs no sleep.
+   */
+  realGitHubWaits?: boolean
 }
 
 /** Parse a GITHUB_OUTPUT file (`name<<delimiter` blocks). */
@@ -81,6 +91,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     GITHUB_API_URL: 'http://127.0.0.1:9',
     GITHUB_GRAPHQL_URL: 'http://127.0.0.1:9/graphql',
     RUNNER_TEMP: dir,
+    ...(options.realGitHubWaits ? {} : { [TEST_WAIT_UNIT_ENV]: '1' }),
     ...options.env,
   }
   for (const [name, value] of Object.entries(options.inputs)) {

@@ -50,11 +50,25 @@ export const DO_NOT_RETRY = [400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 4
 
 const coreLog: OctokitLog = { debug: (m) => core.debug(m), warning: (m) => core.warning(m) }
 
+/**
+ * TEST ONLY, never set on a runner: milliseconds that stand for one second of GitHub waiting in the
+ * built action (retry backoff, `Retry-After`, write pacing), so its end-to-end tests do not sleep.
+ * Unset or not a whole number: the production defaults above.
+ */
+export const TEST_WAIT_UNIT_ENV = 'LAYER_BUDGET_GATE_TEST_GITHUB_WAIT_UNIT_MS'
+
+/** The test-only wait unit from the environment, or undefined when it is unset or malformed. */
+function testWaitUnitMs(): number | undefined {
+  const value = process.env[TEST_WAIT_UNIT_ENV]?.trim()
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined
+}
+
 /** Builds the GitHub client once, with retries, rate-limit handling and a per-attempt timeout; everything else receives it. */
 export function createOctokit(token: string, options: OctokitOptions = {}): Octokit {
   const log = options.log ?? coreLog
   const baseUrl = (options.baseUrl ?? process.env['GITHUB_API_URL'] ?? 'https://api.github.com').replace(/\/+$/, '')
-  const retryDelayMs = options.retryDelayMs ?? 1000
+  const testUnitMs = testWaitUnitMs()
+  const retryDelayMs = options.retryDelayMs ?? testUnitMs ?? 1000
   const rateLimitRetries = options.rateLimitRetries ?? 2
   const maxWait = options.maxRateLimitWaitSeconds ?? 60
 
@@ -77,12 +91,19 @@ export function createOctokit(token: string, options: OctokitOptions = {}): Octo
 
   // Shallow-merged over @actions/github's defaults, so its proxy-aware fetch must be carried over by hand.
   const proxyFetch = (actionsDefaults.request?.fetch ?? globalThis.fetch) as typeof fetch
+  // Under the test unit, writes keep plugin-throttling's pacing (1 s, 3 s for writes that notify) in that unit.
+  const pacing =
+    options.writeIntervalMs !== undefined
+      ? { write: options.writeIntervalMs, notifications: options.writeIntervalMs }
+      : testUnitMs !== undefined
+        ? { write: testUnitMs, notifications: 3 * testUnitMs }
+        : undefined
   const writeGroups =
-    options.writeIntervalMs === undefined
+    pacing === undefined
       ? {}
       : {
-          write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
-          notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
+          write: new Bottleneck.Group({ maxConcurrent: 1, minTime: pacing.write }),
+          notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: pacing.notifications }),
         }
 
   const octokit = getOctokit(
