@@ -103,6 +103,23 @@ describe('parseConfig', () => {
   })
 })
 
+describe('parseConfig: tokens with a control character', () => {
+  const TOKEN = 'lbg-test-token-0123456789'
+  it.each([`${TOKEN}\nX-Evil: 1`, `${TOKEN}\rX`, `${TOKEN}\u0000`, `${TOKEN}\u007f`])('refuses a token with a control character (%j), without echoing it', (token) => {
+    for (const name of ['layer-token', 'github-token']) {
+      let thrown: unknown
+      try {
+        parse({ [name]: token })
+      } catch (error) {
+        thrown = error
+      }
+      expect(thrown).toBeInstanceOf(ConfigError)
+      expect((thrown as Error).message).toContain('contains a line break or control character')
+      expect((thrown as Error).message).not.toContain(TOKEN)
+    }
+  })
+})
+
 describe('splitPatterns', () => {
   it('splits on newlines and commas, but not on a comma inside braces', () => {
     expect(splitPatterns('.layer/a.yml, .layer/b.yml\n  art/*.yml  \n\n')).toEqual(['.layer/a.yml', '.layer/b.yml', 'art/*.yml'])

@@ -120,6 +120,13 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
   if (!layerToken) {
     problems.push(`input \`layer-token\` is empty: pass a Layer Personal Access Token from a secret (layer-token: \${{ secrets.LAYER_API_TOKEN }})${context.missingTokenHint ? `. ${context.missingTokenHint}` : ''}`)
   }
+  // A line break would be a header-injection attempt or a pasting mistake, and undici's own refusal
+  // reads like a network failure. The token is never echoed.
+  for (const name of ['layer-token', 'github-token']) {
+    if ([...raw(name).trim()].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f)) {
+      problems.push(`${name === 'layer-token' ? 'the Layer token' : 'the GitHub token'} (${label(name)}) contains a line break or control character: paste the token again into its secret`)
+    }
+  }
 
   const workspaceId = get('workspace-id') || undefined
   if (workspaceId && !UUID.test(workspaceId)) {

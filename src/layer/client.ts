@@ -7,8 +7,8 @@
  * Decisions worth knowing:
  * - The options are taken as validated: `parseConfig` (config.ts) checks the api-url, the token,
  *   the timeout and the retries for the action and the CLI, and `createLayerClient` builds this
- *   client from its Config. Only a control character in the token is refused here, because it
- *   would otherwise reach an HTTP header.
+ *   client from its Config (a control character in the token, which would reach an HTTP header,
+ *   is refused there too).
  * - `Retry-After` (seconds or HTTP date) replaces the backoff for that retry, clamped to
  *   `maxRetryAfterMs` so one header cannot park a CI job for an hour.
  * - One request per connection: an answer can only be read on the connection its request opened,
@@ -20,7 +20,7 @@
  */
 import type { Readable } from 'node:stream'
 import { Agent, request } from 'undici'
-import { ConfigError, describeError } from '../errors.js'
+import { describeError } from '../errors.js'
 import { createRedactor, type Redactor } from '../secrets.js'
 import type { EstimateRequest, EstimateResponse, Estimator } from '../types.js'
 import { MAX_ANSWER_BYTES, parseEstimateAnswer } from './answer.js'
@@ -91,11 +91,6 @@ export class LayerClient implements Estimator {
   private readonly headers: Record<string, string>
 
   constructor(private readonly options: LayerClientOptions) {
-    // parseConfig does not look inside the token; a line break there would be a header-injection
-    // attempt or a pasting mistake, and undici's own refusal reads like a network failure.
-    if ([...options.token].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f)) {
-      throw new ConfigError('The Layer token contains a line break or control character: paste the token again into the `layer-token` secret')
-    }
     this.baseUrl = options.apiUrl.replace(/\/+$/, '')
     this.shownUrl = shownUrlOf(this.baseUrl)
     this.sleep = options.sleep ?? defaultSleep
