@@ -1,5 +1,5 @@
 /**
- * Property-based tests of the manifest loader (src/manifest/load.ts):
+ * Property-based tests of the manifest loader (src/manifest/parse.ts):
  *
  * 1. Any text at all comes back as either a manifest or located problems (file, line >= 1,
  *    col >= 1, inside the text), never as another exception.
@@ -12,7 +12,7 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { Document, isCollection, isMap, isScalar, parse, visit } from 'yaml'
 import type { Node as YamlNode, ToStringOptions } from 'yaml'
-import { parseManifest } from '../../src/manifest/load.js'
+import { parseManifest } from '../../src/manifest/parse.js'
 import type { Problem } from '../../src/problem.js'
 
 const FILE = '.layer/generations.yml'

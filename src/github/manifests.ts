@@ -1,10 +1,11 @@
 import { describeError, ManifestError } from '../errors.js'
-import { checkGenerationTotal, parseManifest, summarizeProblems } from '../manifest/load.js'
+import { gatherManifest, gathered, manifestsOrThrow } from '../manifest/load.js'
+import { summarizeProblems } from '../manifest/problems.js'
 import { isDynamicPattern } from 'tinyglobby'
 import { listFilesAt, matchFiles, readFileAt, type MatchOptions } from './contents.js'
 import type { Octokit } from './octokit.js'
 import type { Manifest } from '../types.js'
-import type { Problem } from '../problem.js'
+import { formatPosition, type Problem } from '../problem.js'
 
 /** A commit of the repository, read through the GitHub API. */
 export interface CommitRef {
@@ -49,21 +50,17 @@ async function readAt(
     // One pattern at a time, as the workspace loader globs them: the union, sorted.
     files = [...new Set(at.patterns.flatMap((pattern) => matchFiles(listed, [pattern], LOCAL_GLOB)))].sort()
   }
-  const manifests: Manifest[] = []
-  const problems: Problem[] = []
+  const into = gathered()
   const found = new Set<string>()
   for (const file of files) {
     const text = await readFileAt(octokit, { owner: at.owner, repo: at.repo, path: file, ref: at.ref })
     if (text === undefined) continue
     found.add(file)
-    const parsed = parseManifest(file, text)
-    problems.push(...parsed.problems)
-    if (parsed.manifest) manifests.push(parsed.manifest)
-    checkGenerationTotal(manifests)
+    gatherManifest(into, file, text)
   }
   const matched = literal ? [...found] : files
   const missing = at.patterns.filter((pattern) => isLiteral(pattern) && !matched.includes(literalPath(pattern)))
-  return { files: matched, manifests, problems, missing }
+  return { files: matched, manifests: into.manifests, problems: into.problems, missing }
 }
 
 /** The head manifests at a commit (pull_request_target): every problem fails the run, like local files. */
@@ -76,8 +73,7 @@ export async function loadManifestsAt(octokit: Octokit, at: CommitRef): Promise<
       `no manifest found at ${tried.join(', ')} in commit ${at.ref.slice(0, 7)} (input \`manifest\`): add it to the pull request or point \`manifest\` at your file`,
     )
   }
-  if (problems.length > 0) throw new ManifestError(summarizeProblems(problems), problems)
-  return manifests
+  return manifestsOrThrow({ manifests, problems })
 }
 
 /**
@@ -97,7 +93,7 @@ export async function loadBaseManifests(octokit: Octokit, at: CommitRef): Promis
     // Name the first problem: "1 problem in x.yml" alone leaves the reader guessing what is wrong at base.
     const [first] = problems
     const more = problems.length > 1 ? `; ${summarizeProblems(problems)} in all` : ''
-    const what = first ? `${first.file}:${first.line}: ${first.message}${more}` : summarizeProblems(problems)
+    const what = first ? `${formatPosition({ file: first.file, line: first.line })}: ${first.message}${more}` : summarizeProblems(problems)
     return { baseNote: `The manifests at the base commit ${short} are invalid (${what}), so there is no change to show.` }
   }
   return { base: manifests }

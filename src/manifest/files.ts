@@ -8,7 +8,7 @@ import path from 'node:path'
 import { glob, isDynamicPattern } from 'tinyglobby'
 import { ManifestError } from '../errors.js'
 import type { Problem } from '../problem.js'
-import { MAX_MANIFEST_BYTES } from './schema.js'
+import { MAX_MANIFEST_BYTES } from './limits.js'
 
 /** Where the patterns came from, named in "not found" messages (the CLI passes its own words). */
 export interface ManifestSource {

@@ -1,13 +1,10 @@
 /**
  * The manifest (version 1) and the estimate request body as zod schemas: the single source for
- * validation (manifest/load.ts), for the Layer simulator's request checks and for the published
+ * validation (manifest/parse.ts), for the Layer simulator's request checks and for the published
  * JSON Schema (scripts/schema.ts). Field names, types, ranges and descriptions are those of
  * Layer's reference page (shared/layer-api/estimate-endpoint.seed.txt).
  */
 import { z } from 'zod'
-
-/** The largest manifest the action reads, in bytes (the YAML is untrusted input). */
-export const MAX_MANIFEST_BYTES = 5 * 1024 * 1024
 
 /**
  * Any 8-4-4-4-12 hexadecimal UUID, either case. Layer's ids are not required to carry an RFC 4122

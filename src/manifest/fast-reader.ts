@@ -1,8 +1,7 @@
 /**
- * The fast path of the manifest loader: plain block YAML read straight from the `yaml` lexer's
- * token stream into plain data, without building the library's CST and Document (which for a
- * 10,000-generation manifest take most of a second and well over 100 MB) or the loader's located
- * tree of every value.
+ * The fast reader: plain block YAML read straight from the `yaml` lexer's token stream into plain
+ * data, without building the library's CST and Document (which for a 10,000-generation manifest
+ * take most of a second and well over 100 MB) or the full reader's located tree of every value.
  *
  * It reads only the YAML that real manifests are made of: block mappings and sequences (including
  * `- key: value` items and a list at the same indentation as its key), single-line plain and quoted
@@ -11,50 +10,19 @@
  * on the full path. Anything else (flow collections, anchors, aliases, tags, block scalars, multi-line
  * scalars, empty values, duplicate, merge or `__proto__` keys, tabs, directives, `---`, indentation it
  * does not recognise, anything near the loader's limits) makes it give up and return `undefined`:
- * the caller then parses the text with the full library, which is the reference for every error and
- * every unusual construct. A differential test (__tests__/manifest/block.test.ts) holds both paths to
- * the same result wherever this one answers.
+ * the caller then parses the text with the full reader (manifest/full-reader.ts), which is the
+ * reference for every error and every unusual construct. A differential test
+ * (__tests__/manifest/fast-reader.test.ts) holds both paths to the same result wherever this one answers.
  */
 import { CST, Document, Lexer, isScalar } from 'yaml'
-import type { DocumentOptions, LineCounter, ParseOptions, SchemaOptions } from 'yaml'
+import type { LineCounter } from 'yaml'
+import { YAML_OPTIONS } from './limits.js'
+import type { MapPlaces, PlacedData, PlainMap, PlainValue } from './located.js'
 
-/** How the loader asks the `yaml` library to read a manifest; shared by both paths so they cannot drift. */
-export const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
-  prettyErrors: false,
-  version: '1.2',
-  schema: 'core', // wins over a `%YAML 1.1` directive: no yes/no booleans, no 1.1 types
-  merge: false, // `<<` is reported by the loader instead of silently merged
-  resolveKnownTags: false, // !!binary, !!set, !!timestamp... stay unresolved and are reported
-  uniqueKeys: false, // checked by the loader, which can name the mapping the duplicate is in
-  strict: true,
-}
-
-/** Limits past which this path gives up, so the full path can report them exactly. */
-export interface BlockLimits {
+/** Limits past which this reader gives up, so the full reader can report them exactly. */
+export interface FastReaderLimits {
   maxValues: number
   maxNesting: number
-}
-
-/** A value as plain data: what the loader validates and puts in request bodies. */
-export type PlainValue = string | number | boolean | null | PlainValue[] | PlainMap
-
-/** A mapping as a plain object, keys in the order written (`__proto__` never among them). */
-export type PlainMap = { [key: string]: PlainValue }
-
-/**
- * Where a mapping and its values were written, as offsets in the text (a LineCounter turns an
- * offset into a line and column): `at` is the mapping's first key, `valueAts` the offset of each
- * value in the order of `Object.keys` (the order written, for keys that are not array indexes).
- */
-export interface MapPlaces {
-  at: number
-  valueAts: number[]
-}
-
-/** What the fast path read: the root mapping, and the places of every mapping in it. */
-export interface PlainBlock {
-  root: PlainMap
-  places: Map<PlainMap, MapPlaces>
 }
 
 type ScalarType = 'scalar' | 'single-quoted-scalar' | 'double-quoted-scalar'
@@ -79,11 +47,11 @@ function schema(): { tags: readonly ScalarTag[]; options: unknown } {
   return coreSchema
 }
 
-/** Thrown to leave the token loop: the text is not in the subset this path reads. */
-class NotPlainBlock extends Error {}
+/** Thrown to leave the token loop: the text is not in the subset this reader reads. */
+class NotPlainYaml extends Error {}
 
 function giveUp(): never {
-  throw new NotPlainBlock()
+  throw new NotPlainYaml()
 }
 
 /**
@@ -153,11 +121,11 @@ const SCALAR_TYPES: ReadonlySet<string> = new Set(['scalar', 'single-quoted-scal
  * library's parser reports them (when this gives up, `lines` is half filled: use a new one).
  * Never throws.
  */
-export function readPlainBlock(text: string, limits: BlockLimits, lines: LineCounter): PlainBlock | undefined {
+export function readPlainYaml(text: string, limits: FastReaderLimits, lines: LineCounter): PlacedData | undefined {
   try {
     return read(text, limits, lines)
   } catch (error) {
-    if (error instanceof NotPlainBlock) return undefined
+    if (error instanceof NotPlainYaml) return undefined
     throw error
   }
 }
@@ -190,7 +158,7 @@ export function valueBound(text: string): number {
   return bound
 }
 
-function read(text: string, limits: BlockLimits, lines: LineCounter): PlainBlock | undefined {
+function read(text: string, limits: FastReaderLimits, lines: LineCounter): PlacedData | undefined {
   if (valueBound(text) > limits.maxValues) giveUp()
   const places = new Map<PlainMap, MapPlaces>()
   const stack: Open[] = []

@@ -1,19 +1,19 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { checkGenerationTotal } from '../../src/manifest/load.js'
 import {
   MAX_ALIAS_USES,
   MAX_ALIAS_VALUES,
   MAX_GENERATIONS,
+  MAX_MANIFEST_BYTES,
   MAX_NESTING,
   MAX_PROBLEMS_PER_FILE,
   MAX_VALUES,
-  checkGenerationTotal,
-  formatPath,
-  parseManifest,
-  summarizeProblems,
-} from '../../src/manifest/load.js'
-import { EstimateRequestSchema, MAX_MANIFEST_BYTES } from '../../src/manifest/schema.js'
+} from '../../src/manifest/limits.js'
+import { parseManifest } from '../../src/manifest/parse.js'
+import { formatPath, summarizeProblems } from '../../src/manifest/problems.js'
+import { EstimateRequestSchema } from '../../src/manifest/schema.js'
 import type { Problem } from '../../src/problem.js'
 
 const MODEL = '3c90c3cc-0d44-4b50-8888-8dd25736052a'
