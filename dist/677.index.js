@@ -17,13 +17,23 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(8298);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
-// EXTERNAL MODULE: ./src/report/markdown.ts
-var markdown = __webpack_require__(4285);
+// EXTERNAL MODULE: ./src/report/markdown.ts + 2 modules
+var markdown = __webpack_require__(9806);
 ;// CONCATENATED MODULE: ./src/github/comment.ts
 
 
 /** GitHub refuses an issue comment body longer than this many characters. */
 
+/** The token's own account (GraphQL `viewer`: its `databaseId` is the REST `user.id`). */
+const VIEWER_QUERY = 'query { viewer { login databaseId } }';
+async function viewer(octokit) {
+    const answer = await octokit.graphql(VIEWER_QUERY);
+    const { login, databaseId } = answer?.viewer ?? {};
+    if (typeof login !== 'string' || typeof databaseId !== 'number' || !Number.isSafeInteger(databaseId)) {
+        throw new TypeError("GitHub's answer to `viewer` does not name an account (login and databaseId)");
+    }
+    return { id: databaseId, login };
+}
 /** The sticky comment could not be found, written, hidden or deleted. The caller reports it as a warning. */
 class CommentError extends errors/* GateError */.ue {
     status;
@@ -78,10 +88,9 @@ function content(body) {
     const footer = rest.lastIndexOf(markdown/* FOOTER_MARK */.sw);
     return (footer === -1 ? rest : rest.slice(0, footer)).replace(/\r\n/g, '\n').trimEnd();
 }
-/** Bot logins read "github-actions[bot]" over REST and "github-actions" in some GraphQL fields. */
-function sameLogin(a, b) {
-    const norm = (s) => s.replace(/\[bot\]$/i, '').toLowerCase();
-    return a !== undefined && norm(a) === norm(b);
+/** Written by `account`: the same numeric id (a login can be chosen to look like another). */
+function writtenBy(comment, account) {
+    return typeof comment.user?.id === 'number' && comment.user.id === account.id;
 }
 /** GitHub's answer to a write, checked: a comment has a numeric id and a URL; anything else is not trusted as written. */
 function checkedComment(answer, action, where) {
@@ -102,7 +111,7 @@ function graphqlErrorTypes(error) {
     return Array.isArray(errors) ? errors.map((e) => String(e?.type ?? '')) : [];
 }
 /** Turns a failed call into a CommentError that says what failed, why, and what to do. */
-function commentFailure(action, where, error) {
+function commentStop(action, where, error) {
     const status = statusOf(error) ?? (graphqlErrorTypes(error).includes('FORBIDDEN') ? 403 : undefined);
     const said = (0,errors/* describeError */.Uc)(error);
     if (status === 403 && !/rate limit/i.test(said)) {
@@ -146,12 +155,12 @@ async function publishComment(octokit, options) {
         }
         // Who "we" are only matters when some comment carries the marker; the first run of a PR skips the question.
         if (ours.length > 0) {
-            const author = options.author ?? (await octokit.graphql('query { viewer { login } }')).viewer.login;
-            ours.splice(0, ours.length, ...ours.filter((c) => sameLogin(c.comment.user?.login, author)));
+            const author = options.author ?? (await viewer(octokit));
+            ours.splice(0, ours.length, ...ours.filter((c) => writtenBy(c.comment, author)));
         }
     }
     catch (error) {
-        throw commentFailure('find the comment', where, error);
+        throw commentStop('find the comment', where, error);
     }
     ours.sort((a, b) => a.comment.id - b.comment.id);
     const newest = [...ours].reverse().find((c) => isNewerRun(c.marker, run));
@@ -176,12 +185,12 @@ async function publishComment(octokit, options) {
         }
         catch (error) {
             if (statusOf(error) !== 422 || tooLong)
-                throw commentFailure(action, where, error);
+                throw commentStop(action, where, error);
             try {
                 written = await send(`${marker}\n${options.render(true)}`);
             }
             catch (retryError) {
-                throw commentFailure(action, where, retryError);
+                throw commentStop(action, where, retryError);
             }
         }
         return checkedComment(written, action, where);
@@ -224,7 +233,7 @@ async function publishComment(octokit, options) {
             await hideComments(octokit, old);
     }
     catch (error) {
-        const failure = commentFailure(options.mode === 'delete-and-new' ? 'delete an older comment' : 'hide an older comment', where, error);
+        const failure = commentStop(options.mode === 'delete-and-new' ? 'delete an older comment' : 'hide an older comment', where, error);
         cleanup = `The new comment was posted, but older ones remain: ${failure.message}`;
     }
     return { action: 'created', url: created.html_url, ...(cleanup ? { message: cleanup } : {}) };
@@ -579,11 +588,23 @@ var lib_default = /*#__PURE__*/__webpack_require__.n(lib);
  */
 const DO_NOT_RETRY = [400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 451];
 const coreLog = { debug: (m) => core/* debug */.Yz(m), warning: (m) => core/* warning */.$e(m) };
+/**
+ * TEST ONLY, never set on a runner: milliseconds that stand for one second of GitHub waiting in the
+ * built action (retry backoff, `Retry-After`, write pacing), so its end-to-end tests do not sleep.
+ * Unset or not a whole number: the production defaults above.
+ */
+const TEST_WAIT_UNIT_ENV = 'LAYER_BUDGET_GATE_TEST_GITHUB_WAIT_UNIT_MS';
+/** The test-only wait unit from the environment, or undefined when it is unset or malformed. */
+function testWaitUnitMs() {
+    const value = process.env[TEST_WAIT_UNIT_ENV]?.trim();
+    return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
 /** Builds the GitHub client once, with retries, rate-limit handling and a per-attempt timeout; everything else receives it. */
 function createOctokit(token, options = {}) {
     const log = options.log ?? coreLog;
     const baseUrl = (options.baseUrl ?? process.env['GITHUB_API_URL'] ?? 'https://api.github.com').replace(/\/+$/, '');
-    const retryDelayMs = options.retryDelayMs ?? 1000;
+    const testUnitMs = testWaitUnitMs();
+    const retryDelayMs = options.retryDelayMs ?? testUnitMs ?? 1000;
     const rateLimitRetries = options.rateLimitRetries ?? 2;
     const maxWait = options.maxRateLimitWaitSeconds ?? 60;
     // One handler for both kinds of rate limit: retry a few times, unless GitHub asks for a long wait.
@@ -602,11 +623,17 @@ function createOctokit(token, options = {}) {
     };
     // Shallow-merged over @actions/github's defaults, so its proxy-aware fetch must be carried over by hand.
     const proxyFetch = (utils/* defaults */.NT.request?.fetch ?? globalThis.fetch);
-    const writeGroups = options.writeIntervalMs === undefined
+    // Under the test unit, writes keep plugin-throttling's pacing (1 s, 3 s for writes that notify) in that unit.
+    const pacing = options.writeIntervalMs !== undefined
+        ? { write: options.writeIntervalMs, notifications: options.writeIntervalMs }
+        : testUnitMs !== undefined
+            ? { write: testUnitMs, notifications: 3 * testUnitMs }
+            : undefined;
+    const writeGroups = pacing === undefined
         ? {}
         : {
-            write: new (lib_default()).Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
-            notifications: new (lib_default()).Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
+            write: new (lib_default()).Group({ maxConcurrent: 1, minTime: pacing.write }),
+            notifications: new (lib_default()).Group({ maxConcurrent: 1, minTime: pacing.notifications }),
         };
     const octokit = (0,github/* getOctokit */.Q)(token, {
         baseUrl,
@@ -697,11 +724,16 @@ function withTimeout(fetchImpl, timeoutMs) {
  */
 class PullRequestGitHub {
     config;
+    redact;
     context;
     pr;
     octokit;
-    constructor(config, context, pr) {
+    constructor(config, 
+    /** GitHub's error texts are quoted in notes, warnings and comments; one that echoes a token (a proxy's
+     * error page, a misconfigured GHES) must not publish it: comments and job summaries are not masked. */
+    redact, context, pr) {
         this.config = config;
+        this.redact = redact;
         this.context = context;
         this.pr = pr;
         this.octokit = config.githubToken ? createOctokit(config.githubToken) : undefined;
@@ -738,8 +770,8 @@ class PullRequestGitHub {
      * The run failed before it could price (an invalid manifest, …): say so in the sticky comment, so
      * the verdict of an earlier commit does not stay on the pull request as if it still held.
      */
-    async commentFailure(notice) {
-        return this.publish(() => (0,markdown/* renderFailureComment */.SR)(notice, { maxChars: markdown/* COMMENT_MAX_CHARS */.dq - 256 }));
+    async commentStop(notice) {
+        return this.publish(() => (0,markdown/* renderStopComment */.ku)(notice, { maxChars: markdown/* COMMENT_MAX_CHARS */.dq - 256 }));
     }
     async publish(render) {
         if (this.config.comment === 'off')
@@ -756,7 +788,8 @@ class PullRequestGitHub {
                 key: this.config.commentKey,
                 mode: this.config.comment,
                 run: { id: this.context.runId, attempt: this.context.runAttempt, sha: this.pr.headSha },
-                render,
+                // The one place every comment body passes: nothing the runner does not mask leaves with a secret.
+                render: (compact) => this.redact(render(compact)),
             });
             if (outcome.message)
                 core/* info */.pq(outcome.message);
@@ -768,13 +801,6 @@ class PullRequestGitHub {
             core/* warning */.$e(`The pull-request comment was not written: ${this.redact((0,errors/* describeError */.Uc)(error))}`);
             return undefined;
         }
-    }
-    /**
-     * GitHub's error texts are quoted in notes, warnings and comments; one that echoes a token (a proxy's
-     * error page, a misconfigured GHES) must not publish it: comments and job summaries are not masked.
-     */
-    redact(text) {
-        return (0,errors/* redactSecrets */.fp)(text, [this.config.githubToken, this.config.layerToken]);
     }
 }
 
