@@ -40,6 +40,8 @@ export interface ActionRunOptions {
    * run waits 1 ms per second (TEST_WAIT_UNIT_ENV), so a retried case costs no sleep.
    */
   realGitHubWaits?: boolean
+  /** Called with the workspace after the files are written: for what a file map cannot hold (links, FIFOs). */
+  prepare?: (workspace: string) => Promise<void> | void
 }
 
 /** Parse a GITHUB_OUTPUT file (`name<<delimiter` blocks). */
@@ -66,6 +68,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     await mkdir(dirname(join(workspace, path)), { recursive: true })
     await writeFile(join(workspace, path), content)
   }
+  await options.prepare?.(workspace)
   const outputFile = join(dir, 'output')
   const summaryFile = join(dir, 'summary.md')
   const eventFile = join(dir, 'event.json')

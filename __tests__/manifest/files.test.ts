@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
 import { mkdir, mkdtemp, realpath, rm, symlink, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { ManifestError } from '../../src/errors.js'
-import { readManifestFile, resolveManifestFiles } from '../../src/manifest/files.js'
+import { checkManifestFile, readManifestFile, resolveManifestFiles } from '../../src/manifest/files.js'
 import { loadManifests } from '../../src/manifest/load.js'
 
 const MODEL = '3c90c3cc-0d44-4b50-8888-8dd25736052a'
@@ -229,5 +230,60 @@ describe('loadManifests', () => {
     await put('.layer/generations.yml', 'version: 1\ngenerations: []\n')
     const error = await failure(loadManifests(workspace, ['.layer/generations.yml']))
     expect(error.message).toBe('1 problem in .layer/generations.yml')
+  })
+})
+
+describe('only regular files of the workspace, outside .git/, are opened', () => {
+  const GIT_CONFIG = '[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46c2VjcmV0\n'
+
+  it('refuses a FIFO by its path without opening it (opening one would block), and a glob skips it', async () => {
+    await mkdir(path.join(workspace, '.layer'))
+    execFileSync('mkfifo', [path.join(workspace, '.layer/generations.yml')])
+    const started = Date.now()
+    const refused =
+      'manifest .layer/generations.yml is a FIFO (named pipe), not a regular file; refusing to open it: point `manifest` at a YAML file of the repository'
+    expect((await failure(resolveManifestFiles(workspace, ['.layer/generations.yml']))).message).toBe(refused)
+    expect((await failure(readManifestFile(workspace, '.layer/generations.yml'))).message).toBe(refused)
+    expect((await failure(loadManifests(workspace, ['.layer/generations.yml']))).message).toBe(refused)
+    expect((await failure(loadManifests(workspace, ['.layer/*.yml']))).message).toContain('no manifest found at .layer/*.yml')
+    expect(Date.now() - started).toBeLessThan(5_000)
+  })
+
+  it('refuses a symlink into .git/ before reading it, and never quotes the file', async () => {
+    await put('.git/config', GIT_CONFIG)
+    await mkdir(path.join(workspace, '.layer'))
+    await symlink('../.git/config', path.join(workspace, '.layer/generations.yml'))
+    for (const attempt of [
+      () => resolveManifestFiles(workspace, ['.layer/generations.yml']),
+      () => readManifestFile(workspace, '.layer/generations.yml'),
+      () => loadManifests(workspace, ['.layer/generations.yml']),
+    ]) {
+      const error = await failure(attempt())
+      expect(error.message).toContain('manifest .layer/generations.yml links to .git/config, inside .git/')
+      expect(error.message).not.toContain('eC1h')
+      expect(error.problems).toEqual([])
+    }
+  })
+
+  it('refuses a manifest named inside .git/, and a link to a .git directory of a submodule', async () => {
+    await put('.git/config', GIT_CONFIG)
+    await put('vendor/lib/.git/config', GIT_CONFIG)
+    await symlink(path.join(workspace, 'vendor/lib/.git/config'), path.join(workspace, 'sub.yml'))
+    expect((await failure(resolveManifestFiles(workspace, ['.git/config']))).message).toContain('manifest .git/config is inside .git/')
+    expect((await failure(readManifestFile(workspace, 'sub.yml'))).message).toContain('links to vendor/lib/.git/config, inside .git/')
+  })
+
+  it('refuses a symlink outside the workspace, and a symlink to a directory', async () => {
+    await symlink(path.join(outside, 'secret.yml'), path.join(workspace, 'out.yml'))
+    await mkdir(path.join(workspace, 'dir'))
+    await symlink(path.join(workspace, 'dir'), path.join(workspace, 'dir.yml'))
+    expect((await failure(readManifestFile(workspace, 'out.yml'))).message).toContain('is outside the workspace')
+    expect((await failure(readManifestFile(workspace, 'dir.yml'))).message).toBe(
+      'manifest dir.yml is a directory, not a regular file; refusing to open it: point `manifest` at a YAML file of the repository',
+    )
+    const real = await realpath(workspace)
+    await expect(checkManifestFile(real, path.join(workspace, 'dir'), 'dir')).rejects.toThrow('manifest dir is a directory')
+    await put('ok.yml', VALID)
+    expect(await checkManifestFile(real, path.join(workspace, 'ok.yml'), 'ok.yml')).toBe(path.join(real, 'ok.yml'))
   })
 })

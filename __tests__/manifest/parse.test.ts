@@ -801,3 +801,32 @@ describe('the generation cap', () => {
     )
   })
 })
+
+describe('messages quote the file only in short, sanitised excerpts', () => {
+  const CREDENTIAL = 'eC1hY2Nlc3MtdG9rZW46Z2hzX1NFQ1JFVFRPS0VOMTIzNDU2Nzg5MA=='
+
+  it('cuts what the YAML library quotes from a file that is not YAML (a .git/config)', () => {
+    const text = `[core]\n\tbare = false\n[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic ${CREDENTIAL}\n`
+    const { problems } = parseManifest(FILE, text)
+    expect(problems.length).toBeGreaterThan(0)
+    const shown = JSON.stringify(problems)
+    expect(shown).not.toContain(CREDENTIAL)
+    expect(shown).not.toContain(CREDENTIAL.slice(20, 40))
+    for (const { message } of problems) expect(message.length).toBeLessThan(400)
+  })
+
+  it('cuts long keys, names and aliases and replaces control and bidi characters', () => {
+    const key = `k${'x'.repeat(300)}`
+    const name = `evil\u202e${'n'.repeat(100)}`
+    const problems = located(
+      yaml('version: 1', `${key}: 1`, 'generations:', `  - name: "${name}"`, `    model_id: ${MODEL}`, `  - name: "${name}"`, '    model_id: "al\\u0007ias"'),
+    )
+    const messages = problems.map((p) => p.message).join('\n')
+    expect(messages).toContain(`unknown key "${key.slice(0, 40)}…" at the top level`)
+    expect(messages).toContain(`duplicate generation name "evil?${'n'.repeat(35)}…"`)
+    expect(messages).toContain('"al?ias" in generations[1].model_id')
+    // eslint-disable-next-line no-control-regex -- no control character may be left
+    for (const { message } of problems) expect(message).not.toMatch(/[\u0000-\u001f\u202e]/)
+    expect(problems.find((p) => p.title === 'Unknown key')?.path).toBe(`["${key.slice(0, 40)}…"]`)
+  })
+})

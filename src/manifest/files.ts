@@ -1,9 +1,11 @@
 /**
  * Finding and reading manifest files: globbing, workspace containment and the size cap. The YAML
  * may come from a fork's pull request, so a path never escapes the workspace (not through `..`,
- * an absolute path or a symbolic link) and no file is read before its size is checked.
+ * an absolute path or a symbolic link), never reaches into `.git/` (where the checkout keeps its
+ * credential), only a regular file is opened (opening a FIFO would block the run), and no file
+ * is read before its size is checked.
  */
-import { open, realpath, stat } from 'node:fs/promises'
+import { constants, lstat, open, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { glob, isDynamicPattern } from 'tinyglobby'
 import { ManifestError } from '../errors.js'
@@ -44,6 +46,28 @@ function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined
 }
 
+/** The workspace as given and as its real path (symbolic links resolved). */
+async function workspaceRoot(workspace: string): Promise<{ root: string; rootReal: string }> {
+  const root = path.resolve(workspace)
+  try {
+    return { root, rootReal: await realpath(root) }
+  } catch {
+    throw new ManifestError(`the workspace ${root} does not exist; check out the repository before this step`)
+  }
+}
+
+/** A `.git` path segment: Git's own files (the checkout writes its credential into `.git/config`). */
+const GIT_SEGMENT = /(^|\/)\.git(\/|$)/
+
+/** What a file that is not regular is, for the message refusing it. */
+function kindOf(info: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (info.isDirectory()) return 'a directory'
+  if (info.isFIFO()) return 'a FIFO (named pipe)'
+  if (info.isSocket()) return 'a socket'
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device'
+  return 'not a regular file'
+}
+
 function outside(what: string): ManifestError {
   return new ManifestError(
     `manifest ${what} is outside the workspace; refusing to read it (manifests must live in the repository)`,
@@ -61,13 +85,7 @@ export async function resolveManifestFiles(
   source: ManifestSource = {},
 ): Promise<string[]> {
   const origin = source.origin ?? DEFAULT_ORIGIN
-  const root = path.resolve(workspace)
-  let rootReal: string
-  try {
-    rootReal = await realpath(root)
-  } catch {
-    throw new ManifestError(`the workspace ${root} does not exist; check out the repository before this step`)
-  }
+  const { root, rootReal } = await workspaceRoot(workspace)
 
   const wanted = patterns.map((pattern) => pattern.trim()).filter((pattern) => pattern !== '')
   if (wanted.length === 0) throw new MissingManifestError(`no manifest given (${origin} is empty)`)
@@ -130,21 +148,37 @@ export async function resolveManifestFiles(
     )
   }
 
-  for (const relative of candidates) await assertInside(rootReal, path.resolve(root, relative), relative)
+  for (const relative of candidates) await checkManifestFile(rootReal, path.resolve(root, relative), relative)
   return [...candidates].sort()
 }
 
-/** Resolves symbolic links and refuses a target outside the (real) workspace. */
-async function assertInside(rootReal: string, full: string, shown: string): Promise<string> {
+/**
+ * The real path of the manifest at `full`, after refusing, without opening it, anything but a
+ * regular file inside the (real) workspace and outside `.git/`: a link out of the workspace or into
+ * `.git/`, a directory, a FIFO, a socket, a device. `shown` is the path the messages name.
+ */
+export async function checkManifestFile(rootReal: string, full: string, shown: string): Promise<string> {
+  const fix = 'point `manifest` at a YAML file of the repository'
+  if (GIT_SEGMENT.test(toPosix(shown))) {
+    throw new ManifestError(`manifest ${shown} is inside .git/ (Git's own files, which hold the checkout's credentials); refusing to read it: ${fix}`)
+  }
   let real: string
+  let info
   try {
+    const link = await lstat(full)
     real = await realpath(full)
+    info = link.isSymbolicLink() ? await stat(real) : link
   } catch (error) {
     const code = errorCode(error)
     if (code === 'ENOENT') throw new ManifestError(`manifest ${shown} is a broken symbolic link; fix or remove it`)
     throw new ManifestError(`cannot read manifest ${shown}: ${code ?? String(error)}`)
   }
   if (!isInside(rootReal, real)) throw outside(`${shown} (it links to a file outside)`)
+  const target = toPosix(path.relative(rootReal, real))
+  if (GIT_SEGMENT.test(target)) {
+    throw new ManifestError(`manifest ${shown} links to ${target}, inside .git/ (Git's own files, which hold the checkout's credentials); refusing to read it: ${fix}`)
+  }
+  if (!info.isFile()) throw new ManifestError(`manifest ${shown} is ${kindOf(info)}, not a regular file; refusing to open it: ${fix}`)
   return real
 }
 
@@ -163,7 +197,7 @@ function fileProblem(file: string, title: string, message: string): ManifestErro
 }
 
 /**
- * The text of one manifest (UTF-8, byte-order mark dropped). Checks containment again, then the
+ * The text of one manifest (UTF-8, byte-order mark dropped). Checks the file again (checkManifestFile), then the
  * size from the open file's `stat` before reading a byte, and never reads more than `maxBytes + 1`
  * bytes (the file may grow between the two). Throws `ManifestError`; a too-large or undecodable
  * file carries a Problem located at the file.
@@ -173,20 +207,16 @@ export async function readManifestFile(
   relativePath: string,
   maxBytes: number = MAX_MANIFEST_BYTES,
 ): Promise<string> {
-  const root = path.resolve(workspace)
-  let rootReal: string
-  try {
-    rootReal = await realpath(root)
-  } catch {
-    throw new ManifestError(`the workspace ${root} does not exist; check out the repository before this step`)
-  }
+  const { root, rootReal } = await workspaceRoot(workspace)
   const full = path.resolve(root, relativePath)
   if (!isInside(root, full)) throw outside(`path "${relativePath}"`)
-  const real = await assertInside(rootReal, full, relativePath)
+  const real = await checkManifestFile(rootReal, full, relativePath)
 
   let handle
   try {
-    handle = await open(real, 'r')
+    // Checked just above; should the file be swapped since, a FIFO still does not block the open
+    // (O_NONBLOCK) and a symbolic link is not followed (O_NOFOLLOW). Neither flag exists on Windows.
+    handle = await open(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0))
   } catch (error) {
     throw new ManifestError(`cannot read manifest ${relativePath}: ${errorCode(error) ?? String(error)}`)
   }

@@ -12,9 +12,9 @@
  */
 import { CST, Lexer, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml'
 import type { Alias, Document, Node as YamlNode } from 'yaml'
-import { MAX_ALIAS_USES, MAX_ALIAS_VALUES, MAX_NESTING, MAX_SYNTAX_PROBLEMS, MAX_VALUES, YAML_OPTIONS } from './limits.js'
+import { MAX_ALIAS_USES, MAX_ALIAS_VALUES, MAX_EXCERPT_CHARS, MAX_NESTING, MAX_SYNTAX_PROBLEMS, MAX_VALUES, YAML_OPTIONS } from './limits.js'
 import type { Located, Segment } from './located.js'
-import { formatPath, type FileProblems, type LineCol } from './problems.js'
+import { excerpt, formatPath, quoted, type FileProblems, type LineCol } from './problems.js'
 import type { Problem } from '../problem.js'
 
 /** Lexer tokens that start a value (a plain scalar's marker, quoted and block scalars, aliases, collections). */
@@ -43,6 +43,16 @@ export function lineStarts(text: string): LineCounter {
   lines.addNewLine(0)
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1)
   return lines
+}
+
+/**
+ * The `yaml` library's message without its place (ours is in the problem), each text it quotes
+ * from the file cut to an excerpt: the file may not be a manifest at all, and hold a credential.
+ */
+function libraryMessage(message: string): string {
+  const text = message.replace(/\s*at line \d+, column \d+[\s\S]*$/, '').replace(/"([^"]*)"/g, (_quote, inner: string) => quoted(inner))
+  // What is left is the library's own words, but for a quote it left open: three excerpts' worth.
+  return text.length > 3 * MAX_EXCERPT_CHARS ? `${text.slice(0, 3 * MAX_EXCERPT_CHARS)}…` : text
 }
 
 /**
@@ -84,7 +94,7 @@ class FullReader {
       const problem = this.problems.add(
         at,
         'Custom tag',
-        `the tag ${tag} is not allowed: a manifest holds plain YAML values only (text, numbers, true/false, null, lists, mappings); remove the tag`,
+        `the tag ${excerpt(tag)} is not allowed: a manifest holds plain YAML values only (text, numbers, true/false, null, lists, mappings); remove the tag`,
       )
       if (problem === undefined) continue
       const onLine = this.tagProblems.get(at.line) ?? []
@@ -192,7 +202,7 @@ class FullReader {
       const message =
         error.code === 'MULTIPLE_DOCS'
           ? 'a manifest is one YAML document: remove the second `---` document or move it to its own file'
-          : `invalid YAML: ${error.message.replace(/\s*at line \d+, column \d+[\s\S]*$/, '')}`
+          : `invalid YAML: ${libraryMessage(error.message)}`
       this.problems.add(at, 'YAML syntax error', message)
     })
     const rest = doc.errors.length - MAX_SYNTAX_PROBLEMS
@@ -225,11 +235,11 @@ class FullReader {
       if (++this.aliasUses > MAX_ALIAS_USES) return this.aliasBomb()
       const target = this.aliasTargets.get(node)
       if (target === undefined) {
-        this.problems.add(at, 'Unknown anchor', `the alias *${node.source} has no anchor: define &${node.source} before using it`, path)
+        this.problems.add(at, 'Unknown anchor', `the alias *${excerpt(node.source)} has no anchor: define &${excerpt(node.source)} before using it`, path)
         return undefined
       }
       if (this.expanding.has(target)) {
-        return this.abort(at, 'Alias cycle', `the alias *${node.source} is used inside the value it names; an alias cannot contain itself`)
+        return this.abort(at, 'Alias cycle', `the alias *${excerpt(node.source)} is used inside the value it names; an alias cannot contain itself`)
       }
       this.expanding.add(target)
       const value = this.walk(target, path, depth + 1, true)
@@ -242,7 +252,7 @@ class FullReader {
     if (tainted) {
       const reported = this.tagProblems.get(this.problems.lineCol(at).line)?.find((problem) => problem.path === undefined)
       if (reported && path.length > 0) reported.path = formatPath(path)
-      else if (!reported) this.problems.add(at, 'Custom tag', `the tag ${yamlNode.tag} is not allowed: a manifest holds plain YAML values only`, path)
+      else if (!reported) this.problems.add(at, 'Custom tag', `the tag ${excerpt(yamlNode.tag ?? '')} is not allowed: a manifest holds plain YAML values only`, path)
     }
 
     if (isScalar(node)) {
@@ -288,7 +298,7 @@ class FullReader {
           this.problems.add(
             keyAt,
             'Duplicate key',
-            `duplicate key "${key}" in ${formatPath(path) || 'the manifest'} (first at line ${this.problems.lineCol(first.keyAt).line}): each key may appear once`,
+            `duplicate key ${quoted(key)} in ${formatPath(path) || 'the manifest'} (first at line ${this.problems.lineCol(first.keyAt).line}): each key may appear once`,
             [...path, key],
           )
           continue

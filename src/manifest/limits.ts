@@ -31,6 +31,12 @@ export const MAX_SYNTAX_PROBLEMS = 20
 /** Problems kept per file; the rest are counted in one last problem (GitHub shows 10 annotations a step anyway). */
 export const MAX_PROBLEMS_PER_FILE = 200
 
+/**
+ * Characters of manifest text one message may quote (a key, a name, a token the YAML library
+ * names): the file may hold anything, even a credential, so messages show a short excerpt only.
+ */
+export const MAX_EXCERPT_CHARS = 40
+
 /** How the readers ask the `yaml` library to read a manifest; shared by both paths so they cannot drift. */
 export const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   prettyErrors: false,

@@ -6,13 +6,28 @@
 import type { LineCounter } from 'yaml'
 import type { z } from 'zod'
 import type { Position, Problem } from '../problem.js'
-import { MAX_GENERATIONS, MAX_PROBLEMS_PER_FILE } from './limits.js'
+import { MAX_EXCERPT_CHARS, MAX_GENERATIONS, MAX_PROBLEMS_PER_FILE } from './limits.js'
 import { nodesAlong, toPlain, type Located, type Segment } from './located.js'
 import { AliasNameSchema, MANIFEST_ONLY_KEYS, expectations, expectedAt, keysAt } from './schema.js'
 import { suggestName } from './suggest.js'
 
 /** A line and column in the file being read (1-based). */
 export type LineCol = Omit<Position, 'file'>
+
+/** Control characters, and the ones that reorder or hide text (bidirectional overrides, zero-width). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g
+
+/** Manifest text as a message may show it: unsafe characters as `?`, at most MAX_EXCERPT_CHARS characters. */
+export function excerpt(text: string): string {
+  const chars = [...text.replace(UNSAFE_CHARS, '?')]
+  return chars.length > MAX_EXCERPT_CHARS ? `${chars.slice(0, MAX_EXCERPT_CHARS).join('')}…` : chars.join('')
+}
+
+/** `"text"`, bounded and sanitised by `excerpt`. */
+export function quoted(text: string): string {
+  return `"${excerpt(text)}"`
+}
 
 /** The problems of one manifest file; past MAX_PROBLEMS_PER_FILE they are only counted. */
 export class FileProblems {
@@ -44,7 +59,8 @@ export class FileProblems {
       return undefined
     }
     const { line, col } = typeof at === 'number' ? this.lineCol(at) : at
-    const problem: Problem = { file: this.file, line, col, title, message }
+    // Every message may quote the file: never a control character, whatever a caller put in it.
+    const problem: Problem = { file: this.file, line, col, title, message: message.replace(UNSAFE_CHARS, '?') }
     if (path !== undefined && path.length > 0) problem.path = formatPath(path)
     this.list.push(problem)
     return problem
@@ -101,8 +117,8 @@ export function formatPath(path: readonly Segment[]): string {
   let text = ''
   for (const segment of path) {
     if (typeof segment === 'number') text += `[${segment}]`
-    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment)) text += text === '' ? segment : `.${segment}`
-    else text += `[${JSON.stringify(segment)}]`
+    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment) && segment.length <= MAX_EXCERPT_CHARS) text += text === '' ? segment : `.${segment}`
+    else text += `[${JSON.stringify(excerpt(segment))}]`
   }
   return text
 }
@@ -170,7 +186,7 @@ export function reportSchemaIssues(problems: FileProblems, root: Located, issues
       problems.add(
         entry?.keyAt ?? parent?.at ?? root.at,
         'Invalid alias',
-        `model alias "${key}" is not allowed: use ${expectations.get(AliasNameSchema)?.expected ?? 'a plain name'}`,
+        `model alias ${quoted(key)} is not allowed: use ${expectations.get(AliasNameSchema)?.expected ?? 'a plain name'}`,
         path,
       )
       continue
@@ -200,7 +216,7 @@ function reportUnknownKey(problems: FileProblems, parentPath: readonly Segment[]
   const path = [...parentPath, key]
   const allowed = keysAt(parentPath)
   if (parentPath.length === 1 && parentPath[0] === 'defaults' && MANIFEST_ONLY_KEYS.includes(key)) {
-    problems.add(at, 'Unknown key', `"${key}" cannot be set under defaults: set it on each generation`, path)
+    problems.add(at, 'Unknown key', `${quoted(key)} cannot be set under defaults: set it on each generation`, path)
     return
   }
   const suggestion = suggestName(key, allowed)
@@ -211,7 +227,7 @@ function reportUnknownKey(problems: FileProblems, parentPath: readonly Segment[]
   else if (parentPath[0] === 'defaults') advice = "defaults take the fields of Layer's estimate request (see the manifest JSON Schema)"
   else advice = `a generation takes ${MANIFEST_ONLY_KEYS.join(', ')} and the fields of Layer's estimate request (see the manifest JSON Schema)`
   const where = parentPath.length === 0 ? 'at the top level' : `in ${formatPath(parentPath)}`
-  problems.add(at, 'Unknown key', `unknown key "${key}" ${where}: ${advice}`, path)
+  problems.add(at, 'Unknown key', `unknown key ${quoted(key)} ${where}: ${advice}`, path)
 }
 
 function reportMissing(problems: FileProblems, path: readonly Segment[], at: number): void {
@@ -240,15 +256,15 @@ export function reportUnknownModel(problems: FileProblems, at: number, label: st
   const suggestion = suggestName(label, known)
   const advice =
     known.length === 0
-      ? `add it under \`models:\` (${label}: <model UUID>) or use the model's UUID`
+      ? `add it under \`models:\` (${excerpt(label)}: <model UUID>) or use the model's UUID`
       : `${suggestion ? `did you mean "${suggestion}"? ` : ''}known aliases: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''}; add it under \`models:\` or use the model's UUID`
-  problems.add(at, 'Unknown model alias', `"${label}" in ${formatPath(path)} is neither a model UUID nor an alias from models: ${advice}`, path)
+  problems.add(at, 'Unknown model alias', `${quoted(label)} in ${formatPath(path)} is neither a model UUID nor an alias from models: ${advice}`, path)
 }
 
 /** A generation name used twice in one file. */
 export function reportDuplicateName(problems: FileProblems, at: number, name: string, firstAt: number, path: readonly Segment[]): void {
   const first = problems.lineCol(firstAt).line
-  problems.add(at, 'Duplicate name', `duplicate generation name "${name}" (first at line ${first}): names must be unique in a file`, path)
+  problems.add(at, 'Duplicate name', `duplicate generation name ${quoted(name)} (first at line ${first}): names must be unique in a file`, path)
 }
 
 /** A generation with no model_id of its own and none under defaults. */
