@@ -81,13 +81,16 @@ describe('decideVerdict', () => {
   })
 
   it('fails closed when each line is exact but their sum is not', () => {
-    const verdict = verdictOf(planOf([1, 1]), [ok(5_000_000_000, 9_000_000_000), ok(5_000_000_000, 9_000_000_000)], { ...strict, failOnInsufficient: false })
+    const verdict = verdictOf(planOf([1, 1]), [ok(5_000_000_000, 9_000_000_000), ok(5_000_000_000, 9_000_000_000)], {
+      ...strict,
+      failOnInsufficient: false,
+    })
     expect(verdict).toMatchObject({ status: 'error', passes: false, balance: undefined, remaining: undefined })
     expect(verdict.sufficient).toBeUndefined()
     expect(verdict.reasons.join(' ')).toMatch(/too large to add up exactly.*`api-url`/)
   })
 
-  it("is never within budget when Layer says the workspace cannot pay, even if our own sum fits", () => {
+  it('is never within budget when Layer says the workspace cannot pay, even if our own sum fits', () => {
     const plan = planOf([1])
     const no: RequestOutcome = { ok: true, response: { ...answer(5, 1000), has_sufficient_creative_units: false } }
     const verdict = verdictOf(plan, [no], strict)
@@ -104,9 +107,7 @@ describe('decideVerdict', () => {
       total: 1_200_000_000,
       balance: 1_000_000_000,
       remaining: -200_000_000,
-      reasons: [
-        'The estimated total of 1,200 CU is more than the workspace balance of 1,000 CU: the balance would go negative by 200 CU.',
-      ],
+      reasons: ['The estimated total of 1,200 CU is more than the workspace balance of 1,000 CU: the balance would go negative by 200 CU.'],
       passes: false,
     })
     expect(overBy(verdict, strict)).toBe(200_000_000)

@@ -54,7 +54,13 @@ describe('the CLI', () => {
     const result = await cli(['--api-url', sim.url, '--json'])
     const report = JSON.parse(result.stdout)
     expect(report).toMatchObject({ version: 1, workspace_id: SIM_WORKSPACE_ID, total_creative_units: 2.1, sufficient: true, requests: 1 })
-    expect(report.generations[0]).toMatchObject({ name: 'hero', file: '.layer/generations.yml', line: 4, runs: 3, unit_creative_units: 0.7 })
+    expect(report.generations[0]).toMatchObject({
+      name: 'hero',
+      file: '.layer/generations.yml',
+      line: 4,
+      runs: 3,
+      unit_creative_units: 0.7,
+    })
   })
 
   it('exits 1 over budget, 0 in advisory mode', async () => {
@@ -88,7 +94,10 @@ describe('the CLI', () => {
 
   it.each([
     [['--bogus'], /^layer-budget-gate: Unknown option '--bogus'$/],
-    [['missing.yml'], /^layer-budget-gate: no manifest found at missing\.yml \(the command line\); create it or name your manifest \(a path or a glob\) on the command line$/],
+    [
+      ['missing.yml'],
+      /^layer-budget-gate: no manifest found at missing\.yml \(the command line\); create it or name your manifest \(a path or a glob\) on the command line$/,
+    ],
   ])('usage error %j: one line, the usage, and exit 2', async (argv, message) => {
     const result = await cli([...argv, '--api-url', sim.url])
     expect(result.code).toBe(EXIT.error)

@@ -73,7 +73,10 @@ describe('parseConfig', () => {
     [{ 'max-retries': '-1' }, 'input `max-retries` must be a whole number from 0 to 10, got "-1"'],
     [{ 'fail-on-insufficient': 'yes' }, 'input `fail-on-insufficient` must be true or false, got "yes"'],
     [{ comment: 'sticky' }, 'input `comment` must be one of update, new, delete-and-new, hide-and-new, off, got "sticky"'],
-    [{ 'min-remaining-balance': '-5' }, 'input `min-remaining-balance` must be a number of Creative Units ≥ 0 such as 250 or 99.5, got "-5"'],
+    [
+      { 'min-remaining-balance': '-5' },
+      'input `min-remaining-balance` must be a number of Creative Units ≥ 0 such as 250 or 99.5, got "-5"',
+    ],
     [{ 'max-total': '1e9' }, 'input `max-total` must be a number of Creative Units ≥ 0 such as 250 or 99.5, or empty, got "1e9"'],
     [{ 'workspace-id': 'my-workspace' }, 'input `workspace-id` must be a Layer workspace UUID'],
     [{ 'api-url': 'http://api.example.com' }, 'input `api-url` must use https'],
@@ -105,19 +108,22 @@ describe('parseConfig', () => {
 
 describe('parseConfig: tokens with a control character', () => {
   const TOKEN = 'lbg-test-token-0123456789'
-  it.each([`${TOKEN}\nX-Evil: 1`, `${TOKEN}\rX`, `${TOKEN}\u0000`, `${TOKEN}\u007f`])('refuses a token with a control character (%j), without echoing it', (token) => {
-    for (const name of ['layer-token', 'github-token']) {
-      let thrown: unknown
-      try {
-        parse({ [name]: token })
-      } catch (error) {
-        thrown = error
+  it.each([`${TOKEN}\nX-Evil: 1`, `${TOKEN}\rX`, `${TOKEN}\u0000`, `${TOKEN}\u007f`])(
+    'refuses a token with a control character (%j), without echoing it',
+    (token) => {
+      for (const name of ['layer-token', 'github-token']) {
+        let thrown: unknown
+        try {
+          parse({ [name]: token })
+        } catch (error) {
+          thrown = error
+        }
+        expect(thrown).toBeInstanceOf(ConfigError)
+        expect((thrown as Error).message).toContain('contains a line break or control character')
+        expect((thrown as Error).message).not.toContain(TOKEN)
       }
-      expect(thrown).toBeInstanceOf(ConfigError)
-      expect((thrown as Error).message).toContain('contains a line break or control character')
-      expect((thrown as Error).message).not.toContain(TOKEN)
-    }
-  })
+    },
+  )
 })
 
 describe('splitPatterns', () => {

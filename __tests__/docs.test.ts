@@ -20,10 +20,12 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { ve
 function tableUnder(heading: string): Map<string, string> {
   const section = readme.split(`\n## ${heading}\n`)[1]?.split('\n## ')[0] ?? ''
   const rows = section.split('\n').filter((line) => line.startsWith('| `'))
-  return new Map(rows.map((row) => {
-    const cells = row.split('|').map((cell) => cell.trim())
-    return [cells[1]!.replace(/`/g, ''), (cells[2] ?? '').replace(/`/g, '')]
-  }))
+  return new Map(
+    rows.map((row) => {
+      const cells = row.split('|').map((cell) => cell.trim())
+      return [cells[1]!.replace(/`/g, ''), (cells[2] ?? '').replace(/`/g, '')]
+    }),
+  )
 }
 
 describe('action.yml', () => {
@@ -44,9 +46,17 @@ describe('action.yml', () => {
   })
 
   it('declares every output of SPEC section 5', () => {
-    expect(Object.keys(action.outputs).sort()).toEqual(
-      ['balance-creative-units', 'comment-url', 'delta-creative-units', 'entries', 'remaining-creative-units', 'report-path', 'requests', 'sufficient', 'total-creative-units'],
-    )
+    expect(Object.keys(action.outputs).sort()).toEqual([
+      'balance-creative-units',
+      'comment-url',
+      'delta-creative-units',
+      'entries',
+      'remaining-creative-units',
+      'report-path',
+      'requests',
+      'sufficient',
+      'total-creative-units',
+    ])
   })
 })
 

@@ -43,9 +43,13 @@ describe('toMicro', () => {
 
   it('is the identity on millionths, whatever the rounding: toMicro(n / 1e6) === n', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.constantFrom('up' as const, 'down' as const, 'nearest' as const), (n, rounding) => {
-        expect(toMicro(n / 1e6, rounding)).toBe(n === 0 ? 0 : n)
-      }),
+      fc.property(
+        fc.integer({ min: -1e12, max: 1e12 }),
+        fc.constantFrom('up' as const, 'down' as const, 'nearest' as const),
+        (n, rounding) => {
+          expect(toMicro(n / 1e6, rounding)).toBe(n === 0 ? 0 : n)
+        },
+      ),
     )
   })
 
@@ -91,9 +95,12 @@ describe('formatPlain', () => {
   it('round-trips through toMicro on thousandths', () => {
     fc.assert(
       // Every exact amount (below 2^53 micro-CU): larger ones are refused, above.
-      fc.property(fc.integer({ min: -Math.floor(Number.MAX_SAFE_INTEGER / 1000), max: Math.floor(Number.MAX_SAFE_INTEGER / 1000) }), (n) => {
-        expect(toMicro(Number(formatPlain(n * 1000)), 'nearest')).toBe(n === 0 ? 0 : n * 1000)
-      }),
+      fc.property(
+        fc.integer({ min: -Math.floor(Number.MAX_SAFE_INTEGER / 1000), max: Math.floor(Number.MAX_SAFE_INTEGER / 1000) }),
+        (n) => {
+          expect(toMicro(Number(formatPlain(n * 1000)), 'nearest')).toBe(n === 0 ? 0 : n * 1000)
+        },
+      ),
     )
   })
 })

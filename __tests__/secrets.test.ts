@@ -4,7 +4,9 @@ import { createRedactor, redactSecrets } from '../src/secrets.js'
 describe('redactSecrets', () => {
   it('cuts every secret out, also URL-encoded, and leaves short ones alone', () => {
     const text = 'token ghp_abc/def+1 in https://x.example/?t=ghp_abc%2Fdef%2B1 and sim-token twice: sim-token; abc'
-    expect(redactSecrets(text, ['ghp_abc/def+1', 'sim-token', 'abc', ''])).toBe('token *** in https://x.example/?t=*** and *** twice: ***; abc')
+    expect(redactSecrets(text, ['ghp_abc/def+1', 'sim-token', 'abc', ''])).toBe(
+      'token *** in https://x.example/?t=*** and *** twice: ***; abc',
+    )
     expect(redactSecrets('nothing here', [])).toBe('nothing here')
   })
 })
@@ -40,7 +42,9 @@ describe('createRedactor: every form a secret takes', () => {
   it('cuts the raw, URL-encoded and base64url forms, and leaves ordinary text alone', () => {
     const odd = 'tok/en+with?chars=1'
     const r = createRedactor([odd])
-    expect(r(`raw ${odd} url ${encodeURIComponent(odd)} b64url ${Buffer.from(odd).toString('base64url')}`)).toMatch(/^raw \*\*\* url \*\*\* b64url \*\*\*.?$/) // at most the last, partial character stays
+    expect(r(`raw ${odd} url ${encodeURIComponent(odd)} b64url ${Buffer.from(odd).toString('base64url')}`)).toMatch(
+      /^raw \*\*\* url \*\*\* b64url \*\*\*.?$/,
+    ) // at most the last, partial character stays
     expect(redact('within budget: 444.025 CU of 12,480.5 CU')).toBe('within budget: 444.025 CU of 12,480.5 CU')
   })
 })

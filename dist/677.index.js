@@ -98,7 +98,7 @@ function checkedComment(answer, action, where) {
     if (typeof comment === 'object' && comment !== null && typeof comment.id === 'number' && typeof comment.html_url === 'string') {
         return comment;
     }
-    const shown = typeof answer === 'string' ? `"${answer.slice(0, 60)}"` : JSON.stringify(answer)?.slice(0, 80) ?? String(answer);
+    const shown = typeof answer === 'string' ? `"${answer.slice(0, 60)}"` : (JSON.stringify(answer)?.slice(0, 80) ?? String(answer));
     throw new CommentError(`GitHub's answer when trying to ${action} on ${where} is not a comment (${shown}), so it may not have been written; re-run the job, and check GITHUB_API_URL if it persists`);
 }
 function statusOf(error) {
@@ -145,7 +145,8 @@ async function publishComment(octokit, options) {
     const ours = [];
     try {
         const listed = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
-        if (!Array.isArray(listed) || !listed.every((c) => typeof c?.id === 'number' && typeof c.html_url === 'string')) {
+        if (!Array.isArray(listed) ||
+            !listed.every((c) => typeof c?.id === 'number' && typeof c.html_url === 'string')) {
             throw new TypeError('the listing is not a list of comments');
         }
         for (const comment of listed) {
@@ -276,8 +277,10 @@ async function hideComments(octokit, old) {
     }
 }
 
-// EXTERNAL MODULE: ./src/manifest/load.ts + 22 modules
-var load = __webpack_require__(545);
+// EXTERNAL MODULE: ./src/manifest/load.ts + 5 modules
+var load = __webpack_require__(6983);
+// EXTERNAL MODULE: ./src/manifest/problems.ts + 1 modules
+var manifest_problems = __webpack_require__(2943);
 // EXTERNAL MODULE: ./node_modules/tinyglobby/dist/index.mjs + 3 modules
 var dist = __webpack_require__(6128);
 ;// CONCATENATED MODULE: ./src/github/contents.ts
@@ -318,7 +321,10 @@ function readFailure(what, error) {
  * (absolute, drive letter, or a ".." segment). Backslashes count as separators, as on Windows runners.
  */
 function insideRepo(input, what, shown = input) {
-    const path = input.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+    const path = input
+        .trim()
+        .replace(/\\/g, '/')
+        .replace(/^(\.\/)+/, '');
     if (path === '' || path === '.')
         throw new errors/* ConfigError */.xL(`${what} "${shown}" is empty: name a file inside the repository.`);
     if (path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.split('/').includes('..')) {
@@ -473,7 +479,11 @@ function matchFiles(paths, patterns, options = {}) {
     return paths.filter((path) => matched.has(path));
 }
 
+// EXTERNAL MODULE: ./src/problem.ts
+var problem = __webpack_require__(4008);
 ;// CONCATENATED MODULE: ./src/github/manifests.ts
+
+
 
 
 
@@ -490,7 +500,10 @@ function isLiteral(pattern) {
 }
 /** A literal pattern as the repository path it names ("./a\\b.yml" -> "a/b.yml"). */
 function literalPath(pattern) {
-    return pattern.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+    return pattern
+        .trim()
+        .replace(/\\/g, '/')
+        .replace(/^(\.\/)+/, '');
 }
 /**
  * Read and parse the manifests that `patterns` match at a commit; the files are data, never run.
@@ -508,23 +521,18 @@ async function readAt(octokit, at) {
         // One pattern at a time, as the workspace loader globs them: the union, sorted.
         files = [...new Set(at.patterns.flatMap((pattern) => matchFiles(listed, [pattern], LOCAL_GLOB)))].sort();
     }
-    const manifests = [];
-    const problems = [];
+    const into = (0,load/* gathered */.Pm)();
     const found = new Set();
     for (const file of files) {
         const text = await readFileAt(octokit, { owner: at.owner, repo: at.repo, path: file, ref: at.ref });
         if (text === undefined)
             continue;
         found.add(file);
-        const parsed = (0,load/* parseManifest */.eE)(file, text);
-        problems.push(...parsed.problems);
-        if (parsed.manifest)
-            manifests.push(parsed.manifest);
-        (0,load/* checkGenerationTotal */.VO)(manifests);
+        (0,load/* gatherManifest */.vQ)(into, file, text);
     }
     const matched = literal ? [...found] : files;
     const missing = at.patterns.filter((pattern) => isLiteral(pattern) && !matched.includes(literalPath(pattern)));
-    return { files: matched, manifests, problems, missing };
+    return { files: matched, manifests: into.manifests, problems: into.problems, missing };
 }
 /** The head manifests at a commit (pull_request_target): every problem fails the run, like local files. */
 async function loadManifestsAt(octokit, at) {
@@ -534,9 +542,7 @@ async function loadManifestsAt(octokit, at) {
         const tried = files.length === 0 ? at.patterns : missing;
         throw new errors/* ManifestError */.Sh(`no manifest found at ${tried.join(', ')} in commit ${at.ref.slice(0, 7)} (input \`manifest\`): add it to the pull request or point \`manifest\` at your file`);
     }
-    if (problems.length > 0)
-        throw new errors/* ManifestError */.Sh((0,load/* summarizeProblems */.GF)(problems), problems);
-    return manifests;
+    return (0,load/* manifestsOrThrow */.UH)({ manifests, problems });
 }
 /**
  * The base manifests to diff against: missing at base means everything is added (an empty base);
@@ -549,14 +555,16 @@ async function loadBaseManifests(octokit, at) {
         read = await readAt(octokit, at);
     }
     catch (error) {
-        return { baseNote: `The manifests at the base commit ${short} could not be read (${(0,errors/* describeError */.Uc)(error)}), so there is no change to show.` };
+        return {
+            baseNote: `The manifests at the base commit ${short} could not be read (${(0,errors/* describeError */.Uc)(error)}), so there is no change to show.`,
+        };
     }
     const { manifests, problems } = read;
     if (problems.length > 0) {
         // Name the first problem: "1 problem in x.yml" alone leaves the reader guessing what is wrong at base.
         const [first] = problems;
-        const more = problems.length > 1 ? `; ${(0,load/* summarizeProblems */.GF)(problems)} in all` : '';
-        const what = first ? `${first.file}:${first.line}: ${first.message}${more}` : (0,load/* summarizeProblems */.GF)(problems);
+        const more = problems.length > 1 ? `; ${(0,manifest_problems/* summarizeProblems */.GF)(problems)} in all` : '';
+        const what = first ? `${(0,problem/* formatPosition */.L)({ file: first.file, line: first.line })}: ${first.message}${more}` : (0,manifest_problems/* summarizeProblems */.GF)(problems);
         return { baseNote: `The manifests at the base commit ${short} are invalid (${what}), so there is no change to show.` };
     }
     return { base: manifests };
@@ -745,7 +753,12 @@ class PullRequestGitHub {
         }
         try {
             // GitHub serves a fork's PR commits from the base repository too.
-            return await loadManifestsAt(this.octokit, { owner: this.context.owner, repo: this.context.repo, ref: this.pr.headSha, patterns: this.config.manifestPatterns });
+            return await loadManifestsAt(this.octokit, {
+                owner: this.context.owner,
+                repo: this.context.repo,
+                ref: this.pr.headSha,
+                patterns: this.config.manifestPatterns,
+            });
         }
         catch (error) {
             if (error instanceof Error)
@@ -757,7 +770,12 @@ class PullRequestGitHub {
     async baseManifests() {
         if (!this.octokit)
             return { baseNote: 'The base was not compared: the `github-token` input is empty.' };
-        const { base, baseNote } = await loadBaseManifests(this.octokit, { owner: this.context.owner, repo: this.context.repo, ref: this.pr.baseSha, patterns: this.config.manifestPatterns });
+        const { base, baseNote } = await loadBaseManifests(this.octokit, {
+            owner: this.context.owner,
+            repo: this.context.repo,
+            ref: this.pr.baseSha,
+            patterns: this.config.manifestPatterns,
+        });
         // The note lands in the comment and the job summary, which the runner does not mask.
         return { ...(base ? { base } : {}), ...(baseNote !== undefined ? { baseNote: this.redact(baseNote) } : {}) };
     }

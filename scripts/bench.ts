@@ -27,17 +27,36 @@ const action = join(distDir, 'index.js')
 const probe = join(root, 'scripts', 'rss-probe.mjs')
 const RUNS = Number(process.env.RUNS ?? 5)
 const NODE = process.env.BENCH_NODE ?? process.execPath
-const scenarioArg = process.argv.slice(2).find((arg) => arg.startsWith('--scenario='))?.slice('--scenario='.length)
+const scenarioArg = process.argv
+  .slice(2)
+  .find((arg) => arg.startsWith('--scenario='))
+  ?.slice('--scenario='.length)
 const wanted = new Set((scenarioArg ?? 'a,b,c,d').toLowerCase().split(','))
 
 /** A manifest of `count` generations cycling through `distinct` request bodies. */
 function manifest(count: number, distinct: number): string {
-  const lines = ['version: 1', `workspace_id: ${SIM_WORKSPACE_ID}`, 'models:', `  art: ${SIM_MODELS.image.id}`, 'defaults:', '  batch_size: 2', 'generations:']
+  const lines = [
+    'version: 1',
+    `workspace_id: ${SIM_WORKSPACE_ID}`,
+    'models:',
+    `  art: ${SIM_MODELS.image.id}`,
+    'defaults:',
+    '  batch_size: 2',
+    'generations:',
+  ]
   for (let i = 0; i < count; i++) {
     // The body (prompt, width, height and the defaults) depends on the variant only, so there are
     // exactly `distinct` different bodies; runs and group vary freely (they are not sent).
     const variant = i % distinct
-    lines.push(`  - name: gen-${i}`, '    model_id: art', `    prompt: "concept art variant ${variant}"`, `    width: ${512 + (variant % 4) * 128}`, '    height: 1024', `    runs: ${1 + (i % 3)}`, `    group: group-${i % 10}`)
+    lines.push(
+      `  - name: gen-${i}`,
+      '    model_id: art',
+      `    prompt: "concept art variant ${variant}"`,
+      `    width: ${512 + (variant % 4) * 128}`,
+      '    height: 1024',
+      `    runs: ${1 + (i % 3)}`,
+      `    group: group-${i % 10}`,
+    )
   }
   return `${lines.join('\n')}\n`
 }
@@ -59,13 +78,27 @@ async function runOnce(command: string[], env: Record<string, string>, cwd: stri
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
   const ms = Number(process.hrtime.bigint() - started) / 1e6
   if (stderr.trim()) process.stderr.write(stderr)
-  if (code !== 0) process.stderr.write(stdout.split('\n').filter((line) => line.startsWith('::error')).slice(0, 5).join('\n'))
+  if (code !== 0)
+    process.stderr.write(
+      stdout
+        .split('\n')
+        .filter((line) => line.startsWith('::error'))
+        .slice(0, 5)
+        .join('\n'),
+    )
   const rssKb = Number(await readFile(rssFile, 'utf8').catch(() => '0'))
   await rm(rssFile, { force: true })
   return { ms, rssMb: rssKb / 1024, code }
 }
 
-async function scenario(dir: string, simulator: Simulator, name: string, text: string, concurrency: number, distinct: number): Promise<Measured[]> {
+async function scenario(
+  dir: string,
+  simulator: Simulator,
+  name: string,
+  text: string,
+  concurrency: number,
+  distinct: number,
+): Promise<Measured[]> {
   const workspace = join(dir, name)
   await mkdir(join(workspace, '.layer'), { recursive: true })
   await writeFile(join(workspace, '.layer', 'generations.yml'), text)
@@ -93,7 +126,8 @@ async function scenario(dir: string, simulator: Simulator, name: string, text: s
     if (measured.code !== 0) throw new Error(`${name}: the action exited ${measured.code}`)
     // One request per distinct body, or the scenario does not measure what it says.
     if (simulator.requests !== distinct) throw new Error(`${name}: ${simulator.requests} estimate requests, expected ${distinct}`)
-    if (simulator.maxInFlight > concurrency) throw new Error(`${name}: concurrency ${concurrency} exceeded: ${simulator.maxInFlight} in flight`)
+    if (simulator.maxInFlight > concurrency)
+      throw new Error(`${name}: concurrency ${concurrency} exceeded: ${simulator.maxInFlight} in flight`)
     if (i > 0) results.push(measured) // the first run warms the file cache
   }
   return results
@@ -128,7 +162,11 @@ async function buildFloorBundle(): Promise<string> {
       'if (typeof core.getInput + typeof Agent + typeof z.object + typeof parseDocument !== "function".repeat(4)) process.exit(1)\n',
   )
   const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
-  const build = spawn(process.execPath, [ncc, 'build', join(work, 'entry.mjs'), '-o', join(work, 'dist'), '--minify', '--transpile-only', '--quiet'], { stdio: 'ignore' })
+  const build = spawn(
+    process.execPath,
+    [ncc, 'build', join(work, 'entry.mjs'), '-o', join(work, 'dist'), '--minify', '--transpile-only', '--quiet'],
+    { stdio: 'ignore' },
+  )
   const code = await new Promise<number | null>((resolve) => build.on('close', resolve))
   if (code !== 0) throw new Error(`building the floor bundle failed (ncc exited ${code})`)
   return join(work, 'dist', 'index.mjs')
@@ -145,7 +183,12 @@ try {
       const a = await scenario(dir, slow, 'a', manifest(1000, 250), 8, 250)
       const bound = Math.ceil(250 / 8) * 40
       const ratio = median(a.map((m) => m.ms)) / bound
-      row(`A. 1,000 gens / 250 distinct, 40 ms, conc. 8: wall / ${bound} ms`, `${ratio.toFixed(3)} (${median(a.map((m) => m.ms)).toFixed(0)} ms)`, '≤ 1.15', ratio <= 1.15)
+      row(
+        `A. 1,000 gens / 250 distinct, 40 ms, conc. 8: wall / ${bound} ms`,
+        `${ratio.toFixed(3)} (${median(a.map((m) => m.ms)).toFixed(0)} ms)`,
+        '≤ 1.15',
+        ratio <= 1.15,
+      )
     } finally {
       await slow.close()
     }

@@ -2,4 +2,9 @@
 import { main } from './cli.js'
 
 // The CLI's entry point (package.json `bin`); main() never throws and returns the exit code.
-process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() })
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+})

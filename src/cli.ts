@@ -38,7 +38,17 @@ Options (they mirror the action's inputs):
 
 Exit codes: 0 within budget, 1 over budget, 2 could not price (bad usage, invalid manifest, Layer errors).`
 
-const FLAGS = ['workspace-id', 'api-url', 'min-remaining-balance', 'max-total', 'fail-on-insufficient', 'concurrency', 'max-retries', 'request-timeout-seconds', 'max-requests'] as const
+const FLAGS = [
+  'workspace-id',
+  'api-url',
+  'min-remaining-balance',
+  'max-total',
+  'fail-on-insufficient',
+  'concurrency',
+  'max-retries',
+  'request-timeout-seconds',
+  'max-requests',
+] as const
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
 export interface CliIO {
@@ -74,10 +84,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       (name) => (name === 'layer-token' ? token : name === 'manifest' ? positionals.join('\n') : (flags[name] ?? '')),
       { tempDir: tmpdir(), nameOf: (name) => `--${name}` },
     )
-    const head = await loadManifests(io.cwd, config.manifestPatterns, { origin: 'the command line', fix: 'name your manifest (a path or a glob) on the command line' })
+    const head = await loadManifests(io.cwd, config.manifestPatterns, {
+      origin: 'the command line',
+      fix: 'name your manifest (a path or a glob) on the command line',
+    })
     const client = createLayerClient(config, {
       redact: createRedactor([config.layerToken]),
-      onRetry: ({ attempt, delayMs, reason }) => io.stderr.write(`layer-budget-gate: ${reason}; retry ${attempt} in ${Math.round(delayMs)} ms
+      onRetry: ({ attempt, delayMs, reason }) =>
+        io.stderr.write(`layer-budget-gate: ${reason}; retry ${attempt} in ${Math.round(delayMs)} ms
 `),
     })
     const progress = progressReporter(io.stderr)

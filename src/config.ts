@@ -102,7 +102,9 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
     const text = get(name)
     if (text === '' && allowEmpty) return undefined
     if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(Number(text))) {
-      problems.push(`${label(name)} must be a number of Creative Units ≥ 0 such as 250 or 99.5${allowEmpty ? ', or empty' : ''}, got "${text}"`)
+      problems.push(
+        `${label(name)} must be a number of Creative Units ≥ 0 such as 250 or 99.5${allowEmpty ? ', or empty' : ''}, got "${text}"`,
+      )
       return undefined
     }
     return toMicro(Number(text), rounding)
@@ -118,13 +120,17 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
 
   const layerToken = raw('layer-token').trim()
   if (!layerToken) {
-    problems.push(`input \`layer-token\` is empty: pass a Layer Personal Access Token from a secret (layer-token: \${{ secrets.LAYER_API_TOKEN }})${context.missingTokenHint ? `. ${context.missingTokenHint}` : ''}`)
+    problems.push(
+      `input \`layer-token\` is empty: pass a Layer Personal Access Token from a secret (layer-token: \${{ secrets.LAYER_API_TOKEN }})${context.missingTokenHint ? `. ${context.missingTokenHint}` : ''}`,
+    )
   }
   // A line break would be a header-injection attempt or a pasting mistake, and undici's own refusal
   // reads like a network failure. The token is never echoed.
   for (const name of ['layer-token', 'github-token']) {
     if ([...raw(name).trim()].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f)) {
-      problems.push(`${name === 'layer-token' ? 'the Layer token' : 'the GitHub token'} (${label(name)}) contains a line break or control character: paste the token again into its secret`)
+      problems.push(
+        `${name === 'layer-token' ? 'the Layer token' : 'the GitHub token'} (${label(name)}) contains a line break or control character: paste the token again into its secret`,
+      )
     }
   }
 
@@ -134,7 +140,8 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
   }
 
   const manifestPatterns = splitPatterns(get('manifest'))
-  if (manifestPatterns.length === 0) problems.push(`${label('manifest')} names no file: give paths or globs, one per line or comma-separated`)
+  if (manifestPatterns.length === 0)
+    problems.push(`${label('manifest')} names no file: give paths or globs, one per line or comma-separated`)
 
   const apiUrl = get('api-url').replace(/\/+$/, '')
   let url: URL | undefined

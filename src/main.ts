@@ -87,7 +87,12 @@ async function readManifests(
 }
 
 /** Everything a run writes: annotations, summary, JSON report, comment, outputs, and the step's result. */
-async function publish(config: Config, redact: Redactor, github: PullRequestGitHub | undefined, { report, problems }: PricingResult): Promise<void> {
+async function publish(
+  config: Config,
+  redact: Redactor,
+  github: PullRequestGitHub | undefined,
+  { report, problems }: PricingResult,
+): Promise<void> {
   annotate(problems)
   try {
     await writeJson(config.reportPath, toJsonReport(report), redact)
@@ -108,7 +113,8 @@ async function publish(config: Config, redact: Redactor, github: PullRequestGitH
     const [first, ...rest] = report.failures
     core.setFailed(`${headline}. ${first ?? ''}${rest.length ? ` (and ${rest.length} more: see the annotations and the job summary)` : ''}`)
   } else if (!report.verdict.passes) core.setFailed(headline)
-  else if (report.verdict.status === 'over') core.warning(headline) // the headline says it is advisory
+  else if (report.verdict.status === 'over')
+    core.warning(headline) // the headline says it is advisory
   else core.info(headline)
 }
 

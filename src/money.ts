@@ -64,7 +64,9 @@ export function formatPlain(micro: Micro, rounding: Rounding = 'nearest'): strin
   const abs = Math.abs(shown)
   const step = 10 ** SHOWN_DECIMALS
   const int = Math.floor(abs / step)
-  const frac = String(abs % step).padStart(SHOWN_DECIMALS, '0').replace(/0+$/, '')
+  const frac = String(abs % step)
+    .padStart(SHOWN_DECIMALS, '0')
+    .replace(/0+$/, '')
   return `${sign}${int}${frac ? `.${frac}` : ''}`
 }
 

@@ -22,7 +22,5 @@ export interface Problem extends Position {
 
 /** `file:line:col` (or `file:line` without a column), the way compilers and GitHub name a place. */
 export function formatPosition(position: { file: string; line: number; col?: number }): string {
-  return position.col === undefined
-    ? `${position.file}:${position.line}`
-    : `${position.file}:${position.line}:${position.col}`
+  return position.col === undefined ? `${position.file}:${position.line}` : `${position.file}:${position.line}:${position.col}`
 }

@@ -95,9 +95,7 @@ export interface Plan {
 }
 
 /** The answer, or the failure, for each request of a plan, in `Plan.requests` order. */
-export type RequestOutcome =
-  | { ok: true; response: EstimateResponse }
-  | { ok: false; error: LayerError }
+export type RequestOutcome = { ok: true; response: EstimateResponse } | { ok: false; error: LayerError }
 
 /** One generation's price from the one pricing pass (pricing/price.ts), or why it has none. */
 export interface PricedGeneration {

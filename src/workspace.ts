@@ -21,10 +21,19 @@ export function resolveWorkspace(inputId: string | undefined, manifests: Manifes
     const wanted = inputId.toLowerCase()
     for (const m of declared) {
       if (m.workspaceId!.toLowerCase() !== wanted) {
-        problems.push({ ...located(m), message: `workspace_id ${m.workspaceId} in ${m.file} differs from the \`workspace-id\` input ${inputId}: make them agree, or remove one` })
+        problems.push({
+          ...located(m),
+          message: `workspace_id ${m.workspaceId} in ${m.file} differs from the \`workspace-id\` input ${inputId}: make them agree, or remove one`,
+        })
       }
     }
-    if (problems.length) throw new GateError(problems.length === 1 ? problems[0]!.message : `${problems.length} manifests name another workspace than the \`workspace-id\` input ${inputId}`, problems)
+    if (problems.length)
+      throw new GateError(
+        problems.length === 1
+          ? problems[0]!.message
+          : `${problems.length} manifests name another workspace than the \`workspace-id\` input ${inputId}`,
+        problems,
+      )
     return wanted
   }
   const ids = [...new Set(declared.map((m) => m.workspaceId!.toLowerCase()))]
@@ -32,8 +41,15 @@ export function resolveWorkspace(inputId: string | undefined, manifests: Manifes
     throw new GateError('no workspace to price against: set the `workspace-id` input, or `workspace_id:` at the top of the manifest')
   }
   if (ids.length > 1) {
-    for (const m of declared) problems.push({ ...located(m), message: `${m.file} names workspace ${m.workspaceId}, but the manifests disagree (${ids.join(', ')}): use one workspace, or run the action once per workspace` })
-    throw new GateError(`the manifests name ${ids.length} different workspaces (${ids.join(', ')}): use one, or set \`workspace-id\``, problems)
+    for (const m of declared)
+      problems.push({
+        ...located(m),
+        message: `${m.file} names workspace ${m.workspaceId}, but the manifests disagree (${ids.join(', ')}): use one workspace, or run the action once per workspace`,
+      })
+    throw new GateError(
+      `the manifests name ${ids.length} different workspaces (${ids.join(', ')}): use one, or set \`workspace-id\``,
+      problems,
+    )
   }
   return ids[0]!
 }
@@ -49,7 +65,12 @@ export function trustedWorkspace(input: string | undefined, head: Manifest[], ba
   const ids = [...new Set((base ?? []).flatMap((m) => (m.workspaceId ? [m.workspaceId.toLowerCase()] : [])))]
   const [trusted, ...others] = ids
   if (trusted === undefined || others.length > 0) {
-    const why = base === undefined ? 'the base commit was not read' : ids.length === 0 ? "the base commit's manifests name none" : "the base commit's manifests name several"
+    const why =
+      base === undefined
+        ? 'the base commit was not read'
+        : ids.length === 0
+          ? "the base commit's manifests name none"
+          : "the base commit's manifests name several"
     throw new GateError(
       `on pull_request_target the Layer workspace must not come from the pull request's own manifest, and ${why}: set the \`workspace-id\` input`,
     )
@@ -65,7 +86,10 @@ export function trustedWorkspace(input: string | undefined, head: Manifest[], ba
       message: `workspace_id ${m.workspaceId} in ${m.file} differs from ${trusted} at the base commit: a pull request cannot move the gate to another workspace; to change it, set the \`workspace-id\` input in the workflow`,
     }))
   if (problems.length > 0) {
-    const message = problems.length === 1 ? problems[0]!.message : `${problems.length} manifests of the pull request name another workspace than ${trusted} at the base commit: set the \`workspace-id\` input to change it`
+    const message =
+      problems.length === 1
+        ? problems[0]!.message
+        : `${problems.length} manifests of the pull request name another workspace than ${trusted} at the base commit: set the \`workspace-id\` input to change it`
     throw new GateError(message, problems)
   }
   return trusted

@@ -49,7 +49,6 @@ function run(inputs: Record<string, string> = {}, files: Record<string, string> 
   return runAction({ inputs: { 'layer-token': sim.token, 'api-url': sim.url, 'max-retries': '2', ...inputs }, files })
 }
 
-
 describe('the built action on workflow_dispatch', () => {
   it('prices a valid manifest: outputs, report file and job summary', async () => {
     const result = await run()
@@ -78,7 +77,10 @@ describe('the built action on workflow_dispatch', () => {
   })
 
   it('reports every manifest problem as an annotation and fails with one line, before any request', async () => {
-    const bad = MANIFEST.replace('    width: 1024\n    height: 1024\n    runs: 3', '    widht: 1024\n    height: 1024\n    runs: 0').replace('version: 1', 'version: 1\nbogus: true')
+    const bad = MANIFEST.replace(
+      '    width: 1024\n    height: 1024\n    runs: 3',
+      '    widht: 1024\n    height: 1024\n    runs: 0',
+    ).replace('version: 1', 'version: 1\nbogus: true')
     const result = await run({}, { '.layer/generations.yml': bad })
     expect(result.code).toBe(1)
     expect(sim.requests).toBe(0)
@@ -93,10 +95,20 @@ describe('the built action on workflow_dispatch', () => {
     expect(result.outputs.sufficient).toBe('false')
     expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/) // no stack trace
     // The job summary and the JSON report say why too, so `report-path` can be uploaded on every run.
-    expect(result.summary).toMatch(/^## ⚠️ Could not price the generations: the total is unknown\n\n3 problems in \.layer\/generations\.yml\n/)
+    expect(result.summary).toMatch(
+      /^## ⚠️ Could not price the generations: the total is unknown\n\n3 problems in \.layer\/generations\.yml\n/,
+    )
     expect(result.summary).toMatch(/- \.layer\/generations\.yml:12:5: .*widht/)
     const report = JSON.parse(await readFile(result.outputs['report-path']!, 'utf8')) as Record<string, unknown>
-    expect(report).toMatchObject({ version: 1, status: 'error', total_creative_units: null, sufficient: false, passes: false, requests: 0, generations: [] })
+    expect(report).toMatchObject({
+      version: 1,
+      status: 'error',
+      total_creative_units: null,
+      sufficient: false,
+      passes: false,
+      requests: 0,
+      generations: [],
+    })
     expect(report.failures).toEqual(['3 problems in .layer/generations.yml'])
     expect(report.problems).toEqual(expect.arrayContaining([expect.objectContaining({ file: '.layer/generations.yml', line: 12, col: 5 })]))
   })
@@ -118,7 +130,9 @@ describe('the built action on workflow_dispatch', () => {
   it('names the report-path input when the report cannot be written there', async () => {
     const result = await run({ 'report-path': '.layer' }) // a directory
     expect(result.code).toBe(1)
-    expect(result.errors.at(-1)).toMatch(/^::error::the JSON report cannot be written to .*\.layer \(input `report-path`\): EISDIR.*point `report-path` at a file/)
+    expect(result.errors.at(-1)).toMatch(
+      /^::error::the JSON report cannot be written to .*\.layer \(input `report-path`\): EISDIR.*point `report-path` at a file/,
+    )
     expect(result.outputs.sufficient).toBe('false')
     expect(result.summary).toMatch(/Could not price|report cannot be written/)
   })
@@ -132,7 +146,12 @@ describe('the built action on workflow_dispatch', () => {
 
   it('fails fast on a billion-laughs manifest', async () => {
     const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for (let i = 1; i < 10; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`)
+    for (let i = 1; i < 10; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      )
     const started = Date.now()
     const result = await run({}, { '.layer/generations.yml': `${levels.join('\n')}\n` })
     expect(result.code).toBe(1)
@@ -196,7 +215,9 @@ describe('the built action on workflow_dispatch', () => {
   }, 20000)
 
   it('fails closed after persistent faults, saying what was priced and what failed', async () => {
-    sim.setFaults((_n, body) => ((body as { model_id?: string }).model_id === SIM_MODELS.video.id ? { kind: 'status', status: 502 } : undefined))
+    sim.setFaults((_n, body) =>
+      (body as { model_id?: string }).model_id === SIM_MODELS.video.id ? { kind: 'status', status: 502 } : undefined,
+    )
     const result = await run({ 'max-retries': '1' })
     expect(result.code).toBe(1)
     expect(result.outputs.sufficient).toBe('false')
@@ -219,7 +240,11 @@ describe('the built action on workflow_dispatch', () => {
 
   it('maps a 422 from Layer to the field and its manifest line', async () => {
     sim.setFaults({
-      0: { kind: 'status', status: 422, body: JSON.stringify({ detail: [{ loc: ['body', 'width'], msg: 'Input should be a multiple of 64', type: 'value_error' }] }) },
+      0: {
+        kind: 'status',
+        status: 422,
+        body: JSON.stringify({ detail: [{ loc: ['body', 'width'], msg: 'Input should be a multiple of 64', type: 'value_error' }] }),
+      },
     })
     const result = await run({ concurrency: '1' })
     expect(result.code).toBe(1)

@@ -45,11 +45,28 @@ describe('dist/cli/index.js', () => {
     expect(result.code).toBe(0)
     const report = JSON.parse(result.stdout)
     expect(report).toMatchObject({ version: 1, status: 'within', sufficient: true, passes: true, requests: 11, entries: 11, failures: [] })
-    for (const key of ['workspace_id', 'total_creative_units', 'balance_creative_units', 'remaining_creative_units', 'min_remaining_balance_creative_units', 'balance_at']) {
+    for (const key of [
+      'workspace_id',
+      'total_creative_units',
+      'balance_creative_units',
+      'remaining_creative_units',
+      'min_remaining_balance_creative_units',
+      'balance_at',
+    ]) {
       expect(report).toHaveProperty(key)
     }
     for (const generation of report.generations) {
-      expect(Object.keys(generation).sort()).toEqual(['file', 'group', 'line', 'model', 'model_id', 'name', 'runs', 'total_creative_units', 'unit_creative_units'])
+      expect(Object.keys(generation).sort()).toEqual([
+        'file',
+        'group',
+        'line',
+        'model',
+        'model_id',
+        'name',
+        'runs',
+        'total_creative_units',
+        'unit_creative_units',
+      ])
     }
     expect(report.generations).toHaveLength(11)
     expect(report.total_creative_units).toBeCloseTo(

@@ -94,13 +94,28 @@ const FAULTS: FaultKind[] = [
   { label: '429 without Retry-After', fault: { kind: 'status', status: 429 }, transient: true, says: /rate-limiting|429/ },
   { label: '500', fault: { kind: 'status', status: 500 }, transient: true, says: /500 Internal Server Error/ },
   { label: '502', fault: { kind: 'status', status: 502 }, transient: true, says: /502 Bad Gateway/ },
-  { label: '503 with Retry-After: 0', fault: { kind: 'status', status: 503, retryAfter: '0' }, transient: true, says: /503 Service Unavailable/ },
+  {
+    label: '503 with Retry-After: 0',
+    fault: { kind: 'status', status: 503, retryAfter: '0' },
+    transient: true,
+    says: /503 Service Unavailable/,
+  },
   { label: '504', fault: { kind: 'status', status: 504 }, transient: true, says: /504 Gateway Timeout/ },
   { label: 'connection reset', fault: { kind: 'reset' }, transient: true, says: /Could not reach Layer|ECONNRESET|socket/i },
   { label: 'hang', fault: { kind: 'hang' }, transient: true, says: /did not answer within 1 s/ },
   { label: 'malformed JSON', fault: { kind: 'malformed' }, transient: false, says: /not a valid estimate.*not JSON/ },
-  { label: 'a body missing the price', fault: { kind: 'missing-field' }, transient: false, says: /not a valid estimate.*missing estimated_price_creative_units/ },
-  { label: 'a body missing the balance', fault: { kind: 'missing-field', field: 'workspace_balance_creative_units' }, transient: false, says: /missing workspace_balance_creative_units/ },
+  {
+    label: 'a body missing the price',
+    fault: { kind: 'missing-field' },
+    transient: false,
+    says: /not a valid estimate.*missing estimated_price_creative_units/,
+  },
+  {
+    label: 'a body missing the balance',
+    fault: { kind: 'missing-field', field: 'workspace_balance_creative_units' },
+    transient: false,
+    says: /missing workspace_balance_creative_units/,
+  },
   { label: 'the price as a string', fault: { kind: 'wrong-type' }, transient: false, says: /estimated_price_creative_units is a string/ },
   { label: 'a negative price', fault: { kind: 'wrong-value', value: -5 }, transient: false, says: /estimated_price_creative_units/ },
 ]
@@ -160,7 +175,6 @@ async function runLayerCell(cell: LayerCell): Promise<void> {
 const label = (cell: LayerCell): string => `${cell.kind.label} at the ${cell.position[0]} request, ${cell.mode}`
 
 describe('Layer faults at the first, a middle and the last request', () => {
-
   const recovered = layerCells.filter((cell) => cell.kind.transient && cell.mode === 'once')
   it.each(recovered.map((cell) => [label(cell), cell] as const))('%s: retried, and the exact total', (_label, cell) => {
     const result = cell.result!
@@ -201,9 +215,17 @@ describe('Layer faults at the first, a middle and the last request', () => {
     expect(final).toMatch(cell.kind.says)
     // The annotation points at the generation in the manifest.
     const line = MANIFEST.split('\n').findIndex((l) => l.includes(`name: ${target}`)) + 1
-    expect(result.errors).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^::error title=.*,file=\\.layer/generations\\.yml,line=${line},.*${target}`))]))
+    expect(result.errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^::error title=.*,file=\\.layer/generations\\.yml,line=${line},.*${target}`)),
+      ]),
+    )
     // The other four were priced and are in the summary and the JSON report; the verdict is unknown.
-    const report = JSON.parse(await readFile(result.outputs['report-path']!, 'utf8')) as { status: string; sufficient: unknown; generations: { name: string; total_creative_units: number | null }[] }
+    const report = JSON.parse(await readFile(result.outputs['report-path']!, 'utf8')) as {
+      status: string
+      sufficient: unknown
+      generations: { name: string; total_creative_units: number | null }[]
+    }
     expect(report.status).toBe('error')
     expect(report.sufficient).toBe(false)
     expect(report.generations.filter((g) => g.total_creative_units === null).map((g) => g.name)).toEqual([target])
@@ -260,20 +282,29 @@ interface ProxyRule {
  * listing (the fake's own rules match the path only), and rewrites `Link` headers so every page
  * goes through it.
  */
-async function startFaultProxy(target: string, rules: ProxyRule[]): Promise<{ url: string; hits: { method: string; path: string; page: number; status: number }[]; close(): Promise<void> }> {
+async function startFaultProxy(
+  target: string,
+  rules: ProxyRule[],
+): Promise<{ url: string; hits: { method: string; path: string; page: number; status: number }[]; close(): Promise<void> }> {
   const hits: { method: string; path: string; page: number; status: number }[] = []
   let url = ''
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const parsed = new URL(req.url ?? '/', 'http://127.0.0.1')
     const page = Number(parsed.searchParams.get('page') ?? '1')
     const method = req.method ?? 'GET'
-    const rule = rules.find((r) => r.times > 0 && r.method === method && r.path.test(parsed.pathname) && (r.page === undefined || r.page === page))
+    const rule = rules.find(
+      (r) => r.times > 0 && r.method === method && r.path.test(parsed.pathname) && (r.page === undefined || r.page === page),
+    )
     if (rule) {
       rule.times--
       hits.push({ method, path: parsed.pathname, page, status: rule.status })
       req.resume()
       const text = rule.text ?? JSON.stringify(rule.body)
-      res.writeHead(rule.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...rule.headers })
+      res.writeHead(rule.status, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+        ...rule.headers,
+      })
       res.end(text)
       return
     }
@@ -307,7 +338,13 @@ const GITHUB_FAULTS = [
   { label: 'secondary rate limit', status: SECONDARY.status!, body: SECONDARY.body, headers: SECONDARY.headers, text: undefined },
   { label: '504', status: 504, body: { message: 'Gateway Timeout' }, headers: undefined, text: undefined },
   { label: '429 without Retry-After', status: 429, body: { message: 'Too Many Requests' }, headers: undefined, text: undefined },
-  { label: '429 with Retry-After: 1', status: 429, body: { message: 'Too Many Requests' }, headers: { 'retry-after': '1' }, text: undefined },
+  {
+    label: '429 with Retry-After: 1',
+    status: 429,
+    body: { message: 'Too Many Requests' },
+    headers: { 'retry-after': '1' },
+    text: undefined,
+  },
   // GitHub's answer cut short: nothing to retry (the write may have happened), so never "recovers".
   { label: 'malformed JSON', status: 200, body: undefined, headers: undefined, text: '{"id": 1, "html_' },
 ] as const
@@ -355,10 +392,17 @@ async function runGitHubCell(cell: GitHubCell): Promise<void> {
   // (one claims a much newer run) that the author check must ignore. The gate's own comment is last.
   for (let i = 0; i < 250; i++) {
     const spoof = i % 50 === 7
-    github.addComment(PR, spoof ? `${marker(999_999, OLD_SHA)}\nspoofed verdict ${i}` : `comment ${i} @someone #1`, spoof ? 'mallory' : `user-${i % 5}`)
+    github.addComment(
+      PR,
+      spoof ? `${marker(999_999, OLD_SHA)}\nspoofed verdict ${i}` : `comment ${i} @someone #1`,
+      spoof ? 'mallory' : `user-${i % 5}`,
+    )
   }
   if (cell.target.existing) github.addComment(PR, `${marker(990, OLD_SHA)}\nold verdict`)
-  const own = github.comments(PR).filter((c) => c.login === github.login).map((c) => c.id)
+  const own = github
+    .comments(PR)
+    .filter((c) => c.login === github.login)
+    .map((c) => c.id)
   cell.ownBefore = own[0]
   const proxy = await startFaultProxy(github.url, [
     {
@@ -409,52 +453,58 @@ const githubLabel = (cell: GitHubCell): string =>
   `${cell.fault.label} on ${cell.target.label}, ${cell.recovers ? 'once' : 'every time'}${cell.overBudget ? ', over budget' : ''}`
 
 describe('GitHub faults on the sticky comment (pull_request)', () => {
-
   const ownComments = (cell: GitHubCell) => cell.comments!.filter((c) => c.login === 'github-actions[bot]')
 
-  it.each(githubCells.filter((c) => c.recovers).map((cell) => [githubLabel(cell), cell] as const))('%s: the comment ends up right', (_label, cell) => {
-    const result = cell.result!
-    expectNeverWrongOrCrashed(result)
-    expect(result.code).toBe(0)
-    // A rate limit that is waited out is said (the run took longer); nothing else is a warning.
-    for (const warning of result.warnings) expect(warning).toMatch(/^::warning::GitHub (secondary rate limit|rate limit \(429\)) on .*: retrying in 1 s/)
-    expect(result.outputs).toMatchObject({ 'total-creative-units': EXPECTED_TOTAL, sufficient: 'true' })
-    // The fault was hit, and the same request then went through.
-    expect(cell.hits!.filter((h) => h.status === cell.fault.status && h.method === cell.target.method)).toHaveLength(1)
-    // Exactly one comment of the gate, this run's, with this verdict; updated in place when it existed.
-    const own = ownComments(cell)
-    expect(own).toHaveLength(1)
-    expect(own[0]!.body.split('\n')[0]).toBe(marker(1000, HEAD_SHA))
-    expect(own[0]!.body).toContain(`Within budget: ${EXPECTED_TOTAL} CU`)
-    if (cell.target.existing) expect(own[0]!.id).toBe(cell.ownBefore)
-    expect(result.outputs['comment-url']).toMatch(new RegExp(`#issuecomment-${own[0]!.id}$`))
-    // The look-alikes were left alone.
-    expect(cell.comments!.filter((c) => c.login === 'mallory').every((c) => c.body.includes('spoofed verdict'))).toBe(true)
-  })
+  it.each(githubCells.filter((c) => c.recovers).map((cell) => [githubLabel(cell), cell] as const))(
+    '%s: the comment ends up right',
+    (_label, cell) => {
+      const result = cell.result!
+      expectNeverWrongOrCrashed(result)
+      expect(result.code).toBe(0)
+      // A rate limit that is waited out is said (the run took longer); nothing else is a warning.
+      for (const warning of result.warnings)
+        expect(warning).toMatch(/^::warning::GitHub (secondary rate limit|rate limit \(429\)) on .*: retrying in 1 s/)
+      expect(result.outputs).toMatchObject({ 'total-creative-units': EXPECTED_TOTAL, sufficient: 'true' })
+      // The fault was hit, and the same request then went through.
+      expect(cell.hits!.filter((h) => h.status === cell.fault.status && h.method === cell.target.method)).toHaveLength(1)
+      // Exactly one comment of the gate, this run's, with this verdict; updated in place when it existed.
+      const own = ownComments(cell)
+      expect(own).toHaveLength(1)
+      expect(own[0]!.body.split('\n')[0]).toBe(marker(1000, HEAD_SHA))
+      expect(own[0]!.body).toContain(`Within budget: ${EXPECTED_TOTAL} CU`)
+      if (cell.target.existing) expect(own[0]!.id).toBe(cell.ownBefore)
+      expect(result.outputs['comment-url']).toMatch(new RegExp(`#issuecomment-${own[0]!.id}$`))
+      // The look-alikes were left alone.
+      expect(cell.comments!.filter((c) => c.login === 'mallory').every((c) => c.body.includes('spoofed verdict'))).toBe(true)
+    },
+  )
 
-  it.each(githubCells.filter((c) => !c.recovers).map((cell) => [githubLabel(cell), cell] as const))('%s: a warning, and the verdict decides', (_label, cell) => {
-    const result = cell.result!
-    expectNeverWrongOrCrashed(result)
-    expect(result.code).toBe(cell.overBudget ? 1 : 0)
-    expect(result.outputs['total-creative-units']).toBe(EXPECTED_TOTAL)
-    expect(result.outputs.sufficient).toBe(cell.overBudget ? 'false' : 'true')
-    expect(result.outputs['comment-url']).toBe('')
-    const warning = result.warnings.find((w) => /comment was not written/.test(w))
-    expect(warning).toBeDefined()
-    expect(warning).toMatch(
-      cell.fault.label === 'secondary rate limit'
-        ? /rate limit/i
-        : cell.fault.text !== undefined
-          ? /is not (a comment|what its API documents)/
-          : new RegExp(String(cell.fault.status)),
-    )
-    if (cell.overBudget) expect(result.errors.at(-1)).toMatch(/^::error::❌ Over budget/)
-    // Nothing half-written: the old comment (if any) is as it was, and there is no second one.
-    const own = ownComments(cell)
-    if (cell.target.existing) {
-      expect(own.map((c) => c.body)).toEqual([`${marker(990, OLD_SHA)}\nold verdict`])
-    } else {
-      expect(own).toEqual([])
-    }
-  })
+  it.each(githubCells.filter((c) => !c.recovers).map((cell) => [githubLabel(cell), cell] as const))(
+    '%s: a warning, and the verdict decides',
+    (_label, cell) => {
+      const result = cell.result!
+      expectNeverWrongOrCrashed(result)
+      expect(result.code).toBe(cell.overBudget ? 1 : 0)
+      expect(result.outputs['total-creative-units']).toBe(EXPECTED_TOTAL)
+      expect(result.outputs.sufficient).toBe(cell.overBudget ? 'false' : 'true')
+      expect(result.outputs['comment-url']).toBe('')
+      const warning = result.warnings.find((w) => /comment was not written/.test(w))
+      expect(warning).toBeDefined()
+      expect(warning).toMatch(
+        cell.fault.label === 'secondary rate limit'
+          ? /rate limit/i
+          : cell.fault.text !== undefined
+            ? /is not (a comment|what its API documents)/
+            : new RegExp(String(cell.fault.status)),
+      )
+      if (cell.overBudget) expect(result.errors.at(-1)).toMatch(/^::error::❌ Over budget/)
+      // Nothing half-written: the old comment (if any) is as it was, and there is no second one.
+      const own = ownComments(cell)
+      if (cell.target.existing) {
+        expect(own.map((c) => c.body)).toEqual([`${marker(990, OLD_SHA)}\nold verdict`])
+      } else {
+        expect(own).toEqual([])
+      }
+    },
+  )
 })

@@ -34,7 +34,14 @@ async function run(options: RawLayerOptions, inputs: Record<string, string> = {}
   const layer = await startRawLayer(options)
   layers.push(layer)
   const result = await runAction({
-    inputs: { 'layer-token': TOKEN, 'api-url': layer.url, concurrency: '1', 'max-retries': '1', 'request-timeout-seconds': '20', ...inputs },
+    inputs: {
+      'layer-token': TOKEN,
+      'api-url': layer.url,
+      concurrency: '1',
+      'max-retries': '1',
+      'request-timeout-seconds': '20',
+      ...inputs,
+    },
     files: { '.layer/generations.yml': MANIFEST },
     timeoutMs: 40_000,
   })
@@ -44,10 +51,12 @@ async function run(options: RawLayerOptions, inputs: Record<string, string> = {}
 }
 
 /** Every generation answered honestly except the second, which gets `bad`. */
-const secondIs = (bad: RawAnswer): RawLayerOptions['answer'] => (body) => {
-  const prompt = (body as { prompt?: string } | undefined)?.prompt
-  return prompt === NAMES[1] ? bad : { text: estimateJson(600, 1500) }
-}
+const secondIs =
+  (bad: RawAnswer): RawLayerOptions['answer'] =>
+  (body) => {
+    const prompt = (body as { prompt?: string } | undefined)?.prompt
+    return prompt === NAMES[1] ? bad : { text: estimateJson(600, 1500) }
+  }
 
 /** A run that must fail closed, naming the second generation and saying why. */
 async function expectRefused(result: ActionRun, says: string | RegExp): Promise<void> {
@@ -90,7 +99,10 @@ describe('a hostile Layer endpoint', () => {
   })
 
   it.each(['true', 'false'])('prices of 1e308 are an error, with fail-on-insufficient: %s', async (failOnInsufficient) => {
-    const result = await run({ answer: secondIs({ text: estimateJson(1e308, 1e300, 1e300, true) }) }, { 'fail-on-insufficient': failOnInsufficient })
+    const result = await run(
+      { answer: secondIs({ text: estimateJson(1e308, 1e300, 1e300, true) }) },
+      { 'fail-on-insufficient': failOnInsufficient },
+    )
     await expectRefused(result, /estimated_price_creative_units is 1e\+308, beyond/)
     expect(result.stdout + result.summary).not.toMatch(/Infinity|NaN/)
   })

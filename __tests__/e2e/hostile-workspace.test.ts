@@ -25,7 +25,10 @@ const INPUTS = { 'layer-token': 'lbg-SENTINEL-layer-token-hostile-0123', 'api-ur
 async function everythingShown(run: Awaited<ReturnType<typeof runAction>>): Promise<string> {
   const reportPath = run.outputs['report-path']
   const report = reportPath ? await readFile(reportPath, 'utf8').catch(() => '') : ''
-  const stdout = run.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')
+  const stdout = run.stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n')
   return [stdout, run.stderr, run.summary, JSON.stringify(run.outputs), report].join('\n')
 }
 
@@ -54,7 +57,9 @@ describe('the built action in a hostile workspace', () => {
       timeoutMs: 8_000,
     })
     expect(run.code).toBe(1)
-    expect(run.errors.join('\n')).toContain('manifest .layer/generations.yml is a FIFO (named pipe), not a regular file; refusing to open it')
+    expect(run.errors.join('\n')).toContain(
+      'manifest .layer/generations.yml is a FIFO (named pipe), not a regular file; refusing to open it',
+    )
     expect(Date.now() - started).toBeLessThan(8_000)
   })
 })

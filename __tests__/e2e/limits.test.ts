@@ -55,7 +55,14 @@ function run(inputs: Record<string, string>, files: Record<string, string>, extr
 
 /** A manifest whose generations are `names`, all with the same body unless `distinct`. */
 function manifest(names: string[], distinct = false): string {
-  const lines = ['version: 1', `workspace_id: ${SIM_WORKSPACE_ID}`, 'defaults:', `  model_id: ${IMAGE}`, '  prompt: "tiles"', 'generations:']
+  const lines = [
+    'version: 1',
+    `workspace_id: ${SIM_WORKSPACE_ID}`,
+    'defaults:',
+    `  model_id: ${IMAGE}`,
+    '  prompt: "tiles"',
+    'generations:',
+  ]
   names.forEach((name, i) => {
     lines.push(`  - name: ${name}`)
     if (distinct) lines.push(`    width: ${64 * (i + 1)}`)
@@ -70,14 +77,19 @@ describe('max-requests', () => {
     const result = await run({ 'max-requests': '4' }, { '.layer/generations.yml': manifest(range(0, 5), true) })
     expect(result.code).toBe(1)
     expect(sim.requests).toBe(0)
-    expect(result.errors.at(-1)).toBe('::error::the manifests need 5 distinct estimate requests, more than max-requests (4): raise `max-requests` or remove generations')
+    expect(result.errors.at(-1)).toBe(
+      '::error::the manifests need 5 distinct estimate requests, more than max-requests (4): raise `max-requests` or remove generations',
+    )
     expect(result.outputs.sufficient).toBe('false')
   })
 
   it('prices exactly max-requests distinct bodies, however many generations share them', async () => {
     // 50 generations, 5 distinct bodies (widths repeat): 5 requests, the limit.
     const names = range(0, 50)
-    const text = manifest(names).replace(/( {2}- name: gen-(\d+)\n)/g, (_, item: string, i: string) => `${item}    width: ${64 * (1 + (Number(i) % 5))}\n`)
+    const text = manifest(names).replace(
+      /( {2}- name: gen-(\d+)\n)/g,
+      (_, item: string, i: string) => `${item}    width: ${64 * (1 + (Number(i) % 5))}\n`,
+    )
     const result = await run({ 'max-requests': '5' }, { '.layer/generations.yml': text })
     expect(result.code).toBe(0)
     expect(result.outputs).toMatchObject({ requests: '5', entries: '50', sufficient: 'true' })
@@ -88,7 +100,14 @@ describe('max-requests', () => {
     const github = await startFakeGitHub({
       owner: 'acme',
       repo: 'game',
-      files: { ['b'.repeat(40)]: { '.layer/generations.yml': manifest(['old-a', 'old-b'], true).replace(/width: (\d+)/g, (_, w: string) => `width: ${Number(w) + 1000}`) } },
+      files: {
+        ['b'.repeat(40)]: {
+          '.layer/generations.yml': manifest(['old-a', 'old-b'], true).replace(
+            /width: (\d+)/g,
+            (_, w: string) => `width: ${Number(w) + 1000}`,
+          ),
+        },
+      },
     })
     try {
       const repository = { full_name: 'acme/game', name: 'game', owner: { login: 'acme' } }
@@ -97,7 +116,11 @@ describe('max-requests', () => {
         { '.layer/generations.yml': manifest(range(0, 3), true) },
         {
           eventName: 'pull_request',
-          event: { number: 3, pull_request: { number: 3, head: { sha: 'c'.repeat(40), repo: repository }, base: { sha: 'b'.repeat(40), repo: repository } }, repository },
+          event: {
+            number: 3,
+            pull_request: { number: 3, head: { sha: 'c'.repeat(40), repo: repository }, base: { sha: 'b'.repeat(40), repo: repository } },
+            repository,
+          },
           env: { GITHUB_REPOSITORY: 'acme/game', GITHUB_API_URL: github.url, GITHUB_GRAPHQL_URL: github.graphqlUrl },
         },
       )
@@ -122,7 +145,9 @@ describe('100,000 generations', () => {
     })
     expect(result.code).toBe(1)
     expect(sim.requests).toBe(0)
-    expect(result.errors.join('\n')).toMatch(/::error title=Too many values,file=\.layer\/generations\.yml,line=\d+,col=\d+::the manifest holds more than 200000 values; split it into several files/)
+    expect(result.errors.join('\n')).toMatch(
+      /::error title=Too many values,file=\.layer\/generations\.yml,line=\d+,col=\d+::the manifest holds more than 200000 values; split it into several files/,
+    )
     expect(result.outputs.sufficient).toBe('false')
     expect(result.ms).toBeLessThan(5_000)
     expect(result.rssMb).toBeLessThanOrEqual(PEAK_RSS_MB)
@@ -172,7 +197,10 @@ describe('very long prompts and names', () => {
   }
   /** A block literal (`|-`) holding `text` exactly (it must not end with a newline). */
   function blockLiteral(text: string, indent: string): string {
-    return `|-\n${text.split('\n').map((line) => `${indent}${line}`).join('\n')}`
+    return `|-\n${text
+      .split('\n')
+      .map((line) => `${indent}${line}`)
+      .join('\n')}`
   }
 
   const longName = (i: number) => `n${i} | @octocat #${i} <b>`.padEnd(200, '`')
@@ -182,7 +210,12 @@ describe('very long prompts and names', () => {
   function longManifest(count: number, promptLength = 100_000): string {
     const lines = ['version: 1', `workspace_id: ${SIM_WORKSPACE_ID}`, 'models:', `  ${longAlias}: ${IMAGE}`, 'generations:']
     for (let i = 0; i < count; i++) {
-      lines.push(`  - name: "${longName(i)}"`, `    model_id: ${longAlias}`, `    group: "${longGroup(i % 3)}"`, `    prompt: ${blockLiteral(hostile(promptLength, i), '      ')}`)
+      lines.push(
+        `  - name: "${longName(i)}"`,
+        `    model_id: ${longAlias}`,
+        `    group: "${longGroup(i % 3)}"`,
+        `    prompt: ${blockLiteral(hostile(promptLength, i), '      ')}`,
+      )
     }
     return `${lines.join('\n')}\n`
   }
@@ -196,7 +229,11 @@ describe('very long prompts and names', () => {
         { '.layer/generations.yml': longManifest(12) },
         {
           eventName: 'pull_request',
-          event: { number: 5, pull_request: { number: 5, head: { sha: 'd'.repeat(40), repo: repository }, base: { sha: 'b'.repeat(40), repo: repository } }, repository },
+          event: {
+            number: 5,
+            pull_request: { number: 5, head: { sha: 'd'.repeat(40), repo: repository }, base: { sha: 'b'.repeat(40), repo: repository } },
+            repository,
+          },
           env: { GITHUB_REPOSITORY: 'acme/game', GITHUB_API_URL: github.url, GITHUB_GRAPHQL_URL: github.graphqlUrl },
         },
       )
@@ -232,8 +269,12 @@ describe('very long prompts and names', () => {
     expect(result.code).toBe(1)
     expect(sim.requests).toBe(0)
     const errors = result.errors.join('\n')
-    expect(errors).toMatch(/file=\.layer\/generations\.yml,line=6,col=\d+::generations\[0\]\.name must be a non-empty name on one line, at most 200 characters, got a string of 10000 characters/)
-    expect(errors).toMatch(/file=\.layer\/generations\.yml,line=9,col=\d+::generations\[0\]\.prompt must be .*100000 characters.*got a string of 100001 characters/)
+    expect(errors).toMatch(
+      /file=\.layer\/generations\.yml,line=6,col=\d+::generations\[0\]\.name must be a non-empty name on one line, at most 200 characters, got a string of 10000 characters/,
+    )
+    expect(errors).toMatch(
+      /file=\.layer\/generations\.yml,line=9,col=\d+::generations\[0\]\.prompt must be .*100000 characters.*got a string of 100001 characters/,
+    )
     // Every line the runner prints stays short: nothing quotes the long values.
     for (const line of result.stdout.split('\n')) expect(line.length).toBeLessThan(1_000)
     expect(result.summary.length).toBeLessThan(5_000)

@@ -51,7 +51,9 @@ describe('the change against the base commit', () => {
   })
 
   it('says so, and still decides, when the contents API never answers for the base', async () => {
-    const github = await startFake({ failures: [{ method: 'GET', path: /\/contents\//, status: 503, times: 100, body: { message: 'Service Unavailable' } }] })
+    const github = await startFake({
+      failures: [{ method: 'GET', path: /\/contents\//, status: 503, times: 100, body: { message: 'Service Unavailable' } }],
+    })
     const result = await runPr(github)
     expect(result.code).toBe(0)
     // Three retries, 1 + 4 + 9 ms apart here instead of seconds (a runner waits 14 s).
@@ -90,7 +92,16 @@ describe('the change against the base commit', () => {
     expect(row(body, 'castle')).toEqual(['castle', VIDEO, '1', '15', '15', '81.9%', 'changed', '+5'])
     expect(row(body, 'dragon')).toEqual(['dragon', 'art', '1', '1.226', '1.226', '6.7%', 'added', '+1.226'])
     expect(row(body, 'old-tiles')).toEqual(['old-tiles', 'art', '5', '—', '—', '—', 'removed', '-0.44'])
-    expect(row(body, '**Total: 3 generations**')).toEqual(['**Total: 3 generations**', '', '', '', '**18.326**', '**100%**', '', '**+5.786**'])
+    expect(row(body, '**Total: 3 generations**')).toEqual([
+      '**Total: 3 generations**',
+      '',
+      '',
+      '',
+      '**18.326**',
+      '**100%**',
+      '',
+      '**+5.786**',
+    ])
     expect(body).toContain('**+5.786 CU** against base: 1 added, 1 changed, 1 removed, 1 unchanged.')
     expectWellFormedTables(body)
 
@@ -105,7 +116,10 @@ describe('the change against the base commit', () => {
     expect(result.summary).toContain('| old-tiles |')
     // Neither token shows anywhere a person could read it (the runner hides `::add-mask::` lines).
     const seen = [
-      result.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n'),
+      result.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .join('\n'),
       result.stderr,
       result.summary,
       JSON.stringify(result.outputs),
@@ -157,7 +171,9 @@ describe('the change against the base commit', () => {
     expect(result.outputs['delta-creative-units']).toBe('')
     expect(world.sim.requests).toBe(3) // the invalid base is never sent to Layer
     const body = github.comments(PR)[0]!.body
-    expect(body).toMatch(/ℹ️ The manifests at the base commit bbbbbbb are invalid \(\.layer\/generations\.yml:23: .*widht.*\), so there is no change to show\./)
+    expect(body).toMatch(
+      /ℹ️ The manifests at the base commit bbbbbbb are invalid \(\.layer\/generations\.yml:23: .*widht.*\), so there is no change to show\./,
+    )
     expect(body).not.toMatch(/\| Change \|/)
     expect(body).not.toMatch(/\badded\b|\bremoved\b/)
     // A problem at base is not the pull request's problem: no annotation on the head's file.
@@ -237,7 +253,9 @@ describe('pull_request_target', () => {
     expect(result.code).toBe(1)
     expect(world.sim.requests).toBe(0)
     expect(result.errors.join('\n')).toMatch(
-      new RegExp(`file=\\.layer/generations\\.yml,line=2,col=\\d+::workspace_id ${elsewhere} .* differs from ${SIM_WORKSPACE_ID} at the base commit.*\`workspace-id\` input`),
+      new RegExp(
+        `file=\\.layer/generations\\.yml,line=2,col=\\d+::workspace_id ${elsewhere} .* differs from ${SIM_WORKSPACE_ID} at the base commit.*\`workspace-id\` input`,
+      ),
     )
     const body = github.comments(PR)[0]!.body
     expect(body).toContain('Could not price')
@@ -245,7 +263,11 @@ describe('pull_request_target', () => {
   })
 
   it.each([
-    ['the base commit is not read (compare-base: false)', { 'compare-base': 'false' }, /the base commit was not read: set the `workspace-id` input/],
+    [
+      'the base commit is not read (compare-base: false)',
+      { 'compare-base': 'false' },
+      /the base commit was not read: set the `workspace-id` input/,
+    ],
     ['the base manifest names no workspace', {}, /the base commit's manifests name none: set the `workspace-id` input/],
   ])('asks for the workspace-id input when %s', async (_label, inputs, message) => {
     const github = await startFake({
@@ -259,7 +281,10 @@ describe('pull_request_target', () => {
     expect(refused.errors.join('\n')).toMatch(message)
     expect(world.sim.requests).toBe(0)
     // With the input, the same run prices.
-    const priced = await runPr(github, { eventName: 'pull_request_target', inputs: { ...inputs, 'workspace-id': SIM_WORKSPACE_ID, comment: 'off' } })
+    const priced = await runPr(github, {
+      eventName: 'pull_request_target',
+      inputs: { ...inputs, 'workspace-id': SIM_WORKSPACE_ID, comment: 'off' },
+    })
     expect(priced.code).toBe(0)
     expect(priced.outputs['total-creative-units']).toBe('18.326')
   })
@@ -271,7 +296,11 @@ describe('pull_request_target', () => {
         [HEAD_SHA]: { [MANIFEST_PATH]: HEAD_MANIFEST.replace('    quality: high\n', '    qualty: high\n') },
       },
     })
-    const result = await runPr(github, { eventName: 'pull_request_target', event: prEvent({ headRepo: 'contributor/art' }), files: { [MANIFEST_PATH]: OTHER_MANIFEST } })
+    const result = await runPr(github, {
+      eventName: 'pull_request_target',
+      event: prEvent({ headRepo: 'contributor/art' }),
+      files: { [MANIFEST_PATH]: OTHER_MANIFEST },
+    })
     expect(result.code).toBe(1)
     expect(result.errors.join('\n')).toMatch(/file=\.layer\/generations\.yml,line=25,col=5::.*qualty.*did you mean "quality"/)
     expect(world.sim.requests).toBe(0)

@@ -220,13 +220,23 @@ describe('when GitHub says no', () => {
   })
 
   it('never publishes a token that GitHub echoes in an error, though it quotes the error in the comment', async () => {
-    const echo = { message: 'Validation failed for token ghs_fake-github-token', documentation_url: 'https://docs.github.com/rest?t=ghs_fake-github-token' }
+    const echo = {
+      message: 'Validation failed for token ghs_fake-github-token',
+      documentation_url: 'https://docs.github.com/rest?t=ghs_fake-github-token',
+    }
     const github = await startFake({ failures: [{ method: 'GET', path: /\/contents\//, status: 422, body: echo }] })
     const result = await runPr(github)
     expect(result.code).toBe(0)
     const body = github.comments(PR)[0]!.body
     expect(body).toMatch(/could not be read \(.*Validation failed for token &#42;&#42;&#42; /)
-    for (const text of [body, result.summary, result.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')]) {
+    for (const text of [
+      body,
+      result.summary,
+      result.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .join('\n'),
+    ]) {
       expect(text).not.toContain('ghs_fake')
     }
   })
@@ -275,7 +285,12 @@ describe('what the comment says', () => {
   function bigManifest(count: number): string {
     const lines = [`version: 1`, `workspace_id: ${SIM_WORKSPACE_ID}`, 'defaults:', `  model_id: ${IMAGE}`, 'generations:']
     for (let i = 0; i < count; i++) {
-      lines.push(`  - name: sprite-${String(i).padStart(4, '0')}-${'x'.repeat(20)}`, `    prompt: "sprite ${i % 3}"`, `    runs: ${(i % 7) + 1}`, `    group: set-${i % 11}`)
+      lines.push(
+        `  - name: sprite-${String(i).padStart(4, '0')}-${'x'.repeat(20)}`,
+        `    prompt: "sprite ${i % 3}"`,
+        `    runs: ${(i % 7) + 1}`,
+        `    group: set-${i % 11}`,
+      )
     }
     return `${lines.join('\n')}\n`
   }

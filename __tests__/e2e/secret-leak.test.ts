@@ -14,7 +14,14 @@ import { join } from 'node:path'
 import { ROOT, runAction, type ActionRun } from '../helpers/run-action.js'
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions, type FailureRule } from '../helpers/fake-github.js'
 import { SIM_MODELS } from '../../src/simulator/prices.js'
-import { SIM_WORKSPACE_ID, startSimulator, type Fault, type FaultPlan, type Simulator, type SimulatorLogEntry } from '../../src/simulator/server.js'
+import {
+  SIM_WORKSPACE_ID,
+  startSimulator,
+  type Fault,
+  type FaultPlan,
+  type Simulator,
+  type SimulatorLogEntry,
+} from '../../src/simulator/server.js'
 
 /** A Layer OAuth2 JWT look-alike (the input takes a PAT or a JWT): dots, dashes and underscores included. */
 const LAYER_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJMQkctU0VOVElORUwtbGF5ZXIifQ.c2VudGluZWwtbGF5ZXItc2ln-_Q'
@@ -49,7 +56,14 @@ const echo422: Fault = {
   kind: 'status',
   status: 422,
   body: JSON.stringify({
-    detail: [{ loc: ['body', 'width', LAYER_TOKEN], msg: `Input should be a multiple of 64 (request by Bearer ${LAYER_TOKEN})`, type: 'value_error', input: LAYER_TOKEN }],
+    detail: [
+      {
+        loc: ['body', 'width', LAYER_TOKEN],
+        msg: `Input should be a multiple of 64 (request by Bearer ${LAYER_TOKEN})`,
+        type: 'value_error',
+        input: LAYER_TOKEN,
+      },
+    ],
   }),
 } as const
 
@@ -57,7 +71,10 @@ const echo422: Fault = {
 const echoGitHub = (rule: Omit<FailureRule, 'body' | 'status'>, status: number): FailureRule => ({
   ...rule,
   status,
-  body: { message: `Bad credentials: token ${GITHUB_TOKEN} was rejected`, documentation_url: `https://docs.github.com/rest?token=${GITHUB_TOKEN}` },
+  body: {
+    message: `Bad credentials: token ${GITHUB_TOKEN} was rejected`,
+    documentation_url: `https://docs.github.com/rest?token=${GITHUB_TOKEN}`,
+  },
 })
 
 interface Scenario {
@@ -142,7 +159,12 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'GitHub echoing the token on a failed comment',
-    github: { failures: [echoGitHub({ method: 'POST', path: COMMENTS, times: 10 }, 422), echoGitHub({ method: 'GET', path: COMMENTS, times: 1 }, 500)] },
+    github: {
+      failures: [
+        echoGitHub({ method: 'POST', path: COMMENTS, times: 10 }, 422),
+        echoGitHub({ method: 'GET', path: COMMENTS, times: 1 }, 500),
+      ],
+    },
     check: (run) => expect(run.warnings.join('\n')).toMatch(/comment was not written/),
   },
   {
@@ -193,7 +215,10 @@ function pieces(token: string): string[] {
 function expectNoSecret(where: string, text: string): void {
   for (const token of [LAYER_TOKEN, GITHUB_TOKEN]) {
     for (const piece of pieces(token)) {
-      if (text.includes(piece)) throw new Error(`${where} contains "${piece}" of a token:\n${text.slice(Math.max(0, text.indexOf(piece) - 300), text.indexOf(piece) + 100)}`)
+      if (text.includes(piece))
+        throw new Error(
+          `${where} contains "${piece}" of a token:\n${text.slice(Math.max(0, text.indexOf(piece) - 300), text.indexOf(piece) + 100)}`,
+        )
     }
   }
 }
@@ -252,26 +277,30 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
 }
 
 describe('the tokens never leak', () => {
-  it.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
-    const outcome = await runScenario(scenario)
-    const { run } = outcome
-    scenario.check(run, outcome.github)
+  it.each(SCENARIOS.map((s) => [s.name, s] as const))(
+    '%s',
+    async (_name, scenario) => {
+      const outcome = await runScenario(scenario)
+      const { run } = outcome
+      scenario.check(run, outcome.github)
 
-    // Both tokens were masked, first thing: the runner hides them from then on.
-    const lines = run.stdout.split('\n')
-    expect(lines.slice(0, 2).sort()).toEqual([`::add-mask::${GITHUB_TOKEN}`, `::add-mask::${LAYER_TOKEN}`].sort())
-    expectNoSecret('stdout', lines.filter((line) => !line.startsWith('::add-mask::')).join('\n'))
-    expectNoSecret('stderr', run.stderr)
-    expectNoSecret('the job summary', run.summary)
-    expectNoSecret('the outputs file', outcome.outputFile)
-    expectNoSecret('the JSON report', outcome.report)
-    expectNoSecret('what GitHub received (but the Authorization header)', outcome.githubRequests)
-    expect(run.stdout + run.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m)
+      // Both tokens were masked, first thing: the runner hides them from then on.
+      const lines = run.stdout.split('\n')
+      expect(lines.slice(0, 2).sort()).toEqual([`::add-mask::${GITHUB_TOKEN}`, `::add-mask::${LAYER_TOKEN}`].sort())
+      expectNoSecret('stdout', lines.filter((line) => !line.startsWith('::add-mask::')).join('\n'))
+      expectNoSecret('stderr', run.stderr)
+      expectNoSecret('the job summary', run.summary)
+      expectNoSecret('the outputs file', outcome.outputFile)
+      expectNoSecret('the JSON report', outcome.report)
+      expectNoSecret('what GitHub received (but the Authorization header)', outcome.githubRequests)
+      expect(run.stdout + run.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m)
 
-    // Each token went only to its own service.
-    for (const entry of outcome.simLog) expect(entry.headers.authorization).toBe(`Bearer ${LAYER_TOKEN}`)
-    for (const request of outcome.github?.requests ?? []) expect(request.headers.authorization).toBe(`token ${GITHUB_TOKEN}`)
-  }, 45_000)
+      // Each token went only to its own service.
+      for (const entry of outcome.simLog) expect(entry.headers.authorization).toBe(`Bearer ${LAYER_TOKEN}`)
+      for (const request of outcome.github?.requests ?? []) expect(request.headers.authorization).toBe(`token ${GITHUB_TOKEN}`)
+    },
+    45_000,
+  )
 })
 
 describe('what a pull request controls', () => {
@@ -281,12 +310,15 @@ describe('what a pull request controls', () => {
     expect(files.length).toBeGreaterThan(20)
     for (const file of files) {
       const source = await readFile(join(ROOT, 'src', file), 'utf8')
-      expect({ file, found: source.match(/child_process|\beval\s*\(|new Function\b|node:vm|from 'vm'|\bexecSync\b|\bspawn\s*\(/g) }).toEqual({ file, found: null })
+      expect({
+        file,
+        found: source.match(/child_process|\beval\s*\(|new Function\b|node:vm|from 'vm'|\bexecSync\b|\bspawn\s*\(/g),
+      }).toEqual({ file, found: null })
       // Dynamic imports only of the action's own modules, by a literal path.
-      for (const match of source.matchAll(/\bimport\s*\(([^)]*)\)/g)) expect({ file, specifier: match[1] }).toEqual({ file, specifier: expect.stringMatching(/^(\/\*.*\*\/\s*)?'\.\.?\/[\w/.-]+\.js'$/) })
+      for (const match of source.matchAll(/\bimport\s*\(([^)]*)\)/g))
+        expect({ file, specifier: match[1] }).toEqual({ file, specifier: expect.stringMatching(/^(\/\*.*\*\/\s*)?'\.\.?\/[\w/.-]+\.js'$/) })
     }
   })
-
 
   it('has no key that sets a URL, and ids that must be UUIDs: a hostile manifest reaches neither Layer nor another host', async () => {
     const seen: string[] = []

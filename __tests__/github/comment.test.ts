@@ -13,7 +13,14 @@ import {
 } from '../../src/github/comment.js'
 import { GateError } from '../../src/errors.js'
 import { createOctokit, type Octokit } from '../../src/github/octokit.js'
-import { badGateway, fastClientOptions, secondaryRateLimit, startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from '../helpers/fake-github.js'
+import {
+  badGateway,
+  fastClientOptions,
+  secondaryRateLimit,
+  startFakeGitHub,
+  type FakeGitHub,
+  type FakeGitHubOptions,
+} from '../helpers/fake-github.js'
 
 const TOKEN = 'ghs_s3cretTokenValue'
 const ISSUE = 7
@@ -111,7 +118,11 @@ describe('publishComment: update (default)', () => {
 
     expect(result.action).toBe('updated')
     expect(result.url).toContain(`#issuecomment-${target?.id}`)
-    expect(fake.requests.filter((r) => r.path === COMMENTS && r.method === 'GET').map((r) => r.query['page'] ?? '1')).toEqual(['1', '2', '3'])
+    expect(fake.requests.filter((r) => r.path === COMMENTS && r.method === 'GET').map((r) => r.query['page'] ?? '1')).toEqual([
+      '1',
+      '2',
+      '3',
+    ])
     expect(fake.requests.find((r) => r.method === 'PATCH')?.path).toBe(`/repos/acme/game/issues/comments/${target?.id}`)
     expect(fake.comments(ISSUE)).toHaveLength(250)
     expect(fake.comments(ISSUE)[230]?.body).toBe(`${commentMarker('default', run(100))}\nfull body`)
@@ -151,19 +162,22 @@ describe('publishComment: update (default)', () => {
     expect(sent(fake, 'PATCH')).toBe(0)
   })
 
-  it.each<CommentMode>(['new', 'delete-and-new', 'hide-and-new'])('%s: a re-run with the same commit and text posts no duplicate', async (mode) => {
-    const { fake, octokit } = await setup({
-      comments: [
-        { issue: ISSUE, body: previous('old text', run(80)) },
-        { issue: ISSUE, body: previous('full body', run(90)) },
-      ],
-    })
-    const result = await publishComment(octokit, options({ mode }))
-    expect(result.action).toBe('unchanged')
-    expect(fake.writes().filter((r) => r.path !== '/graphql' || JSON.stringify(r.body).includes('minimizeComment'))).toEqual([])
-    // Another commit with the same text is news: it posts.
-    expect((await publishComment(octokit, options({ mode, run: run(110, 1, SHA_B) }))).action).toBe('created')
-  })
+  it.each<CommentMode>(['new', 'delete-and-new', 'hide-and-new'])(
+    '%s: a re-run with the same commit and text posts no duplicate',
+    async (mode) => {
+      const { fake, octokit } = await setup({
+        comments: [
+          { issue: ISSUE, body: previous('old text', run(80)) },
+          { issue: ISSUE, body: previous('full body', run(90)) },
+        ],
+      })
+      const result = await publishComment(octokit, options({ mode }))
+      expect(result.action).toBe('unchanged')
+      expect(fake.writes().filter((r) => r.path !== '/graphql' || JSON.stringify(r.body).includes('minimizeComment'))).toEqual([])
+      // Another commit with the same text is news: it posts.
+      expect((await publishComment(octokit, options({ mode, run: run(110, 1, SHA_B) }))).action).toBe('created')
+    },
+  )
 
   it('rewrites when the text changes', async () => {
     const { fake, octokit } = await setup({ comments: [{ issue: ISSUE, body: previous('old text', run(90)) }] })
@@ -216,7 +230,9 @@ describe('publishComment: update (default)', () => {
 
   it('does not take a user named like the bot for the bot: the account id decides', async () => {
     // A *user* "github-actions" (not the bot "github-actions[bot]") pastes the marker with a huge run id.
-    const { fake, octokit } = await setup({ comments: [{ issue: ISSUE, body: previous('forged "newer" run', run(999_999)), login: 'github-actions' }] })
+    const { fake, octokit } = await setup({
+      comments: [{ issue: ISSUE, body: previous('forged "newer" run', run(999_999)), login: 'github-actions' }],
+    })
     const result = await publishComment(octokit, options())
     expect(result.action).toBe('created')
     expect(result.url).toContain(`#issuecomment-${fake.comments(ISSUE)[1]!.id}`) // comment-url is the gate's own
@@ -225,7 +241,10 @@ describe('publishComment: update (default)', () => {
   })
 
   it('asks GraphQL `viewer` who it is, unless told', async () => {
-    const { fake, octokit } = await setup({ login: 'gate-bot[bot]', comments: [{ issue: ISSUE, body: previous('x', run(1)), login: 'gate-bot[bot]' }] })
+    const { fake, octokit } = await setup({
+      login: 'gate-bot[bot]',
+      comments: [{ issue: ISSUE, body: previous('x', run(1)), login: 'gate-bot[bot]' }],
+    })
     expect((await publishComment(octokit, options())).action).toBe('updated')
     expect(fake.requests.filter((r) => r.path === '/graphql')).toHaveLength(1)
     const listed = await octokit.rest.issues.listComments({ owner: 'acme', repo: 'game', issue_number: ISSUE })
@@ -282,11 +301,16 @@ describe('publishComment: other modes', () => {
     const result = await publishComment(octokit, options({ mode: 'delete-and-new' }))
     expect(result).toMatchObject({ action: 'created' })
     expect(result.message).toBeUndefined()
-    expect(fake.comments(ISSUE).map((c) => c.body.split('\n').at(-1))).toEqual(['a human comment', 'other gate', 'copied marker', 'full body'])
+    expect(fake.comments(ISSUE).map((c) => c.body.split('\n').at(-1))).toEqual([
+      'a human comment',
+      'other gate',
+      'copied marker',
+      'full body',
+    ])
     expect(sent(fake, 'DELETE')).toBe(2)
   })
 
-  it('delete-and-new: never deletes a newer run\'s comment', async () => {
+  it("delete-and-new: never deletes a newer run's comment", async () => {
     const { fake, octokit } = await setup({
       comments: [
         { issue: ISSUE, body: previous('old', run(50)) },
@@ -302,9 +326,12 @@ describe('publishComment: other modes', () => {
     const { fake, octokit } = await withHistory()
     const [first] = fake.comments(ISSUE)
     // An earlier hide-and-new run already hid the first one.
-    await octokit.graphql('mutation($subjectId: ID!) { minimizeComment(input: { subjectId: $subjectId, classifier: OUTDATED }) { minimizedComment { isMinimized } } }', {
-      subjectId: first?.node_id,
-    })
+    await octokit.graphql(
+      'mutation($subjectId: ID!) { minimizeComment(input: { subjectId: $subjectId, classifier: OUTDATED }) { minimizedComment { isMinimized } } }',
+      {
+        subjectId: first?.node_id,
+      },
+    )
     const before = fake.requests.length
 
     const result = await publishComment(octokit, options({ mode: 'hide-and-new' }))
@@ -329,7 +356,9 @@ describe('publishComment: other modes', () => {
     fake.fail(badGateway({ method: 'DELETE' }, 20))
     const result = await publishComment(octokit, options({ mode: 'delete-and-new' }))
     expect(result.action).toBe('created')
-    expect(result.message).toBe('The new comment was posted, but older ones remain: GitHub could not delete an older comment on acme/game#7 (502): Server Error')
+    expect(result.message).toBe(
+      'The new comment was posted, but older ones remain: GitHub could not delete an older comment on acme/game#7 (502): Server Error',
+    )
     expect(fake.comments(ISSUE)).toHaveLength(6)
   })
 })
@@ -360,7 +389,9 @@ describe('publishComment: GitHub refusing or failing', () => {
 
   it('fails with a CommentError when even the compact layout is refused', async () => {
     const { octokit } = await setup({ maxBodyLength: 10 })
-    const error = await publishComment(octokit, options({ render: (compact) => (compact ? 'still too long' : 'x'.repeat(50)) })).catch((e: unknown) => e)
+    const error = await publishComment(octokit, options({ render: (compact) => (compact ? 'still too long' : 'x'.repeat(50)) })).catch(
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(CommentError)
     expect(error).not.toBeInstanceOf(CommentPermissionError)
     expect((error as CommentError).message).toContain('GitHub could not create the comment on acme/game#7 (422)')
@@ -430,7 +461,9 @@ describe('publishComment: GitHub refusing or failing', () => {
     fake.fail({ method: 'POST', path: COMMENTS, status, text })
     const error = await publishComment(octokit, options()).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(CommentError)
-    expect((error as Error).message).toMatch(/^GitHub's answer when trying to create the comment on acme\/game#7 is not a comment \(.*\), so it may not have been written; re-run the job/)
+    expect((error as Error).message).toMatch(
+      /^GitHub's answer when trying to create the comment on acme\/game#7 is not a comment \(.*\), so it may not have been written; re-run the job/,
+    )
   })
 
   it('says plainly when the listing is not what GitHub documents', async () => {
@@ -438,7 +471,9 @@ describe('publishComment: GitHub refusing or failing', () => {
     fake.fail({ method: 'GET', path: COMMENTS, status: 200, text: '{not json' })
     const error = await publishComment(octokit, options()).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(CommentError)
-    expect((error as Error).message).toMatch(/^GitHub's answer when trying to find the comment on acme\/game#7 is not what its API documents \(.*\); re-run the job/)
+    expect((error as Error).message).toMatch(
+      /^GitHub's answer when trying to find the comment on acme\/game#7 is not what its API documents \(.*\); re-run the job/,
+    )
     expect(sent(fake, 'POST', /comments$/)).toBe(0)
   })
 

@@ -49,10 +49,14 @@ describe('readFileAt', () => {
 
   it('refuses a directory, a submodule and a symlink that leaves the repository', async () => {
     const { octokit } = await setup({
-      files: { [HEAD]: { '.layer/a.yml': 'a', vendor: { submodule: 'https://github.com/x/y.git' }, 'link.yml': { symlink: '../../etc/passwd' } } },
+      files: {
+        [HEAD]: { '.layer/a.yml': 'a', vendor: { submodule: 'https://github.com/x/y.git' }, 'link.yml': { symlink: '../../etc/passwd' } },
+      },
     })
     await expect(readFileAt(octokit, at('.layer'))).rejects.toThrow(
-      new RemoteFileError('.layer at 2222222 in acme/game is a directory, not a file: name the manifest file itself or use a glob such as ".layer/*.yml".'),
+      new RemoteFileError(
+        '.layer at 2222222 in acme/game is a directory, not a file: name the manifest file itself or use a glob such as ".layer/*.yml".',
+      ),
     )
     await expect(readFileAt(octokit, at('vendor'))).rejects.toThrow(/is a git submodule, not a file/)
     await expect(readFileAt(octokit, at('link.yml'))).rejects.toThrow(/symbolic link to "\.\.\/\.\.\/etc\/passwd"/)
@@ -83,7 +87,9 @@ describe('readFileAt', () => {
 
   it('refuses bytes that are not UTF-8', async () => {
     const { octokit } = await setup({ files: { [HEAD]: { 'latin1.yml': Buffer.from([0x6e, 0x61, 0x6d, 0x65, 0x3a, 0x20, 0xe9, 0x0a]) } } })
-    await expect(readFileAt(octokit, at('latin1.yml'))).rejects.toThrow('latin1.yml at 2222222 in acme/game is not UTF-8 text: save the manifest as UTF-8.')
+    await expect(readFileAt(octokit, at('latin1.yml'))).rejects.toThrow(
+      'latin1.yml at 2222222 in acme/game is not UTF-8 text: save the manifest as UTF-8.',
+    )
   })
 
   it.each(['../secrets.yml', '/etc/passwd', 'a/../../b.yml', 'C:\\x.yml', ''])('refuses the path %j before any request', async (path) => {
@@ -108,7 +114,13 @@ describe('listFilesAt', () => {
   it('lists every file of the commit, recursively, without directories or submodules', async () => {
     const { fake, octokit } = await setup({
       files: {
-        [HEAD]: { '.layer/generations.yml': 'a', '.layer/more/b.yml': 'b', 'README.md': 'r', vendor: { submodule: 'https://x/y.git' }, 'ln.yml': { symlink: 'README.md' } },
+        [HEAD]: {
+          '.layer/generations.yml': 'a',
+          '.layer/more/b.yml': 'b',
+          'README.md': 'r',
+          vendor: { submodule: 'https://x/y.git' },
+          'ln.yml': { symlink: 'README.md' },
+        },
         [BASE]: { 'old.yml': 'o' },
       },
     })

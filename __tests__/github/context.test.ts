@@ -48,7 +48,14 @@ describe('parseRunContext', () => {
   it('pull_request_target from a fork', () => {
     const ctx = parseRunContext('pull_request_target', pullRequestPayload('mallory/game'), { ...ENV, GITHUB_SHA: BASE })
     expect(ctx.sha).toBe(HEAD)
-    expect(ctx.pullRequest).toEqual({ number: 42, baseSha: BASE, headSha: HEAD, baseRepo: 'acme/game', headRepo: 'mallory/game', isFork: true })
+    expect(ctx.pullRequest).toEqual({
+      number: 42,
+      baseSha: BASE,
+      headSha: HEAD,
+      baseRepo: 'acme/game',
+      headRepo: 'mallory/game',
+      isFork: true,
+    })
   })
 
   it('counts a pull request whose fork was deleted as a fork', () => {
@@ -73,14 +80,18 @@ describe('parseRunContext', () => {
     expect(ctx.pullRequest).toBeUndefined()
   })
 
-  it("push: the pushed commit (payload.after)", () => {
+  it('push: the pushed commit (payload.after)', () => {
     const ctx = parseRunContext('push', { after: HEAD, before: BASE, ref: 'refs/heads/main' }, ENV)
     expect(ctx.sha).toBe(HEAD)
     expect(ctx.pullRequest).toBeUndefined()
   })
 
   it("merge_group: the merge group's head commit", () => {
-    const ctx = parseRunContext('merge_group', { merge_group: { head_sha: HEAD, base_sha: BASE, head_ref: 'gh-readonly-queue/main/pr-42' } }, ENV)
+    const ctx = parseRunContext(
+      'merge_group',
+      { merge_group: { head_sha: HEAD, base_sha: BASE, head_ref: 'gh-readonly-queue/main/pr-42' } },
+      ENV,
+    )
     expect(ctx.sha).toBe(HEAD)
     expect(ctx.pullRequest).toBeUndefined()
   })
@@ -93,7 +104,12 @@ describe('parseRunContext', () => {
 
   it('falls back to the payload repository and github.com', () => {
     const ctx = parseRunContext('push', { after: HEAD, repository: { full_name: 'acme/tools' } }, { GITHUB_RUN_ID: '5' })
-    expect(ctx).toMatchObject({ owner: 'acme', repo: 'tools', serverUrl: 'https://github.com', runUrl: 'https://github.com/acme/tools/actions/runs/5' })
+    expect(ctx).toMatchObject({
+      owner: 'acme',
+      repo: 'tools',
+      serverUrl: 'https://github.com',
+      runUrl: 'https://github.com/acme/tools/actions/runs/5',
+    })
   })
 
   it.each([
@@ -150,6 +166,8 @@ describe('readRunContext', () => {
     const dir = await mkdtemp(join(tmpdir(), 'lbg-context-'))
     const eventPath = join(dir, 'event.json')
     await writeFile(eventPath, '{not json')
-    expect(() => readRunContext({ ...ENV, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: eventPath })).toThrow(/GITHUB_EVENT_PATH .* is not valid JSON/)
+    expect(() => readRunContext({ ...ENV, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: eventPath })).toThrow(
+      /GITHUB_EVENT_PATH .* is not valid JSON/,
+    )
   })
 })

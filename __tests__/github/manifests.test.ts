@@ -68,7 +68,9 @@ describe('loadManifestsAt', () => {
     const { octokit } = await setup({ 'a.yml': manifest('x').replace('prompt', 'promt') })
     const error = await loadManifestsAt(octokit, at('a.yml')).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ManifestError)
-    expect((error as ManifestError).problems).toEqual([expect.objectContaining({ file: 'a.yml', line: 5, message: expect.stringMatching(/promt/) })])
+    expect((error as ManifestError).problems).toEqual([
+      expect.objectContaining({ file: 'a.yml', line: 5, message: expect.stringMatching(/promt/) }),
+    ])
   })
 
   describe('picks the same files as the workspace loader for the same glob', () => {
@@ -76,7 +78,9 @@ describe('loadManifestsAt', () => {
       const dir = await mkdtemp(join(tmpdir(), 'manifests-at-'))
       try {
         const { octokit } = await setup(REPO_FILES)
-        const readable = Object.fromEntries(Object.entries(REPO_FILES).filter(([path]) => !path.includes('node_modules') && !path.startsWith('.git/')))
+        const readable = Object.fromEntries(
+          Object.entries(REPO_FILES).filter(([path]) => !path.includes('node_modules') && !path.startsWith('.git/')),
+        )
         for (const [path, text] of Object.entries({ ...readable, 'node_modules/pkg/evil.yml': 'not: [yaml' })) {
           await mkdir(dirname(join(dir, path)), { recursive: true })
           await writeFile(join(dir, path), text)
@@ -102,11 +106,15 @@ describe('loadBaseManifests', () => {
     const { octokit } = await setup({ 'a.yml': manifest('x', 'y').replace(/prompt/g, 'promt') })
     const { base, baseNote } = await loadBaseManifests(octokit, at('a.yml'))
     expect(base).toBeUndefined()
-    expect(baseNote).toMatch(/^The manifests at the base commit 3333333 are invalid \(a\.yml:5: .*"promt".*; 2 problems in a\.yml in all\), so there is no change to show\.$/)
+    expect(baseNote).toMatch(
+      /^The manifests at the base commit 3333333 are invalid \(a\.yml:5: .*"promt".*; 2 problems in a\.yml in all\), so there is no change to show\.$/,
+    )
   })
 
   it('gives a note, not a failure, when the base cannot be read', async () => {
-    const { octokit } = await setup(REPO_FILES, { failures: [{ path: /contents/, status: 403, times: 5, body: { message: 'Resource not accessible by integration' } }] })
+    const { octokit } = await setup(REPO_FILES, {
+      failures: [{ path: /contents/, status: 403, times: 5, body: { message: 'Resource not accessible by integration' } }],
+    })
     const { base, baseNote } = await loadBaseManifests(octokit, at('.layer/generations.yml'))
     expect(base).toBeUndefined()
     expect(baseNote).toMatch(/could not be read \(.*403.*contents: read.*\), so there is no change to show/)

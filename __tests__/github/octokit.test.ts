@@ -111,7 +111,11 @@ describe('createOctokit against the fake GitHub', () => {
     ['without Retry-After', undefined],
     ['with Retry-After: 1', { 'retry-after': '1' }],
   ])('retries a plain 429 (%s) and writes the comment once', async (_label, headers) => {
-    fake = await startFakeGitHub({ failures: [{ method: 'POST', path: COMMENTS, times: 1, status: 429, ...(headers ? { headers } : {}), body: { message: 'Too Many Requests' } }] })
+    fake = await startFakeGitHub({
+      failures: [
+        { method: 'POST', path: COMMENTS, times: 1, status: 429, ...(headers ? { headers } : {}), body: { message: 'Too Many Requests' } },
+      ],
+    })
     const lines: string[] = []
     const octokit = createOctokit(TOKEN, fastClientOptions(fake, lines))
     const { data } = await octokit.rest.issues.createComment({ owner: 'acme', repo: 'game', issue_number: 7, body: 'hi' })
@@ -127,7 +131,9 @@ describe('createOctokit against the fake GitHub', () => {
     await expect(octokit.rest.issues.listComments({ owner: 'acme', repo: 'game', issue_number: 7 })).rejects.toMatchObject({ status: 429 })
     expect(hits(COMMENTS)).toBe(3)
     await fake.close()
-    fake = await startFakeGitHub({ failures: [{ path: COMMENTS, times: 1, status: 429, headers: { 'retry-after': '3600' }, body: { message: 'Too Many Requests' } }] })
+    fake = await startFakeGitHub({
+      failures: [{ path: COMMENTS, times: 1, status: 429, headers: { 'retry-after': '3600' }, body: { message: 'Too Many Requests' } }],
+    })
     const lines: string[] = []
     const patient = createOctokit(TOKEN, { ...fastClientOptions(fake, lines), maxRateLimitWaitSeconds: 60 })
     await expect(patient.rest.issues.listComments({ owner: 'acme', repo: 'game', issue_number: 7 })).rejects.toMatchObject({ status: 429 })

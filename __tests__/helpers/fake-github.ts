@@ -337,7 +337,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       .filter((e) => recursive || !String(e['path']).includes('/'))
       .sort((a, b) => String(a['path']).localeCompare(String(b['path'])))
       .map((e) => ({ ...e, url: `${url}${repoPath}/git/${e['type'] === 'tree' ? 'trees' : 'blobs'}/${String(e['sha'])}` }))
-    return new HttpAnswer(200, { sha: gitBlobSha(Buffer.from(ref)), url: `${url}${repoPath}/git/trees/${ref}`, tree: tree_, truncated: options.truncatedTrees === true })
+    return new HttpAnswer(200, {
+      sha: gitBlobSha(Buffer.from(ref)),
+      url: `${url}${repoPath}/git/trees/${ref}`,
+      tree: tree_,
+      truncated: options.truncatedTrees === true,
+    })
   }
 
   function graphql(body: unknown): HttpAnswer {
@@ -365,7 +370,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         errors.push({ type: 'FORBIDDEN', path: ['minimizeComment'], message: 'Resource not accessible by integration' })
       } else if (!c) {
         data['minimizeComment'] = null
-        errors.push({ type: 'NOT_FOUND', path: ['minimizeComment'], message: `Could not resolve to a node with the global id of '${String(subjectId)}'` })
+        errors.push({
+          type: 'NOT_FOUND',
+          path: ['minimizeComment'],
+          message: `Could not resolve to a node with the global id of '${String(subjectId)}'`,
+        })
       } else {
         c.minimizedAs = classifier
         data['minimizeComment'] = { minimizedComment: { isMinimized: true, minimizedReason: classifier.toLowerCase() } }
@@ -389,7 +398,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       if (method === 'POST') {
         if (state.readOnly) return forbidden(docs)
         const text = readBodyText(body)
-        if (text === undefined) return new HttpAnswer(422, { message: 'Invalid request.\n\n"body" wasn\'t supplied.', documentation_url: docs, status: '422' })
+        if (text === undefined)
+          return new HttpAnswer(422, { message: 'Invalid request.\n\n"body" wasn\'t supplied.', documentation_url: docs, status: '422' })
         if (text.length > maxBodyLength) return bodyTooLong(docs)
         return new HttpAnswer(201, commentJson(addComment(issue, text)))
       }
@@ -419,7 +429,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     m = /^\/contents(?:\/(.*))?$/.exec(rest)
     if (m && method === 'GET') return getContents(m[1] ?? '', query, accept)
     m = /^\/git\/trees\/(.+)$/.exec(rest)
-    if (m && method === 'GET') return getTree(m[1] ?? '', query['recursive'] !== undefined && query['recursive'] !== '0' && query['recursive'] !== 'false')
+    if (m && method === 'GET')
+      return getTree(m[1] ?? '', query['recursive'] !== undefined && query['recursive'] !== '0' && query['recursive'] !== 'false')
     return notFound()
   }
 
@@ -481,7 +492,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         body = text
       }
     }
-    const logged: LoggedRequest = { method, path, query: Object.fromEntries(parsedUrl.searchParams), headers: req.headers, body, status: 0, at: Date.now() }
+    const logged: LoggedRequest = {
+      method,
+      path,
+      query: Object.fromEntries(parsedUrl.searchParams),
+      headers: req.headers,
+      body,
+      status: 0,
+      at: Date.now(),
+    }
     requests.push(logged)
 
     if (options.token !== undefined && req.headers.authorization !== `token ${options.token}`) {
@@ -504,7 +523,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     }
     if (failure?.status !== undefined && failure.text !== undefined) {
       logged.status = failure.status
-      res.writeHead(failure.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(failure.text), ...failure.headers })
+      res.writeHead(failure.status, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(failure.text),
+        ...failure.headers,
+      })
       res.end(failure.text)
       return
     }
@@ -552,7 +575,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
 }
 
 /** Options for `createOctokit` that point it at the fake and make every wait tiny (retries ~1 ms, no write pacing). */
-export function fastClientOptions(fake: Pick<FakeGitHub, 'url'>, lines: string[] = []): {
+export function fastClientOptions(
+  fake: Pick<FakeGitHub, 'url'>,
+  lines: string[] = [],
+): {
   baseUrl: string
   retryDelayMs: number
   writeIntervalMs: number

@@ -225,7 +225,10 @@ export function requestsTo(github: FakeGitHub, method: string, path: string | Re
 
 /** The comment bodies the fake stored for the pull request, marker first. */
 export function gateComments(github: FakeGitHub): string[] {
-  return github.comments(PR).map((c) => c.body).filter((body) => body.startsWith('<!-- layer-budget-gate '))
+  return github
+    .comments(PR)
+    .map((c) => c.body)
+    .filter((body) => body.startsWith('<!-- layer-budget-gate '))
 }
 
 /** The text GitHub shows: character references decoded. */
@@ -260,6 +263,8 @@ export function expectWellFormedTables(markdown: string): void {
 }
 
 /** The JSON report the run wrote (report-path). */
-export async function jsonReport(result: ActionRun): Promise<{ delta_creative_units?: number | null; base_note?: string; generations: { name: string; change?: string }[] }> {
+export async function jsonReport(
+  result: ActionRun,
+): Promise<{ delta_creative_units?: number | null; base_note?: string; generations: { name: string; change?: string }[] }> {
   return JSON.parse(await readFile(result.outputs['report-path']!, 'utf8'))
 }

@@ -115,10 +115,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
       resolvePromise(exitCode)
     })
   })
-  const commands = (kind: string) =>
-    stdout
-      .split('\n')
-      .filter((line) => line.startsWith(`::${kind}`))
+  const commands = (kind: string) => stdout.split('\n').filter((line) => line.startsWith(`::${kind}`))
   const run: ActionRun = {
     code,
     stdout,
@@ -142,7 +139,10 @@ export async function expectNoLeakedToken(run: ActionRun, tokens: (string | unde
   const reportPath = run.outputs['report-path']
   const report = reportPath ? await readFile(reportPath, 'utf8').catch(() => '') : ''
   const places: Record<string, string> = {
-    stdout: run.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n'),
+    stdout: run.stdout
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n'),
     stderr: run.stderr,
     summary: run.summary,
     outputs: JSON.stringify(run.outputs),

@@ -7,7 +7,12 @@ import { createRedactor } from '../../src/secrets.js'
 const SECRET = 'lyr_pat_answer_test_0123456789'
 const quote = quoter(createRedactor([SECRET]))
 const parse = (text: string | undefined, status = 200) => parseEstimateAnswer(status, text, quote)
-const estimate = { estimated_price_creative_units: 5, workspace_balance_creative_units: 1000, estimated_remaining_balance_creative_units: 995, has_sufficient_creative_units: true }
+const estimate = {
+  estimated_price_creative_units: 5,
+  workspace_balance_creative_units: 1000,
+  estimated_remaining_balance_creative_units: 995,
+  has_sufficient_creative_units: true,
+}
 
 describe('parseEstimateAnswer', () => {
   it('reads the four fields and drops the others', () => {
@@ -21,8 +26,16 @@ describe('parseEstimateAnswer', () => {
     ['an array', '[1]', 'expected a JSON object, got an array'],
     ['null', 'null', 'expected a JSON object, got null'],
     ['a missing field', JSON.stringify({ ...estimate, has_sufficient_creative_units: undefined }), 'missing has_sufficient_creative_units'],
-    ['a price as a string', JSON.stringify({ ...estimate, estimated_price_creative_units: '5' }), 'estimated_price_creative_units is a string ("5"), expected a number'],
-    ['a negative price', JSON.stringify({ ...estimate, estimated_price_creative_units: -1 }), 'estimated_price_creative_units is negative (-1)'],
+    [
+      'a price as a string',
+      JSON.stringify({ ...estimate, estimated_price_creative_units: '5' }),
+      'estimated_price_creative_units is a string ("5"), expected a number',
+    ],
+    [
+      'a negative price',
+      JSON.stringify({ ...estimate, estimated_price_creative_units: -1 }),
+      'estimated_price_creative_units is negative (-1)',
+    ],
     ['an overflowing number', JSON.stringify(estimate).replace('1000', '1e999'), 'workspace_balance_creative_units is not a finite number'],
   ])('refuses %s', (_name, text, problem) => {
     expect(parse(text)).toEqual({ ok: false, problem })
@@ -48,9 +61,21 @@ describe('parseEstimateAnswer: answers that lie', () => {
   })
 
   it.each<[string, Partial<typeof estimate>, string]>([
-    ['a price of 1e308', { estimated_price_creative_units: 1e308, estimated_remaining_balance_creative_units: -1e308 }, 'estimated_price_creative_units is 1e+308, beyond the 1,000,000,000 CU'],
-    ['a balance of 1e300', { workspace_balance_creative_units: 1e300, estimated_remaining_balance_creative_units: 1e300 }, 'workspace_balance_creative_units is 1e+300, beyond'],
-    ['a remaining balance of -2e9', { estimated_remaining_balance_creative_units: -2e9 }, 'estimated_remaining_balance_creative_units is -2000000000, beyond'],
+    [
+      'a price of 1e308',
+      { estimated_price_creative_units: 1e308, estimated_remaining_balance_creative_units: -1e308 },
+      'estimated_price_creative_units is 1e+308, beyond the 1,000,000,000 CU',
+    ],
+    [
+      'a balance of 1e300',
+      { workspace_balance_creative_units: 1e300, estimated_remaining_balance_creative_units: 1e300 },
+      'workspace_balance_creative_units is 1e+300, beyond',
+    ],
+    [
+      'a remaining balance of -2e9',
+      { estimated_remaining_balance_creative_units: -2e9 },
+      'estimated_remaining_balance_creative_units is -2000000000, beyond',
+    ],
     [
       'price 5, balance 1000, remaining -50',
       { estimated_remaining_balance_creative_units: -50, has_sufficient_creative_units: false },
@@ -65,12 +90,28 @@ describe('parseEstimateAnswer: answers that lie', () => {
 
   it.each<[string, Partial<typeof estimate>]>([
     ['remaining within 0.01 of balance − price (Layer rounds)', { estimated_remaining_balance_creative_units: 995.01 }],
-    ['decimals that binary floats cannot hold', { estimated_price_creative_units: 0.1, workspace_balance_creative_units: 0.3, estimated_remaining_balance_creative_units: 0.2 }],
-    ['the largest believed figures', { estimated_price_creative_units: MAX_FIGURE_CU, workspace_balance_creative_units: MAX_FIGURE_CU, estimated_remaining_balance_creative_units: 0 }],
+    [
+      'decimals that binary floats cannot hold',
+      { estimated_price_creative_units: 0.1, workspace_balance_creative_units: 0.3, estimated_remaining_balance_creative_units: 0.2 },
+    ],
+    [
+      'the largest believed figures',
+      {
+        estimated_price_creative_units: MAX_FIGURE_CU,
+        workspace_balance_creative_units: MAX_FIGURE_CU,
+        estimated_remaining_balance_creative_units: 0,
+      },
+    ],
     // Some workspaces may go below zero: Layer's `true` beside a negative remaining is not a contradiction.
-    ['true beside a negative remaining', { workspace_balance_creative_units: 1, estimated_remaining_balance_creative_units: -4, has_sufficient_creative_units: true }],
+    [
+      'true beside a negative remaining',
+      { workspace_balance_creative_units: 1, estimated_remaining_balance_creative_units: -4, has_sufficient_creative_units: true },
+    ],
     ['false beside a positive remaining (Layer knows its workspace)', { has_sufficient_creative_units: false }],
-    ['a negative balance', { workspace_balance_creative_units: -10, estimated_remaining_balance_creative_units: -15, has_sufficient_creative_units: false }],
+    [
+      'a negative balance',
+      { workspace_balance_creative_units: -10, estimated_remaining_balance_creative_units: -15, has_sufficient_creative_units: false },
+    ],
   ])('believes %s', (_name, fields) => {
     expect(parse(body(fields))).toEqual({ ok: true, response: { ...estimate, ...fields } })
   })

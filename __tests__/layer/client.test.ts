@@ -140,7 +140,9 @@ describe('LayerClient: success', () => {
     // The id arrived whole as the path parameter (and failed Layer-side UUID validation), not as a new path.
     expect(sim.log[0]?.workspaceId).toBe('../../evil?x=1#')
     expect(error.kind).toBe('validation')
-    expect(error.fieldErrors).toEqual([{ loc: ['path', 'workspace_id'], msg: 'Input should be a valid UUID, unable to parse string as a UUID' }])
+    expect(error.fieldErrors).toEqual([
+      { loc: ['path', 'workspace_id'], msg: 'Input should be a valid UUID, unable to parse string as a UUID' },
+    ])
   })
 
   it('keeps at most `connections` requests in flight', async () => {
@@ -348,7 +350,7 @@ describe('LayerClient: errors that are not retried', () => {
     expect(sim.requests).toBe(1)
   })
 
-  it('404 for an unknown workspace names both ids and Layer\'s detail', async () => {
+  it("404 for an unknown workspace names both ids and Layer's detail", async () => {
     const unknown = '11111111-2222-4333-8444-555555555555'
     const { client } = harness()
     const error = await failure(client.estimate(unknown, image()))
@@ -413,7 +415,9 @@ describe('LayerClient: errors that are not retried', () => {
       { loc: [], msg: 'just a string' },
       { loc: ['body', 'fps'], msg: 'message instead of msg' },
     ])
-    expect(error.message).toContain('video_effects[0].name: Field required; odd loc; no loc at all; just a string; fps: message instead of msg')
+    expect(error.message).toContain(
+      'video_effects[0].name: Field required; odd loc; no loc at all; just a string; fps: message instead of msg',
+    )
   })
 
   it.each([
@@ -453,12 +457,15 @@ describe('LayerClient: errors that are not retried', () => {
     const error = await failure(client.estimate(WS, image()))
     expect(error.message).toBe(
       `Layer rejected the request for workspace ${WS} and model ${IMAGE} (400 Bad Request): ` +
-        "check the generation's fields against Layer's estimate endpoint. Layer said: \"Unsupported parameter for this model: fps\"",
+        'check the generation\'s fields against Layer\'s estimate endpoint. Layer said: "Unsupported parameter for this model: fps"',
     )
   })
 
   it('a retryable failure followed by a final one reports the final kind and the attempts so far', async () => {
-    sim.setFaults([{ kind: 'status', status: 503 }, { kind: 'status', status: 404, body: '{"detail":"Model not found"}' }])
+    sim.setFaults([
+      { kind: 'status', status: 503 },
+      { kind: 'status', status: 404, body: '{"detail":"Model not found"}' },
+    ])
     const { client } = harness()
     const error = await failure(client.estimate(WS, image()))
     expect(error).toMatchObject({ kind: 'not-found', attempts: 2 })
@@ -532,7 +539,8 @@ describe('LayerClient: malformed answers', () => {
 })
 
 describe('LayerClient: answers that lie', () => {
-  const valid = '{"estimated_price_creative_units":5,"workspace_balance_creative_units":1000,"estimated_remaining_balance_creative_units":995,"has_sufficient_creative_units":true}'
+  const valid =
+    '{"estimated_price_creative_units":5,"workspace_balance_creative_units":1000,"estimated_remaining_balance_creative_units":995,"has_sufficient_creative_units":true}'
 
   it.each([201, 203, 206, 299])('a %i with a valid estimate body is malformed, not retried', async (status) => {
     sim.setFaults(always({ kind: 'status', status, body: valid }))
@@ -544,8 +552,16 @@ describe('LayerClient: answers that lie', () => {
   })
 
   it.each<[string, string, string]>([
-    ['a key given twice', valid.replace('}', ',"workspace_balance_creative_units":1000000}'), 'the key "workspace_balance_creative_units" appears more than once'],
-    ['a price of 1e308', valid.replace('"estimated_price_creative_units":5', '"estimated_price_creative_units":1e308'), 'beyond the 1,000,000,000 CU'],
+    [
+      'a key given twice',
+      valid.replace('}', ',"workspace_balance_creative_units":1000000}'),
+      'the key "workspace_balance_creative_units" appears more than once',
+    ],
+    [
+      'a price of 1e308',
+      valid.replace('"estimated_price_creative_units":5', '"estimated_price_creative_units":1e308'),
+      'beyond the 1,000,000,000 CU',
+    ],
     [
       'figures that disagree',
       valid.replace('995', '-50').replace('true', 'false'),

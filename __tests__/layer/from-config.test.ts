@@ -21,7 +21,9 @@ afterAll(async () => {
 })
 
 const config = (inputs: Record<string, string>) =>
-  parseConfig((name) => ({ 'layer-token': TOKEN, 'github-token': GITHUB_TOKEN, 'api-url': sim.url, ...inputs })[name] ?? '', { tempDir: '/tmp' })
+  parseConfig((name) => ({ 'layer-token': TOKEN, 'github-token': GITHUB_TOKEN, 'api-url': sim.url, ...inputs })[name] ?? '', {
+    tempDir: '/tmp',
+  })
 
 describe('createLayerClient', () => {
   it('sends the token and the default User-Agent to the api-url, at most `concurrency` at once', async () => {

@@ -29,7 +29,15 @@ async function priceThree(timing: StrayTiming | undefined): Promise<(number | st
     answer: (body) => ({ text: estimateJson(priceOf(body), BALANCE) }),
     stray: timing && { text: estimateJson(STRAY_PRICE, BALANCE), timing },
   })
-  const client = new LayerClient({ apiUrl: layer.url, token: TOKEN, timeoutMs: 2_000, maxRetries: 2, userAgent: 'stray-test', connections: 1, sleep: async () => {} })
+  const client = new LayerClient({
+    apiUrl: layer.url,
+    token: TOKEN,
+    timeoutMs: 2_000,
+    maxRetries: 2,
+    userAgent: 'stray-test',
+    connections: 1,
+    sleep: async () => {},
+  })
   const prices: (number | string)[] = []
   try {
     for (const batch of [1, 2, 3]) {
@@ -47,16 +55,19 @@ async function priceThree(timing: StrayTiming | undefined): Promise<(number | st
 }
 
 describe('LayerClient: one request per connection', () => {
-  it.each<StrayTiming>(['before-second-answer', 'with-first-answer'])('a stray 200 (%s) never prices another request (20 runs)', async (timing) => {
-    for (let run = 0; run < 20; run++) {
-      const prices = await priceThree(timing)
-      // Each request got its own answer: never the stray's 0.001, never another body's price.
-      expect(prices).toEqual([601, 602, 603])
-      expect(layer?.reusedRequests).toBe(0)
-      await layer?.close()
-      layer = undefined
-    }
-  })
+  it.each<StrayTiming>(['before-second-answer', 'with-first-answer'])(
+    'a stray 200 (%s) never prices another request (20 runs)',
+    async (timing) => {
+      for (let run = 0; run < 20; run++) {
+        const prices = await priceThree(timing)
+        // Each request got its own answer: never the stray's 0.001, never another body's price.
+        expect(prices).toEqual([601, 602, 603])
+        expect(layer?.reusedRequests).toBe(0)
+        await layer?.close()
+        layer = undefined
+      }
+    },
+  )
 
   it('opens one connection per request even when the server would keep it alive', async () => {
     const prices = await priceThree(undefined)

@@ -99,22 +99,58 @@ describe('the fast path reads plain block YAML exactly as the full path does', (
         '    quality: null',
       ),
     ],
-    ['lists at the same indentation as their key', yaml('version: 1', 'generations:', '- name: a', `  model_id: ${IMAGE}`, '  video_effects:', '  - type: A', '    weight: 1', '- name: b', `  model_id: ${VIDEO}`, 'models:', `  x: ${IMAGE}`)],
-    ['CRLF line ends, a byte-order mark, no final line end', `\uFEFFversion: 1\r\ngenerations:\r\n  - name: a # first\r\n    model_id: ${IMAGE}`],
+    [
+      'lists at the same indentation as their key',
+      yaml(
+        'version: 1',
+        'generations:',
+        '- name: a',
+        `  model_id: ${IMAGE}`,
+        '  video_effects:',
+        '  - type: A',
+        '    weight: 1',
+        '- name: b',
+        `  model_id: ${VIDEO}`,
+        'models:',
+        `  x: ${IMAGE}`,
+      ),
+    ],
+    [
+      'CRLF line ends, a byte-order mark, no final line end',
+      `\uFEFFversion: 1\r\ngenerations:\r\n  - name: a # first\r\n    model_id: ${IMAGE}`,
+    ],
     ['one-space indentation', yaml('version: 1', 'generations:', ' - name: a', `   model_id: ${IMAGE}`, '   width: 512')],
   ])('%s', (_what, text) => expectSameAsFullPath(text))
 
   // Problems found by the schema and by the checks across fields all come from the full path.
   it.each<[string, string]>([
-    ['a problem the schema finds', yaml('version: 1', 'generations:', '  - name: a', `    model_id: ${IMAGE}`, '    widht: 3', '    batch_size: 99')],
-    ['an unknown alias and a duplicate name', yaml('version: 1', 'defaults:', '  model_id: nope', 'generations:', '  - name: a', '  - name: a', `    model_id: ${IMAGE}`)],
-    ['a duplicate name alone', yaml('version: 1', 'generations:', '  - name: a', `    model_id: ${IMAGE}`, '  - name: a', `    model_id: ${IMAGE}`)],
+    [
+      'a problem the schema finds',
+      yaml('version: 1', 'generations:', '  - name: a', `    model_id: ${IMAGE}`, '    widht: 3', '    batch_size: 99'),
+    ],
+    [
+      'an unknown alias and a duplicate name',
+      yaml('version: 1', 'defaults:', '  model_id: nope', 'generations:', '  - name: a', '  - name: a', `    model_id: ${IMAGE}`),
+    ],
+    [
+      'a duplicate name alone',
+      yaml('version: 1', 'generations:', '  - name: a', `    model_id: ${IMAGE}`, '  - name: a', `    model_id: ${IMAGE}`),
+    ],
     ['a generation without a model', yaml('version: 1', 'generations:', '  - name: a', '    prompt: x')],
     ['another version', yaml('version: 2', 'generations:', '  - name: a')],
   ])('steps aside from %s', (_what, text) => expectFullPathProblems(text))
 
   it('gives each generation its own copy of a list from defaults', () => {
-    const text = yaml('version: 1', 'defaults:', `  model_id: ${IMAGE}`, '  video_effects:', '    - type: A', 'generations:', '  - name: a', '  - name: b')
+    const text = yaml(
+      'version: 1',
+      'defaults:',
+      `  model_id: ${IMAGE}`,
+      '  video_effects:',
+      '    - type: A',
+      'generations:',
+      '  - name: a',
+      '  - name: b',
+    )
     expectSameAsFullPath(text)
     const [a, b] = parseManifest(FILE, text).manifest?.generations ?? []
     expect(a?.body.video_effects).toEqual([{ type: 'A' }])
@@ -153,7 +189,17 @@ describe('the fast path reads plain block YAML exactly as the full path does', (
 
   it('bounds the values of a file from its characters, leaving one that may be over the cap to the full path', () => {
     // 1 + 2 + 2 (models, art and its UUID: one key line counts two) ... and `- name: a` counts 3.
-    const text = yaml('# c', 'version: 1', 'models:', `  art: ${IMAGE}`, '', 'generations:', '  - name: a # x', '    model_id: art', '  - b')
+    const text = yaml(
+      '# c',
+      'version: 1',
+      'models:',
+      `  art: ${IMAGE}`,
+      '',
+      'generations:',
+      '  - name: a # x',
+      '    model_id: art',
+      '  - b',
+    )
     expect(valueBound(text)).toBe(2 + 2 + 2 + 2 + 3 + 2 + 3)
     expect(readPlainYaml(text, { maxValues: 16, maxNesting: MAX_NESTING }, new LineCounter())).toBeDefined()
     expect(readPlainYaml(text, { maxValues: 15, maxNesting: MAX_NESTING }, new LineCounter())).toBeUndefined()
@@ -173,13 +219,114 @@ describe('the fast path reads plain block YAML exactly as the full path does', (
 // Random block manifests, as written by people (and by text editors going wrong).
 
 const SCALARS = [
-  '1', '0', '-1', '+3', '1.5', '1.', '.5', '1e3', '1E-2', '0x1F', '0o17', '017', '.inf', '-.Inf', '.nan', 'null', 'Null', '~',
-  'true', 'False', 'yes', 'on', 'a b', 'x:y', 'x #y', "it's", 'a"b', '"quoted"', "'single'", '"esc \\t \\u00e9 \\" x"', "'it''s'",
-  '""', "''", 'é漢🎨', '1024', '512', 'medium', 'high', 'ultra', '-x', '?x', ':x', '@x', '!x', '&x', '*x', '[x', '{x', '|x', '>x', '#x',
-  'art', 'clip', '"art"', IMAGE, VIDEO, IMAGE.toUpperCase(), 'nope',
+  '1',
+  '0',
+  '-1',
+  '+3',
+  '1.5',
+  '1.',
+  '.5',
+  '1e3',
+  '1E-2',
+  '0x1F',
+  '0o17',
+  '017',
+  '.inf',
+  '-.Inf',
+  '.nan',
+  'null',
+  'Null',
+  '~',
+  'true',
+  'False',
+  'yes',
+  'on',
+  'a b',
+  'x:y',
+  'x #y',
+  "it's",
+  'a"b',
+  '"quoted"',
+  "'single'",
+  '"esc \\t \\u00e9 \\" x"',
+  "'it''s'",
+  '""',
+  "''",
+  'é漢🎨',
+  '1024',
+  '512',
+  'medium',
+  'high',
+  'ultra',
+  '-x',
+  '?x',
+  ':x',
+  '@x',
+  '!x',
+  '&x',
+  '*x',
+  '[x',
+  '{x',
+  '|x',
+  '>x',
+  '#x',
+  'art',
+  'clip',
+  '"art"',
+  IMAGE,
+  VIDEO,
+  IMAGE.toUpperCase(),
+  'nope',
 ]
-const KEYS = ['name', 'model_id', 'prompt', 'width', 'height', 'runs', 'group', 'batch_size', 'quality', 'guidance_scale', 'description', 'widht', '"width"', "'prompt'", 'fps', 'true', '~', '<<']
-const EDITS = [' ', '  ', '-', '- ', ':', ': ', '#', ' #', '\t', '\n', '\r', '"', "'", 'x', '&a ', '*a', '!t ', '[', ']', '{', '|', '>', '? ', '%', '---\n', '\u00a0', '\ufeff']
+const KEYS = [
+  'name',
+  'model_id',
+  'prompt',
+  'width',
+  'height',
+  'runs',
+  'group',
+  'batch_size',
+  'quality',
+  'guidance_scale',
+  'description',
+  'widht',
+  '"width"',
+  "'prompt'",
+  'fps',
+  'true',
+  '~',
+  '<<',
+]
+const EDITS = [
+  ' ',
+  '  ',
+  '-',
+  '- ',
+  ':',
+  ': ',
+  '#',
+  ' #',
+  '\t',
+  '\n',
+  '\r',
+  '"',
+  "'",
+  'x',
+  '&a ',
+  '*a',
+  '!t ',
+  '[',
+  ']',
+  '{',
+  '|',
+  '>',
+  '? ',
+  '%',
+  '---\n',
+  '\u00a0',
+  '\ufeff',
+]
 
 /** Fields with values of the right type (written in YAML's many ways), so most manifests are valid. */
 const ORDINARY: Record<string, string[]> = {
@@ -204,7 +351,13 @@ const line = fc.oneof(
 const generation = fc.record({
   dashSpaces: fc.integer({ min: 1, max: 3 }),
   name: fc.oneof({ weight: 20, arbitrary: fc.constant('') }, fc.constantFrom(...SCALARS)),
-  model: fc.option(fc.oneof({ weight: 10, arbitrary: fc.constantFrom('art', 'clip', IMAGE, `"${VIDEO}"`, `'${IMAGE.toUpperCase()}'`) }, fc.constant('nope')), { nil: undefined }),
+  model: fc.option(
+    fc.oneof(
+      { weight: 10, arbitrary: fc.constantFrom('art', 'clip', IMAGE, `"${VIDEO}"`, `'${IMAGE.toUpperCase()}'`) },
+      fc.constant('nope'),
+    ),
+    { nil: undefined },
+  ),
   fields: fc.uniqueArray(line, { selector: ([key]) => key, maxLength: 4 }),
   effects: fc.option(fc.array(fc.constantFrom('A', '"B C"', 'ZOOM IN', '1'), { minLength: 1, maxLength: 2 }), { nil: undefined }),
   comment: fc.boolean(),

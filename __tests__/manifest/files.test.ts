@@ -70,9 +70,7 @@ describe('resolveManifestFiles', () => {
 
   it('names the path tried and the input when the manifest is missing', async () => {
     const error = await failure(resolveManifestFiles(workspace, ['.layer/generations.yml']))
-    expect(error.message).toBe(
-      'no manifest found at .layer/generations.yml (input `manifest`); create it or point `manifest` at your file',
-    )
+    expect(error.message).toBe('no manifest found at .layer/generations.yml (input `manifest`); create it or point `manifest` at your file')
     expect(error.problems).toEqual([])
     const globs = await failure(resolveManifestFiles(workspace, ['.layer/*.yml', 'plans/**/*.yml'], { origin: 'the command line' }))
     expect(globs.message).toBe(
@@ -95,15 +93,13 @@ describe('resolveManifestFiles', () => {
     )
   })
 
-  it.each([
-    ['../secret.yml'],
-    ['.layer/../../secret.yml'],
-    ['{..,.}/secret.yml'],
-    ['../**/*.yml'],
-  ])('refuses the pattern %s, which climbs out of the workspace', async (pattern) => {
-    const error = await failure(resolveManifestFiles(workspace, [pattern]))
-    expect(error.message).toMatch(/^manifest pattern ".*" \(it uses "\.\."\) is outside the workspace; refusing to read it/)
-  })
+  it.each([['../secret.yml'], ['.layer/../../secret.yml'], ['{..,.}/secret.yml'], ['../**/*.yml']])(
+    'refuses the pattern %s, which climbs out of the workspace',
+    async (pattern) => {
+      const error = await failure(resolveManifestFiles(workspace, [pattern]))
+      expect(error.message).toMatch(/^manifest pattern ".*" \(it uses "\.\."\) is outside the workspace; refusing to read it/)
+    },
+  )
 
   it('refuses an absolute path outside the workspace', async () => {
     const error = await failure(resolveManifestFiles(workspace, [path.join(outside, 'secret.yml')]))
@@ -174,9 +170,7 @@ describe('readManifestFile', () => {
     await put('huge.yml', '')
     await truncate(path.join(workspace, 'huge.yml'), 5 * 1024 * 1024 + 1) // sparse: no 5 MiB written
     const error = await failure(readManifestFile(workspace, 'huge.yml'))
-    expect(error.message).toBe(
-      'huge.yml is 5242881 bytes; a manifest may be at most 5 MiB (5242880 bytes): split it into several files',
-    )
+    expect(error.message).toBe('huge.yml is 5242881 bytes; a manifest may be at most 5 MiB (5242880 bytes): split it into several files')
   })
 
   it('refuses bytes that are not UTF-8', async () => {

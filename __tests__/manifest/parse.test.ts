@@ -272,7 +272,7 @@ describe('parseManifest: problems, each at its exact place', () => {
         at: '4:3',
         title: 'Unknown key',
         path: 'defaults.colour',
-        message: "unknown key \"colour\" in defaults: defaults take the fields of Layer's estimate request (see the manifest JSON Schema)",
+        message: 'unknown key "colour" in defaults: defaults take the fields of Layer\'s estimate request (see the manifest JSON Schema)',
       },
       {
         at: '10:9',
@@ -362,7 +362,9 @@ describe('parseManifest: problems, each at its exact place', () => {
   })
 
   it('reports a too-long prompt by its length', () => {
-    const problems = located(yaml('version: 1', 'generations:', '  - name: a', `    model_id: ${MODEL}`, `    prompt: ${'x'.repeat(100001)}`))
+    const problems = located(
+      yaml('version: 1', 'generations:', '  - name: a', `    model_id: ${MODEL}`, `    prompt: ${'x'.repeat(100001)}`),
+    )
     expect(problems).toEqual([
       {
         at: '5:13',
@@ -375,7 +377,9 @@ describe('parseManifest: problems, each at its exact place', () => {
 
   it('points at the second of two generations with the same name', () => {
     expect(
-      located(yaml('version: 1', 'defaults:', `  model_id: ${MODEL}`, 'generations:', '  - name: hero', '  - name: villain', '  - name: hero')),
+      located(
+        yaml('version: 1', 'defaults:', `  model_id: ${MODEL}`, 'generations:', '  - name: hero', '  - name: villain', '  - name: hero'),
+      ),
     ).toEqual([
       {
         at: '7:11',
@@ -400,7 +404,15 @@ describe('parseManifest: problems, each at its exact place', () => {
   it('lists the known aliases for an unknown one, and suggests the nearest', () => {
     expect(
       located(
-        yaml('version: 1', 'models:', `  knight-style: ${MODEL}`, `  castle: ${OTHER}`, 'generations:', '  - name: a', '    model_id: knight-styel'),
+        yaml(
+          'version: 1',
+          'models:',
+          `  knight-style: ${MODEL}`,
+          `  castle: ${OTHER}`,
+          'generations:',
+          '  - name: a',
+          '    model_id: knight-styel',
+        ),
       ),
     ).toEqual([
       {
@@ -426,7 +438,11 @@ describe('parseManifest: problems, each at its exact place', () => {
   })
 
   it('reports an invalid alias name or UUID under models, at the key or value', () => {
-    expect(located(yaml('version: 1', 'models:', `  "my knight": ${MODEL}`, '  castle: 1234', 'generations:', '  - name: a', '    model_id: castle'))).toEqual([
+    expect(
+      located(
+        yaml('version: 1', 'models:', `  "my knight": ${MODEL}`, '  castle: 1234', 'generations:', '  - name: a', '    model_id: castle'),
+      ),
+    ).toEqual([
       {
         at: '3:3',
         title: 'Invalid alias',
@@ -518,8 +534,7 @@ describe('parseManifest: problems, each at its exact place', () => {
         at: '3:5',
         title: 'Invalid value',
         path: 'generations[0]',
-        message:
-          'generations[0] must be a generation: a mapping with name, model_id and estimate request fields, got "just a string"',
+        message: 'generations[0] must be a generation: a mapping with name, model_id and estimate request fields, got "just a string"',
       },
     ])
   })
@@ -618,9 +633,7 @@ describe('parseManifest: untrusted YAML', () => {
 
   it('limits how often aliases may be used', () => {
     const text = yaml('version: 1', 'x: &x 1', `generations: [${'*x,'.repeat(MAX_ALIAS_USES + 1)}]`)
-    expect(located(text)).toEqual([
-      expect.objectContaining({ at: `3:${15 + 3 * MAX_ALIAS_USES}`, title: 'Too many aliases' }),
-    ])
+    expect(located(text)).toEqual([expect.objectContaining({ at: `3:${15 + 3 * MAX_ALIAS_USES}`, title: 'Too many aliases' })])
   })
 
   it('reports an alias without an anchor, and an alias that contains itself', () => {
@@ -674,9 +687,7 @@ describe('parseManifest: untrusted YAML', () => {
   })
 
   it('rejects merge keys at the key', () => {
-    expect(
-      located(yaml('version: 1', 'generations:', '  - name: a', `    model_id: ${MODEL}`, '    <<: {width: 3}')),
-    ).toEqual([
+    expect(located(yaml('version: 1', 'generations:', '  - name: a', `    model_id: ${MODEL}`, '    <<: {width: 3}'))).toEqual([
       {
         at: '5:5',
         title: 'Merge key',
@@ -711,9 +722,7 @@ describe('parseManifest: untrusted YAML', () => {
 
   it('lets ordinary nesting through to the schema', () => {
     const problems = located(yaml('version: 1', `generations: ${'['.repeat(30)}${']'.repeat(30)}`))
-    expect(problems).toEqual([
-      expect.objectContaining({ at: '2:15', title: 'Invalid value', path: 'generations[0]' }),
-    ])
+    expect(problems).toEqual([expect.objectContaining({ at: '2:15', title: 'Invalid value', path: 'generations[0]' })])
   })
 
   it('rejects a file of too many values before parsing it', () => {
@@ -787,7 +796,8 @@ describe('the generation cap', () => {
         ...at,
         title: 'Too many generations',
         path: 'generations',
-        message: 'generations lists 10,001 generations; one run prices at most 10,000: split them across several jobs, each with its own `manifest` input',
+        message:
+          'generations lists 10,001 generations; one run prices at most 10,000: split them across several jobs, each with its own `manifest` input',
       },
     ])
   })
@@ -819,7 +829,15 @@ describe('messages quote the file only in short, sanitised excerpts', () => {
     const key = `k${'x'.repeat(300)}`
     const name = `evil\u202e${'n'.repeat(100)}`
     const problems = located(
-      yaml('version: 1', `${key}: 1`, 'generations:', `  - name: "${name}"`, `    model_id: ${MODEL}`, `  - name: "${name}"`, '    model_id: "al\\u0007ias"'),
+      yaml(
+        'version: 1',
+        `${key}: 1`,
+        'generations:',
+        `  - name: "${name}"`,
+        `    model_id: ${MODEL}`,
+        `  - name: "${name}"`,
+        '    model_id: "al\\u0007ias"',
+      ),
     )
     const messages = problems.map((p) => p.message).join('\n')
     expect(messages).toContain(`unknown key "${key.slice(0, 40)}…" at the top level`)

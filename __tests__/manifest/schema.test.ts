@@ -1,23 +1,44 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  EstimateRequestSchema,
-  ManifestSchema,
-  REQUEST_FIELDS,
-  expectedAt,
-  isUuid,
-  keysAt,
-} from '../../src/manifest/schema.js'
+import { EstimateRequestSchema, ManifestSchema, REQUEST_FIELDS, expectedAt, isUuid, keysAt } from '../../src/manifest/schema.js'
 
 const MODEL = '3c90c3cc-0d44-4b50-8888-8dd25736052a'
 
 /** The request body fields of the seed page (shared/layer-api/estimate-endpoint.seed.txt), in its order. */
 const SEED_FIELDS = [
-  'model_id', 'prompt', 'width', 'height', 'batch_size', 'num_inference_steps', 'guidance_scale',
-  'prompt_strength', 'quality', 'sharpness', 'duration_seconds', 'generate_audio', 'keep_audio', 'fps',
-  'video_effects', 'use_ta_pose', 'include_textures', 'quad_mesh', 'pbr_materials', 'low_poly',
-  'generate_parts', 'face_limit', 'stability', 'use_speaker_boost', 'similarity_boost',
-  'style_exaggeration', 'speed', 'upscale_ratio', 'creativity', 'resemblance', 'vectorize',
-  'remove_background', 'reframe', 'refill',
+  'model_id',
+  'prompt',
+  'width',
+  'height',
+  'batch_size',
+  'num_inference_steps',
+  'guidance_scale',
+  'prompt_strength',
+  'quality',
+  'sharpness',
+  'duration_seconds',
+  'generate_audio',
+  'keep_audio',
+  'fps',
+  'video_effects',
+  'use_ta_pose',
+  'include_textures',
+  'quad_mesh',
+  'pbr_materials',
+  'low_poly',
+  'generate_parts',
+  'face_limit',
+  'stability',
+  'use_speaker_boost',
+  'similarity_boost',
+  'style_exaggeration',
+  'speed',
+  'upscale_ratio',
+  'creativity',
+  'resemblance',
+  'vectorize',
+  'remove_background',
+  'reframe',
+  'refill',
 ]
 
 function accepts(field: string, value: unknown): boolean {
@@ -59,15 +80,19 @@ describe('EstimateRequestSchema', () => {
     ['prompt', ['', 'a knight', 'x'.repeat(100000), '🎨'.repeat(100000), null], ['x'.repeat(100001), '🎨'.repeat(100001), 42]],
     ['generate_audio', [true, false, null], ['yes', 1]],
     ['refill', [true, null], ['true']],
-    ['video_effects', [[], [{ type: 'ORBIT_360', weight: 60 }], [{ type: 'ZOOM_IN' }]], [
-      null,
-      [{ weight: 10 }],
-      [{ type: '' }],
-      [{ type: 'ORBIT_360', weight: 101 }],
-      [{ type: 'ORBIT_360', weight: -1 }],
-      [{ type: 'ORBIT_360', speed: 2 }],
-      'ORBIT_360',
-    ]],
+    [
+      'video_effects',
+      [[], [{ type: 'ORBIT_360', weight: 60 }], [{ type: 'ZOOM_IN' }]],
+      [
+        null,
+        [{ weight: 10 }],
+        [{ type: '' }],
+        [{ type: 'ORBIT_360', weight: 101 }],
+        [{ type: 'ORBIT_360', weight: -1 }],
+        [{ type: 'ORBIT_360', speed: 2 }],
+        'ORBIT_360',
+      ],
+    ],
   ])('%s takes the seed range', (field, good, bad) => {
     for (const value of good as unknown[]) expect([field, value, accepts(field, value)]).toEqual([field, value, true])
     for (const value of bad as unknown[]) expect([field, value, accepts(field, value)]).toEqual([field, value, false])

@@ -31,9 +31,7 @@ describe('canonicalKey', () => {
         expect(JSON.parse(key)).toEqual(JSON.parse(JSON.stringify(value)))
         // Rebuilding every object with reversed key order gives the same key.
         const reversed = JSON.parse(JSON.stringify(value), (_k, v: unknown) =>
-          v && typeof v === 'object' && !Array.isArray(v)
-            ? Object.fromEntries(Object.entries(v as Record<string, unknown>).reverse())
-            : v,
+          v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).reverse()) : v,
         ) as unknown
         expect(canonicalKey(reversed)).toBe(key)
       }),
@@ -84,7 +82,11 @@ describe('buildPlan', () => {
 })
 
 describe('assertWithinRequestLimit', () => {
-  const planOf = (n: number) => buildPlan(WORKSPACE, Array.from({ length: n }, (_, i) => gen(`g${i}`)))
+  const planOf = (n: number) =>
+    buildPlan(
+      WORKSPACE,
+      Array.from({ length: n }, (_, i) => gen(`g${i}`)),
+    )
 
   it('accepts a plan at the limit', () => {
     expect(() => assertWithinRequestLimit(planOf(3), 3)).not.toThrow()

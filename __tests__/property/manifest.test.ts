@@ -56,22 +56,135 @@ function expectManifestOrProblems(text: string): void {
 // Text that is hostile to YAML, to Markdown and to line counting.
 
 const HOSTILE_CHARS = [
-  ':', '#', '-', '?', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', '{', '}', '[', ']', ',', '\\', '<', '=',
-  ' ', '  ', '\t', '\n', '\r', '\r\n', '\u0085', '\u2028', '\u2029', '\u00a0', '\ufeff', '\u0000', '\u0007', '\u001b',
-  '\u200b', '\u202e', 'é', 'ß', '漢', '🎨', '👩‍🎨', 'yes', 'no', 'null', '~', 'true', '0x1F', '1e3', '.inf', '.nan', '<<',
+  ':',
+  '#',
+  '-',
+  '?',
+  '&',
+  '*',
+  '!',
+  '|',
+  '>',
+  "'",
+  '"',
+  '%',
+  '@',
+  '`',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '\\',
+  '<',
+  '=',
+  ' ',
+  '  ',
+  '\t',
+  '\n',
+  '\r',
+  '\r\n',
+  '\u0085',
+  '\u2028',
+  '\u2029',
+  '\u00a0',
+  '\ufeff',
+  '\u0000',
+  '\u0007',
+  '\u001b',
+  '\u200b',
+  '\u202e',
+  'é',
+  'ß',
+  '漢',
+  '🎨',
+  '👩‍🎨',
+  'yes',
+  'no',
+  'null',
+  '~',
+  'true',
+  '0x1F',
+  '1e3',
+  '.inf',
+  '.nan',
+  '<<',
 ]
 const hostileText = (maxLength: number) =>
-  fc.string({ unit: fc.oneof({ weight: 3, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }) }, fc.constantFrom(...HOSTILE_CHARS)), maxLength })
+  fc.string({
+    unit: fc.oneof(
+      { weight: 3, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }) },
+      fc.constantFrom(...HOSTILE_CHARS),
+    ),
+    maxLength,
+  })
 
 /** YAML fragments, so random text often gets past the lexer and into the deeper checks. */
 const YAML_TOKENS = [
-  'version: 1\n', 'version: 2\n', 'generations:\n', '  - ', '- ', '    ', 'name: ', 'model_id: ', `${IMAGE}`, 'art', 'models:\n',
-  '  art: ', 'defaults:\n', 'workspace_id: ', WORKSPACE, 'width: ', 'runs: ', 'batch_size: ', 'prompt: ', 'quality: high',
-  '1024', '0', '-1', '17', '1e400', '.nan', 'null', '~', 'true', 'yes', '"x"', "'y'", '&a ', '*a', '*b', '!!binary ', '!custom ',
-  '!!str ', '{', '}', '[', ']', ', ', ': ', '\n', '\t', '? ', '<<: *a\n', '|\n', '>-\n', '---\n', '...\n', '%YAML 1.1\n',
-  '%TAG ! tag:x,2000:\n', '# comment\n', '\ufeff', '\r\n', 'widht: ', 'video_effects: [{type: zoom, weight: 5}]', 'group: g',
+  'version: 1\n',
+  'version: 2\n',
+  'generations:\n',
+  '  - ',
+  '- ',
+  '    ',
+  'name: ',
+  'model_id: ',
+  `${IMAGE}`,
+  'art',
+  'models:\n',
+  '  art: ',
+  'defaults:\n',
+  'workspace_id: ',
+  WORKSPACE,
+  'width: ',
+  'runs: ',
+  'batch_size: ',
+  'prompt: ',
+  'quality: high',
+  '1024',
+  '0',
+  '-1',
+  '17',
+  '1e400',
+  '.nan',
+  'null',
+  '~',
+  'true',
+  'yes',
+  '"x"',
+  "'y'",
+  '&a ',
+  '*a',
+  '*b',
+  '!!binary ',
+  '!custom ',
+  '!!str ',
+  '{',
+  '}',
+  '[',
+  ']',
+  ', ',
+  ': ',
+  '\n',
+  '\t',
+  '? ',
+  '<<: *a\n',
+  '|\n',
+  '>-\n',
+  '---\n',
+  '...\n',
+  '%YAML 1.1\n',
+  '%TAG ! tag:x,2000:\n',
+  '# comment\n',
+  '\ufeff',
+  '\r\n',
+  'widht: ',
+  'video_effects: [{type: zoom, weight: 5}]',
+  'group: g',
 ]
-const yamlSoup = fc.array(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...YAML_TOKENS) }, hostileText(6)), { maxLength: 60 }).map((parts) => parts.join(''))
+const yamlSoup = fc
+  .array(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...YAML_TOKENS) }, hostileText(6)), { maxLength: 60 })
+  .map((parts) => parts.join(''))
 
 const VALID_TEXT = `# yaml-language-server: $schema=../schema/manifest.schema.json
 version: 1
@@ -152,7 +265,10 @@ describe('parseManifest on any text', () => {
   it.each([
     ['a line with a carriage return', '- version: 1\nart\r\nversion: 1\n'],
     ['a multi-line scalar at the top level', '"x"%YAML 1.1\nquality: highversion: 1\n'],
-    ['a key-value pair moved under a comment', '# c\n  batch_size: 2\nworkspace_id: x\nmodels:\n  art: y\ndefaults:\nversion: 1\n  quality: medium\n'],
+    [
+      'a key-value pair moved under a comment',
+      '# c\n  batch_size: 2\nworkspace_id: x\nmodels:\n  art: y\ndefaults:\nversion: 1\n  quality: medium\n',
+    ],
   ])('points every problem inside the text (%s)', (_what, text) => {
     const { problems } = parseManifest(FILE, text)
     expect(problems.length).toBeGreaterThan(0)
@@ -229,7 +345,10 @@ const requestFields: Record<string, fc.Arbitrary<Json>> = {
   generate_audio: orNull(fc.boolean()),
   fps: orNull(positiveInt),
   video_effects: fc.array(
-    fc.record({ type: hostileText(20).filter((t) => t.length > 0), weight: fc.double({ min: 0, max: 100, noNaN: true }) }, { requiredKeys: ['type'] }),
+    fc.record(
+      { type: hostileText(20).filter((t) => t.length > 0), weight: fc.double({ min: 0, max: 100, noNaN: true }) },
+      { requiredKeys: ['type'] },
+    ),
     { maxLength: 3 },
   ),
   face_limit: orNull(positiveInt),
@@ -245,7 +364,13 @@ const manifestSpec: fc.Arbitrary<ManifestSpec> = fc
     workspaceId: fc.option(fc.constantFrom(WORKSPACE, WORKSPACE.toUpperCase()), { nil: undefined }),
     aliases: fc.uniqueArray(fc.record({ name: aliasName, uuid }), { selector: (a) => a.name, maxLength: 3 }),
     defaults: fieldsRecord,
-    defaultModel: fc.option(fc.oneof(uuid.map((id): ModelRef => ({ uuid: id })), fc.nat(2).map((i): ModelRef => ({ alias: i }))), { nil: undefined }),
+    defaultModel: fc.option(
+      fc.oneof(
+        uuid.map((id): ModelRef => ({ uuid: id })),
+        fc.nat(2).map((i): ModelRef => ({ alias: i })),
+      ),
+      { nil: undefined },
+    ),
     names: fc.uniqueArray(oneLine(60), { minLength: 1, maxLength: 5 }),
     generations: fc.array(
       fc.record(
@@ -270,7 +395,11 @@ const manifestSpec: fc.Arbitrary<ManifestSpec> = fc
     // Every reference must resolve: an alias index points into the aliases, a generation without
     // its own model needs a default one.
     const fix = (model: ModelRef): ModelRef =>
-      'alias' in model && spec.aliases.length === 0 ? { uuid: IMAGE } : 'alias' in model ? { alias: model.alias % spec.aliases.length } : model
+      'alias' in model && spec.aliases.length === 0
+        ? { uuid: IMAGE }
+        : 'alias' in model
+          ? { alias: model.alias % spec.aliases.length }
+          : model
     if (spec.defaultModel) spec.defaultModel = fix(spec.defaultModel)
     for (const g of spec.generations) {
       g.model = fix(g.model)
@@ -453,7 +582,11 @@ function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys)
   if (value === null || typeof value !== 'object') return value
   const record = value as Record<string, unknown>
-  return Object.fromEntries(Object.keys(record).sort().map((key) => [key, sortKeys(record[key])]))
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((key) => [key, sortKeys(record[key])]),
+  )
 }
 
 describe('parseManifest keeps a valid manifest`s meaning however it is written', () => {
@@ -484,7 +617,9 @@ describe('parseManifest keeps a valid manifest`s meaning however it is written',
     const value = toDocumentValue({
       aliases: [{ name: 'art', uuid: IMAGE }],
       defaults: { batch_size: 2 },
-      generations: [{ name: 'a: b', model: { alias: 0 }, fields: { prompt: 'two\nlines', width: 1024, video_effects: [{ type: 'zoom' }] } }],
+      generations: [
+        { name: 'a: b', model: { alias: 0 }, fields: { prompt: 'two\nlines', width: 1024, video_effects: [{ type: 'zoom' }] } },
+      ],
     })
     const texts = Array.from({ length: 200 }, (_, seed) => render(value, seed)).filter((text) => faithful(text, value))
     expect(texts.length).toBeGreaterThan(150)
@@ -496,7 +631,13 @@ describe('parseManifest keeps a valid manifest`s meaning however it is written',
     expect(texts.some((t) => t.startsWith('%YAML 1.2'))).toBe(true)
     expect(texts.some((t) => /^\s*#/m.test(t))).toBe(true) // comments
     for (const text of texts) {
-      expect(meaning(text).generations[0]?.body).toEqual({ model_id: IMAGE, batch_size: 2, prompt: 'two\nlines', width: 1024, video_effects: [{ type: 'zoom' }] })
+      expect(meaning(text).generations[0]?.body).toEqual({
+        model_id: IMAGE,
+        batch_size: 2,
+        prompt: 'two\nlines',
+        width: 1024,
+        video_effects: [{ type: 'zoom' }],
+      })
     }
   })
 })

@@ -50,7 +50,20 @@ function permuted(value: Json, seed: number): Json {
   return objectOf(keys.map((key, i) => [key, permuted(value[key]!, seed * 31 + i)]))
 }
 
-const KEYS = ['prompt', 'width', 'height', 'batch_size', 'quality', 'video_effects', '__proto__', 'constructor', 'toString', 'ünï', 'a b', '']
+const KEYS = [
+  'prompt',
+  'width',
+  'height',
+  'batch_size',
+  'quality',
+  'video_effects',
+  '__proto__',
+  'constructor',
+  'toString',
+  'ünï',
+  'a b',
+  '',
+]
 const jsonLeaf: fc.Arbitrary<Json> = fc.oneof(
   fc.constant(null),
   fc.boolean(),
@@ -69,7 +82,10 @@ const jsonValue: fc.Arbitrary<Json> = fc.letrec<{ value: Json }>((tie) => ({
 
 /** A request body: a model and a few fields, values of any JSON type. */
 const body: fc.Arbitrary<EstimateRequest> = fc
-  .tuple(fc.constantFrom(...MODELS), fc.uniqueArray(fc.tuple(fc.constantFrom(...KEYS), jsonValue), { selector: ([key]) => key, maxLength: 4 }))
+  .tuple(
+    fc.constantFrom(...MODELS),
+    fc.uniqueArray(fc.tuple(fc.constantFrom(...KEYS), jsonValue), { selector: ([key]) => key, maxLength: 4 }),
+  )
   .map(([model, entries]) => objectOf([['model_id', model], ...entries]) as EstimateRequest)
 
 interface Case {
@@ -84,21 +100,19 @@ interface Case {
 }
 
 const caseOf = (maxPrice: number, maxRuns: number): fc.Arbitrary<Case> =>
-  fc
-    .uniqueArray(body, { selector: identity, minLength: 1, maxLength: 8 })
-    .chain((pool) => {
-      const use = fc.record({ body: fc.nat(pool.length - 1), runs: fc.integer({ min: 1, max: maxRuns }), seed: fc.nat() })
-      return fc.record({
-        pool: fc.constant(pool),
-        prices: fc.array(fc.integer({ min: 0, max: maxPrice }), { minLength: pool.length, maxLength: pool.length }),
-        head: fc.array(use, { minLength: 1, maxLength: 40 }),
-        base: fc.array(use, { maxLength: 10 }),
-        // At most 15 significant digits in CU, so the JSON number Layer sends is the decimal meant.
-        balance: fc.integer({ min: 0, max: 9e14 }),
-        minRemaining: fc.integer({ min: 0, max: 2 ** 40 }),
-        concurrency: fc.integer({ min: 1, max: 8 }),
-      })
+  fc.uniqueArray(body, { selector: identity, minLength: 1, maxLength: 8 }).chain((pool) => {
+    const use = fc.record({ body: fc.nat(pool.length - 1), runs: fc.integer({ min: 1, max: maxRuns }), seed: fc.nat() })
+    return fc.record({
+      pool: fc.constant(pool),
+      prices: fc.array(fc.integer({ min: 0, max: maxPrice }), { minLength: pool.length, maxLength: pool.length }),
+      head: fc.array(use, { minLength: 1, maxLength: 40 }),
+      base: fc.array(use, { maxLength: 10 }),
+      // At most 15 significant digits in CU, so the JSON number Layer sends is the decimal meant.
+      balance: fc.integer({ min: 0, max: 9e14 }),
+      minRemaining: fc.integer({ min: 0, max: 2 ** 40 }),
+      concurrency: fc.integer({ min: 1, max: 8 }),
     })
+  })
 
 function generation(c: Case, use: Case['head'][number], i: number, file: string): Generation {
   return {
@@ -147,7 +161,9 @@ function plainDecimal(micro: bigint, rounding: 'up' | 'down'): string {
   if (rounding === 'down' && rest < 0n) milli -= 1n
   const sign = milli < 0n ? '-' : ''
   const abs = milli < 0n ? -milli : milli
-  const frac = String(abs % 1000n).padStart(3, '0').replace(/0+$/, '')
+  const frac = String(abs % 1000n)
+    .padStart(3, '0')
+    .replace(/0+$/, '')
   return `${sign}${abs / 1000n}${frac ? `.${frac}` : ''}`
 }
 
@@ -202,7 +218,11 @@ describe('the deduplicated total', () => {
       fc.asyncProperty(caseOf(1_000_000, 1000), fc.nat(), async (c, seed) => {
         const first = await price(c)
         // The same generations in reverse order, every body with its keys in another order.
-        const reordered: Case = { ...c, head: [...c.head].reverse().map((use) => ({ ...use, seed: use.seed ^ seed })), base: c.base.map((use) => ({ ...use, seed: use.seed + seed })) }
+        const reordered: Case = {
+          ...c,
+          head: [...c.head].reverse().map((use) => ({ ...use, seed: use.seed ^ seed })),
+          base: c.base.map((use) => ({ ...use, seed: use.seed + seed })),
+        }
         const second = await price(reordered)
         expect(second.verdict.total).toBe(first.verdict.total)
         expect(new Set(second.plan.requests.map((r) => r.key))).toEqual(new Set(first.plan.requests.map((r) => r.key)))
@@ -215,7 +235,10 @@ describe('the deduplicated total', () => {
     // Absurd prices and balances from a misbehaving API: past 2^53 micro-CU a float sum drifts, and
     // a balance that large would let the drifted total pass. Prices with more digits than a double
     // holds may be rounded up, never down.
-    const hugeBalance = fc.oneof(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.double({ min: 2 ** 53, max: 2 ** 70, noNaN: true }))
+    const hugeBalance = fc.oneof(
+      fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+      fc.double({ min: 2 ** 53, max: 2 ** 70, noNaN: true }),
+    )
     await fc.assert(
       fc.asyncProperty(caseOf(Number.MAX_SAFE_INTEGER, 1_000_000), hugeBalance, async (c, balance) => {
         const { verdict } = await price({ ...c, balance, minRemaining: 0 })

@@ -62,7 +62,7 @@ describe('buildReport', () => {
     expect(r.runUrl).toBe('https://github.com/o/r/actions/runs/1')
   })
 
-  it("names the manifest line of the field Layer rejected, wherever it is written", () => {
+  it('names the manifest line of the field Layer rejected, wherever it is written', () => {
     const knight = gen('knight-portraits', {
       line: 8,
       body: { width: 0, batch_size: 4, video_effects: [{ type: 'x' }] },
@@ -158,9 +158,7 @@ describe('buildReport', () => {
       const r = report([gen('a')], outcomes, [gen('old'), gen('older')], true)
       expect(r.delta).toBeUndefined()
       expect(r.lines.every((l) => l.change === undefined)).toBe(true)
-      expect(r.baseNote).toBe(
-        'The base could not be priced (old: Layer rejected width), so no change against base is shown.',
-      )
+      expect(r.baseNote).toBe('The base could not be priced (old: Layer rejected width), so no change against base is shown.')
       expect(r.verdict.status).toBe('within')
       expect(r.failures).toEqual([])
     })
@@ -168,9 +166,7 @@ describe('buildReport', () => {
     it('counts the other failing base generations in the note', () => {
       const outcomes = [ok(1), failed('server', 'Layer answered 500'), failed('server', 'Layer answered 500')]
       const r = report([gen('a')], outcomes, [gen('old'), gen('older')], true)
-      expect(r.baseNote).toBe(
-        'The base could not be priced (old: Layer answered 500 and 1 more), so no change against base is shown.',
-      )
+      expect(r.baseNote).toBe('The base could not be priced (old: Layer answered 500 and 1 more), so no change against base is shown.')
     })
 
     it('keeps the note it was given and computes no diff', () => {

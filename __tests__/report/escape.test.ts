@@ -7,7 +7,9 @@ describe('escapeText', () => {
   it('leaves bare URLs as text: no link, no cross-reference', () => {
     const text = escapeText('see https://evil.example/x, HTTP://a.b, www.evil.example and https://github.com/acme/game/issues/1')
     expect(text).not.toMatch(/(https?|ftp):\/\/|\bwww\./i)
-    expect(decoded(text).replace(/\u200b/g, '')).toBe('see https://evil.example/x, HTTP://a.b, www.evil.example and https://github.com/acme/game/issues/1')
+    expect(decoded(text).replace(/\u200b/g, '')).toBe(
+      'see https://evil.example/x, HTTP://a.b, www.evil.example and https://github.com/acme/game/issues/1',
+    )
   })
 
   it('escapes every pipe, not only the first', () => {
@@ -23,7 +25,9 @@ describe('escapeText', () => {
   it('neutralises mentions and issue references', () => {
     expect(escapeText('@octocat')).toBe('@&#8203;octocat')
     expect(escapeText('fixes #12 and org/repo#3')).toBe('fixes &#35;&#8203;12 and org/repo&#35;&#8203;3')
-    expect(escapeText('GH-42, gh-7, sprite-gh-1 but not ghost-1 or GH-x')).toBe('GH-&#8203;42, gh-&#8203;7, sprite-gh-&#8203;1 but not ghost-1 or GH-x')
+    expect(escapeText('GH-42, gh-7, sprite-gh-1 but not ghost-1 or GH-x')).toBe(
+      'GH-&#8203;42, gh-&#8203;7, sprite-gh-&#8203;1 but not ghost-1 or GH-x',
+    )
   })
 
   it('escapes backticks, emphasis, links, strikethrough, math and backslashes', () => {

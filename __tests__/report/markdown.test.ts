@@ -5,7 +5,14 @@ import { fileURLToPath } from 'node:url'
 import { buildPlan } from '../../src/pricing/plan.js'
 import { judgePlan } from '../../src/pipeline.js'
 import { commentMarker } from '../../src/github/comment.js'
-import { COMMENT_MAX_CHARS, markdownTable, renderComment, renderStopComment, renderSummary, SUMMARY_MAX_BYTES } from '../../src/report/markdown.js'
+import {
+  COMMENT_MAX_CHARS,
+  markdownTable,
+  renderComment,
+  renderStopComment,
+  renderSummary,
+  SUMMARY_MAX_BYTES,
+} from '../../src/report/markdown.js'
 import type { Generation, Policy, Report, RequestOutcome } from '../../src/types.js'
 import { WORKSPACE, failed, gen, ok } from '../fixtures/report/generations.js'
 import { scenarioReport } from '../fixtures/report/scenario.js'
@@ -57,9 +64,7 @@ function tablesAreWellFormed(markdown: string): boolean {
 
 describe('markdownTable', () => {
   it('right-aligns numeric columns', () => {
-    expect(markdownTable(['Name', 'CU'], [['a', '1,234.5']], ['left', 'right'])).toBe(
-      '| Name | CU |\n| :--- | ---: |\n| a | 1,234.5 |',
-    )
+    expect(markdownTable(['Name', 'CU'], [['a', '1,234.5']], ['left', 'right'])).toBe('| Name | CU |\n| :--- | ---: |\n| a | 1,234.5 |')
   })
 })
 
@@ -198,23 +203,18 @@ describe('renderComment', () => {
       price: fc.option(fc.integer({ min: 0, max: 10_000_000 }), { nil: undefined }),
     })
     fc.assert(
-      fc.property(
-        fc.array(line, { maxLength: 60 }),
-        fc.integer({ min: 0, max: 20_000 }),
-        fc.boolean(),
-        (lines, maxChars, compact) => {
-          const head = lines.map((l, i) => gen(l.name, { runs: l.runs, group: l.group, body: { prompt: `p${i}` } }))
-          const outcomes = lines.map((l) => (l.price === undefined ? failed('server', l.name) : ok(l.price / 1000)))
-          const r = report(head, outcomes)
-          const text = renderComment(r, { marker: MARKER, maxChars, compact })
-          expect(text.length).toBeLessThanOrEqual(maxChars)
-          expect(Buffer.byteLength(renderSummary(r, maxChars))).toBeLessThanOrEqual(maxChars)
-          if (maxChars >= 6000) {
-            expect(onlyOwnTags(text)).toBe(true)
-            expect(tablesAreWellFormed(text)).toBe(true)
-          }
-        },
-      ),
+      fc.property(fc.array(line, { maxLength: 60 }), fc.integer({ min: 0, max: 20_000 }), fc.boolean(), (lines, maxChars, compact) => {
+        const head = lines.map((l, i) => gen(l.name, { runs: l.runs, group: l.group, body: { prompt: `p${i}` } }))
+        const outcomes = lines.map((l) => (l.price === undefined ? failed('server', l.name) : ok(l.price / 1000)))
+        const r = report(head, outcomes)
+        const text = renderComment(r, { marker: MARKER, maxChars, compact })
+        expect(text.length).toBeLessThanOrEqual(maxChars)
+        expect(Buffer.byteLength(renderSummary(r, maxChars))).toBeLessThanOrEqual(maxChars)
+        if (maxChars >= 6000) {
+          expect(onlyOwnTags(text)).toBe(true)
+          expect(tablesAreWellFormed(text)).toBe(true)
+        }
+      }),
       { numRuns: 150 },
     )
   })
@@ -231,7 +231,12 @@ describe('renderStopComment', () => {
 
   it('says the total is unknown, why, and lists every located problem, with the run link and no balance', () => {
     const text = renderStopComment(
-      { message: '2 problems in .layer/generations.yml', problems: [problem(0), problem(1)], commit: '9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b1d', runUrl: 'https://github.com/o/r/actions/runs/1' },
+      {
+        message: '2 problems in .layer/generations.yml',
+        problems: [problem(0), problem(1)],
+        commit: '9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b1d',
+        runUrl: 'https://github.com/o/r/actions/runs/1',
+      },
       { marker: MARKER },
     )
     expect(text).toBe(

@@ -69,9 +69,7 @@ describe('statusLine and headline', () => {
 
   it('says how many generations could not be priced', () => {
     const outcomes = [failed('server', 'x'), failed('server', 'y'), ok(1)]
-    expect(statusLine(report([gen('a'), gen('b'), gen('c')], outcomes))).toBe(
-      '⚠️ Could not price 2 generations: the total is unknown',
-    )
+    expect(statusLine(report([gen('a'), gen('b'), gen('c')], outcomes))).toBe('⚠️ Could not price 2 generations: the total is unknown')
     expect(statusLine(report([gen('a')], [failed('server', 'x')], { minRemaining: 0, failOnInsufficient: false }))).toBe(
       '⚠️ Could not price 1 generation: the total is unknown',
     )
@@ -113,12 +111,7 @@ describe('breakdownRows', () => {
 
   it('heads each group with its subtotal, groups most expensive first, ungrouped last', () => {
     const r = report(
-      [
-        gen('k', { group: 'characters', runs: 2 }),
-        gen('m', { group: 'characters' }),
-        gen('loose'),
-        gen('castle', { group: 'cinematics' }),
-      ],
+      [gen('k', { group: 'characters', runs: 2 }), gen('m', { group: 'characters' }), gen('loose'), gen('castle', { group: 'cinematics' })],
       [ok(10), ok(5), ok(100), ok(30)],
     )
     expect(breakdownRows(r)).toEqual([
@@ -191,9 +184,7 @@ describe('breakdownRows', () => {
       ['… 3 more generations (2.75 CU, 1 not priced) and 1 removed generation', '', '', '', '', '', '', ''],
       ['Total: 5 generations', '', '', '', 'unknown', '—', '', '—'],
     ])
-    expect(breakdownRows(r, { limit: 0 })[1]![0]).toBe(
-      '… 5 more generations (92.75 CU, 1 not priced) and 1 removed generation',
-    )
+    expect(breakdownRows(r, { limit: 0 })[1]![0]).toBe('… 5 more generations (92.75 CU, 1 not priced) and 1 removed generation')
     expect(breakdownRows(r, { limit: 6 })).toEqual(breakdownRows(r))
   })
 

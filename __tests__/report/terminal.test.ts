@@ -39,7 +39,9 @@ describe('textTable', () => {
   })
 
   it('formats problems like a compiler', () => {
-    expect(formatProblem({ file: 'a.yml', line: 3, col: 7, title: 'Unknown key', message: 'unknown key "x"' })).toBe('a.yml:3:7: error: unknown key "x"')
+    expect(formatProblem({ file: 'a.yml', line: 3, col: 7, title: 'Unknown key', message: 'unknown key "x"' })).toBe(
+      'a.yml:3:7: error: unknown key "x"',
+    )
   })
 })
 

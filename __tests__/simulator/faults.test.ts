@@ -70,7 +70,10 @@ describe('cannedAnswer and alterAnswer', () => {
       headers: { 'retry-after': '2', 'content-type': 'application/json' },
     })
     expect(cannedAnswer({ kind: 'status', status: 500, body: 'oops' })?.headers['content-type']).toBe('text/plain; charset=utf-8')
-    expect(cannedAnswer({ kind: 'malformed' })).toMatchObject({ status: 200, text: '{"estimated_price_creative_units": 1.25, "workspace_bal' })
+    expect(cannedAnswer({ kind: 'malformed' })).toMatchObject({
+      status: 200,
+      text: '{"estimated_price_creative_units": 1.25, "workspace_bal',
+    })
     expect(cannedAnswer({ kind: 'wrong-type' })).toBeUndefined()
   })
 
@@ -80,10 +83,22 @@ describe('cannedAnswer and alterAnswer', () => {
       estimated_price_creative_units: 1.4,
       has_sufficient_creative_units: 'true',
     })
-    expect(JSON.parse(alterAnswer({ kind: 'wrong-value', value: -1 }, payload()))).toEqual({ estimated_price_creative_units: -1, has_sufficient_creative_units: true })
+    expect(JSON.parse(alterAnswer({ kind: 'wrong-value', value: -1 }, payload()))).toEqual({
+      estimated_price_creative_units: -1,
+      has_sufficient_creative_units: true,
+    })
     expect(JSON.parse(alterAnswer({ kind: 'reset' }, payload()))).toEqual(payload())
-    const balanced = { estimated_price_creative_units: 1.4, workspace_balance_creative_units: 2500.75, estimated_remaining_balance_creative_units: 2499.35, has_sufficient_creative_units: true }
-    expect(JSON.parse(alterAnswer({ kind: 'price', value: 0.0004 }, { ...balanced }))).toEqual({ ...balanced, estimated_price_creative_units: 0.0004, estimated_remaining_balance_creative_units: 2500.7496 })
+    const balanced = {
+      estimated_price_creative_units: 1.4,
+      workspace_balance_creative_units: 2500.75,
+      estimated_remaining_balance_creative_units: 2499.35,
+      has_sufficient_creative_units: true,
+    }
+    expect(JSON.parse(alterAnswer({ kind: 'price', value: 0.0004 }, { ...balanced }))).toEqual({
+      ...balanced,
+      estimated_price_creative_units: 0.0004,
+      estimated_remaining_balance_creative_units: 2500.7496,
+    })
     expect(JSON.parse(alterAnswer({ kind: 'price', value: 3000 }, { ...balanced }))).toEqual({
       ...balanced,
       estimated_price_creative_units: 3000,

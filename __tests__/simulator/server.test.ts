@@ -5,13 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { Agent, request } from 'undici'
 import { SIM_MODELS, simulatedPrice } from '../../src/simulator/prices.js'
-import {
-  SIM_DEFAULT_BALANCE,
-  SIM_FORBIDDEN_TOKEN,
-  SIM_TOKEN,
-  SIM_WORKSPACE_ID,
-  startSimulator,
-} from '../../src/simulator/server.js'
+import { SIM_DEFAULT_BALANCE, SIM_FORBIDDEN_TOKEN, SIM_TOKEN, SIM_WORKSPACE_ID, startSimulator } from '../../src/simulator/server.js'
 import type { Fault, Simulator } from '../../src/simulator/server.js'
 
 const WS = SIM_WORKSPACE_ID
@@ -44,7 +38,14 @@ interface Answer {
 
 async function call(
   target: Simulator,
-  options: { path?: string; method?: 'GET' | 'POST' | 'PUT'; body?: unknown; raw?: string; token?: string | null; authorization?: string } = {},
+  options: {
+    path?: string
+    method?: 'GET' | 'POST' | 'PUT'
+    body?: unknown
+    raw?: string
+    token?: string | null
+    authorization?: string
+  } = {},
 ): Promise<Answer> {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'simulator-test/1' }
   const token = options.token === undefined ? target.token : options.token
@@ -85,16 +86,18 @@ describe('routing', () => {
     expect(sim.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api$/)
   })
 
-  it.each(['/v1/workspaces', `/v1/workspaces/${WS}/inferences`, `/v1/workspaces/${WS}/inferences/estimate/extra`, `/../v1/workspaces/${WS}/inferences/estimate`])(
-    '404 for another path (%s)',
-    async (path) => {
-      const answer = await call(sim, { path })
-      expect(answer.status).toBe(404)
-      expect(answer.json).toEqual({ detail: 'Not Found' })
-      expect(answer.headers['x-layer-simulator']).toBe('made-up prices')
-      expect(sim.requests).toBe(0)
-    },
-  )
+  it.each([
+    '/v1/workspaces',
+    `/v1/workspaces/${WS}/inferences`,
+    `/v1/workspaces/${WS}/inferences/estimate/extra`,
+    `/../v1/workspaces/${WS}/inferences/estimate`,
+  ])('404 for another path (%s)', async (path) => {
+    const answer = await call(sim, { path })
+    expect(answer.status).toBe(404)
+    expect(answer.json).toEqual({ detail: 'Not Found' })
+    expect(answer.headers['x-layer-simulator']).toBe('made-up prices')
+    expect(sim.requests).toBe(0)
+  })
 
   it('405 for another method on the estimate path', async () => {
     for (const method of ['GET', 'PUT'] as const) {
@@ -169,7 +172,10 @@ describe('workspaces and models', () => {
   })
 
   it('matches UUIDs in any case and spelling pydantic accepts', async () => {
-    const upper = await call(sim, { path: `/v1/workspaces/${WS.toUpperCase()}/inferences/estimate`, body: { model_id: IMAGE.toUpperCase() } })
+    const upper = await call(sim, {
+      path: `/v1/workspaces/${WS.toUpperCase()}/inferences/estimate`,
+      body: { model_id: IMAGE.toUpperCase() },
+    })
     expect(upper.status).toBe(200)
     const compact = await call(sim, { body: { model_id: IMAGE.replace(/-/g, '') } })
     expect(compact.status).toBe(200)
@@ -250,7 +256,15 @@ describe('validation (422, pydantic style)', () => {
     const answer = await call(sim, { body: { model_id: IMAGE, batch_size: 17 } })
     expect(answer.status).toBe(422)
     expect(answer.json).toEqual({
-      detail: [{ type: 'less_than_equal', loc: ['body', 'batch_size'], msg: 'Input should be less than or equal to 16', input: 17, ctx: { le: 16 } }],
+      detail: [
+        {
+          type: 'less_than_equal',
+          loc: ['body', 'batch_size'],
+          msg: 'Input should be less than or equal to 16',
+          input: 17,
+          ctx: { le: 16 },
+        },
+      ],
     })
   })
 
@@ -279,7 +293,12 @@ describe('validation (422, pydantic style)', () => {
     expect((bad.json as { detail: { type: string; loc: unknown[] }[] }).detail[0]).toMatchObject({ type: 'json_invalid', loc: ['body', 0] })
     const list = await call(sim, { raw: '[1]' })
     expect((list.json as { detail: unknown[] }).detail).toEqual([
-      { type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: [1] },
+      {
+        type: 'model_attributes_type',
+        loc: ['body'],
+        msg: 'Input should be a valid dictionary or object to extract fields from',
+        input: [1],
+      },
     ])
     const empty = await call(sim, { raw: '' })
     expect((empty.json as { detail: unknown[] }).detail).toEqual([{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }])
@@ -291,7 +310,9 @@ describe('validation (422, pydantic style)', () => {
     try {
       const answer = await call(strict, { body: { model_id: IMAGE, widht: 10 } })
       expect(answer.status).toBe(422)
-      expect(answer.json).toEqual({ detail: [{ type: 'extra_forbidden', loc: ['body', 'widht'], msg: 'Extra inputs are not permitted', input: 10 }] })
+      expect(answer.json).toEqual({
+        detail: [{ type: 'extra_forbidden', loc: ['body', 'widht'], msg: 'Extra inputs are not permitted', input: 10 }],
+      })
     } finally {
       await strict.close()
     }
@@ -330,7 +351,12 @@ describe('latency, concurrency and the log', () => {
         body: { model_id: IMAGE, width: 64 },
         status: 200,
         fault: undefined,
-        headers: { authorization: `Bearer ${SIM_TOKEN}`, userAgent: 'simulator-test/1', contentType: 'application/json', accept: undefined },
+        headers: {
+          authorization: `Bearer ${SIM_TOKEN}`,
+          userAgent: 'simulator-test/1',
+          contentType: 'application/json',
+          accept: undefined,
+        },
         at: expect.any(Number),
       },
       expect.objectContaining({ status: 401, headers: expect.objectContaining({ authorization: 'Bearer nope' }) }),
@@ -400,7 +426,10 @@ describe('faults', () => {
   })
 
   it('wrong-value answers a well-typed but wrong figure (a negative price by default field)', async () => {
-    sim.setFaults([{ kind: 'wrong-value', value: -5 }, { kind: 'wrong-value', field: 'workspace_balance_creative_units', value: 1e300 }])
+    sim.setFaults([
+      { kind: 'wrong-value', value: -5 },
+      { kind: 'wrong-value', field: 'workspace_balance_creative_units', value: 1e300 },
+    ])
     const negative = await call(sim)
     expect(negative.status).toBe(200)
     expect(negative.json).toMatchObject({ estimated_price_creative_units: -5, workspace_balance_creative_units: 2500.75 })
@@ -476,5 +505,4 @@ describe('lifecycle', () => {
       await first.close()
     }
   })
-
 })

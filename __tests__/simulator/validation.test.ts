@@ -14,13 +14,40 @@ describe('validateEstimateBody', () => {
 
   it('accepts the seed page example body as is', () => {
     const example = {
-      model_id: '3c90c3cc-0d44-4b50-8888-8dd25736052a', prompt: '<string>', width: 1, height: 1, batch_size: 4,
-      num_inference_steps: 1, guidance_scale: 123, prompt_strength: 0.5, quality: 'low', sharpness: 123,
-      duration_seconds: 1, generate_audio: true, keep_audio: true, fps: 1, video_effects: [], use_ta_pose: true,
-      include_textures: true, quad_mesh: true, pbr_materials: true, low_poly: true, generate_parts: true,
-      face_limit: 1, stability: 0.5, use_speaker_boost: true, similarity_boost: 0.5, style_exaggeration: 0.5,
-      speed: 1, upscale_ratio: 123, creativity: 123, resemblance: 123, vectorize: true, remove_background: true,
-      reframe: true, refill: true,
+      model_id: '3c90c3cc-0d44-4b50-8888-8dd25736052a',
+      prompt: '<string>',
+      width: 1,
+      height: 1,
+      batch_size: 4,
+      num_inference_steps: 1,
+      guidance_scale: 123,
+      prompt_strength: 0.5,
+      quality: 'low',
+      sharpness: 123,
+      duration_seconds: 1,
+      generate_audio: true,
+      keep_audio: true,
+      fps: 1,
+      video_effects: [],
+      use_ta_pose: true,
+      include_textures: true,
+      quad_mesh: true,
+      pbr_materials: true,
+      low_poly: true,
+      generate_parts: true,
+      face_limit: 1,
+      stability: 0.5,
+      use_speaker_boost: true,
+      similarity_boost: 0.5,
+      style_exaggeration: 0.5,
+      speed: 1,
+      upscale_ratio: 123,
+      creativity: 123,
+      resemblance: 123,
+      vectorize: true,
+      remove_background: true,
+      reframe: true,
+      refill: true,
     }
     const result = validateEstimateBody(example)
     expect(result.errors).toEqual([])
@@ -57,7 +84,14 @@ describe('validateEstimateBody', () => {
   })
 
   it('applies lax conversions and allows null where the seed does', () => {
-    const { errors, body } = validateEstimateBody({ model_id: IMAGE, width: '512', speed: '1.5', quad_mesh: 'off', fps: null, prompt: null })
+    const { errors, body } = validateEstimateBody({
+      model_id: IMAGE,
+      width: '512',
+      speed: '1.5',
+      quad_mesh: 'off',
+      fps: null,
+      prompt: null,
+    })
     expect(errors).toEqual([])
     expect(body).toEqual({ model_id: IMAGE, width: 512, speed: 1.5, quad_mesh: false, fps: null, prompt: null })
   })

@@ -90,9 +90,7 @@ export class CommentPermissionError extends CommentError {
 }
 
 const MARKER_NAME = 'layer-budget-gate'
-const MARKER_PATTERN = new RegExp(
-  `^<!-- ${MARKER_NAME} key=([A-Za-z0-9_.~%-]*) run=(\\d+) attempt=(\\d+) sha=([A-Za-z0-9_.~%-]*) -->`,
-)
+const MARKER_PATTERN = new RegExp(`^<!-- ${MARKER_NAME} key=([A-Za-z0-9_.~%-]*) run=(\\d+) attempt=(\\d+) sha=([A-Za-z0-9_.~%-]*) -->`)
 
 /**
  * Percent-encodes everything but [A-Za-z0-9_.~-], so a key cannot contain ">" (it cannot close the
@@ -161,7 +159,7 @@ function checkedComment(answer: unknown, action: string, where: string): IssueCo
   if (typeof comment === 'object' && comment !== null && typeof comment.id === 'number' && typeof comment.html_url === 'string') {
     return comment as IssueComment
   }
-  const shown = typeof answer === 'string' ? `"${answer.slice(0, 60)}"` : JSON.stringify(answer)?.slice(0, 80) ?? String(answer)
+  const shown = typeof answer === 'string' ? `"${answer.slice(0, 60)}"` : (JSON.stringify(answer)?.slice(0, 80) ?? String(answer))
   throw new CommentError(
     `GitHub's answer when trying to ${action} on ${where} is not a comment (${shown}), so it may not have been written; re-run the job, and check GITHUB_API_URL if it persists`,
   )
@@ -225,7 +223,10 @@ export async function publishComment(octokit: Octokit, options: PublishOptions):
   const ours: OurComment[] = []
   try {
     const listed: unknown = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 })
-    if (!Array.isArray(listed) || !listed.every((c: Partial<IssueComment> | null) => typeof c?.id === 'number' && typeof c.html_url === 'string')) {
+    if (
+      !Array.isArray(listed) ||
+      !listed.every((c: Partial<IssueComment> | null) => typeof c?.id === 'number' && typeof c.html_url === 'string')
+    ) {
       throw new TypeError('the listing is not a list of comments')
     }
     for (const comment of listed as IssueComment[]) {
@@ -293,7 +294,10 @@ export async function publishComment(octokit: Octokit, options: PublishOptions):
     const target = latest
     if (!target) return { action: 'created', url: (await create()).html_url }
     try {
-      const updated = await write('update the comment', async (body) => (await octokit.rest.issues.updateComment({ owner, repo, comment_id: target.comment.id, body })).data)
+      const updated = await write(
+        'update the comment',
+        async (body) => (await octokit.rest.issues.updateComment({ owner, repo, comment_id: target.comment.id, body })).data,
+      )
       return { action: 'updated', url: updated.html_url }
     } catch (error) {
       // Deleted between the listing and the update: write it anew.

@@ -53,12 +53,13 @@ function readFailure(what: string, error: unknown): RemoteFileError {
  * (absolute, drive letter, or a ".." segment). Backslashes count as separators, as on Windows runners.
  */
 function insideRepo(input: string, what: string, shown = input): string {
-  const path = input.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '')
+  const path = input
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
   if (path === '' || path === '.') throw new ConfigError(`${what} "${shown}" is empty: name a file inside the repository.`)
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.split('/').includes('..')) {
-    throw new ConfigError(
-      `${what} "${shown}" points outside the repository: use a path relative to the repository root, without "..".`,
-    )
+    throw new ConfigError(`${what} "${shown}" points outside the repository: use a path relative to the repository root, without "..".`)
   }
   return path
 }
@@ -74,10 +75,20 @@ export async function readFileAt(octokit: Octokit, file: RemoteFile): Promise<st
     if (statusOf(error) === 404) return undefined
     throw readFailure(where, error)
   }
-  if (Array.isArray(data)) throw new RemoteFileError(`${where} is a directory, not a file: name the manifest file itself or use a glob such as "${path}/*.yml".`)
-  const entry = (data ?? {}) as { type?: unknown; size?: unknown; content?: unknown; encoding?: unknown; target?: unknown; submodule_git_url?: unknown }
+  if (Array.isArray(data))
+    throw new RemoteFileError(`${where} is a directory, not a file: name the manifest file itself or use a glob such as "${path}/*.yml".`)
+  const entry = (data ?? {}) as {
+    type?: unknown
+    size?: unknown
+    content?: unknown
+    encoding?: unknown
+    target?: unknown
+    submodule_git_url?: unknown
+  }
   if (entry.type === 'submodule') {
-    throw new RemoteFileError(`${where} is a git submodule, not a file: the action does not read other repositories; keep the manifest in this one.`)
+    throw new RemoteFileError(
+      `${where} is a git submodule, not a file: the action does not read other repositories; keep the manifest in this one.`,
+    )
   }
   if (entry.type === 'symlink') {
     throw new RemoteFileError(
@@ -147,7 +158,10 @@ export async function listFilesAt(octokit: Octokit, at: { owner: string; repo: s
     const status = statusOf(error)
     if (status === 409) return [] // an empty repository has no tree
     if (status === 404) {
-      throw new RemoteFileError(`Could not read ${where}: GitHub knows no commit "${at.ref}" there, or the token cannot see the repository (404).`, 404)
+      throw new RemoteFileError(
+        `Could not read ${where}: GitHub knows no commit "${at.ref}" there, or the token cannot see the repository (404).`,
+        404,
+      )
     }
     throw readFailure(where, error)
   }

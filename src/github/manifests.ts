@@ -29,7 +29,10 @@ function isLiteral(pattern: string): boolean {
 
 /** A literal pattern as the repository path it names ("./a\\b.yml" -> "a/b.yml"). */
 function literalPath(pattern: string): string {
-  return pattern.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '')
+  return pattern
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
 }
 
 /**
@@ -86,7 +89,9 @@ export async function loadBaseManifests(octokit: Octokit, at: CommitRef): Promis
   try {
     read = await readAt(octokit, at)
   } catch (error) {
-    return { baseNote: `The manifests at the base commit ${short} could not be read (${describeError(error)}), so there is no change to show.` }
+    return {
+      baseNote: `The manifests at the base commit ${short} could not be read (${describeError(error)}), so there is no change to show.`,
+    }
   }
   const { manifests, problems } = read
   if (problems.length > 0) {

@@ -142,7 +142,10 @@ function retryPlainTooManyRequests(
   { retries, maxWait, retryDelayMs, log }: { retries: number; maxWait: number; retryDelayMs: number; log: OctokitLog },
 ): void {
   type Request = (options: { method?: string; url?: string }) => Promise<unknown>
-  const wrap = octokit.hook.wrap as unknown as (name: 'request', wrapper: (request: Request, options: { method?: string; url?: string }) => Promise<unknown>) => void
+  const wrap = octokit.hook.wrap as unknown as (
+    name: 'request',
+    wrapper: (request: Request, options: { method?: string; url?: string }) => Promise<unknown>,
+  ) => void
   wrap('request', async (request, options) => {
     for (let retry = 0; ; retry++) {
       try {

@@ -34,11 +34,18 @@ export class PullRequestGitHub {
   /** On pull_request_target the workspace holds the base branch: the PR's manifests are read at its head commit, as data. */
   async headManifests(): Promise<Manifest[]> {
     if (!this.octokit) {
-      throw new GateError('on pull_request_target the manifest is read from the pull request through the GitHub API: the `github-token` input is empty')
+      throw new GateError(
+        'on pull_request_target the manifest is read from the pull request through the GitHub API: the `github-token` input is empty',
+      )
     }
     try {
       // GitHub serves a fork's PR commits from the base repository too.
-      return await loadManifestsAt(this.octokit, { owner: this.context.owner, repo: this.context.repo, ref: this.pr.headSha, patterns: this.config.manifestPatterns })
+      return await loadManifestsAt(this.octokit, {
+        owner: this.context.owner,
+        repo: this.context.repo,
+        ref: this.pr.headSha,
+        patterns: this.config.manifestPatterns,
+      })
     } catch (error) {
       if (error instanceof Error) error.message = this.redact(error.message)
       throw error
@@ -48,7 +55,12 @@ export class PullRequestGitHub {
   /** The manifests at the PR's base commit, or a note saying why there is no diff. */
   async baseManifests(): Promise<{ base?: Manifest[]; baseNote?: string }> {
     if (!this.octokit) return { baseNote: 'The base was not compared: the `github-token` input is empty.' }
-    const { base, baseNote } = await loadBaseManifests(this.octokit, { owner: this.context.owner, repo: this.context.repo, ref: this.pr.baseSha, patterns: this.config.manifestPatterns })
+    const { base, baseNote } = await loadBaseManifests(this.octokit, {
+      owner: this.context.owner,
+      repo: this.context.repo,
+      ref: this.pr.baseSha,
+      patterns: this.config.manifestPatterns,
+    })
     // The note lands in the comment and the job summary, which the runner does not mask.
     return { ...(base ? { base } : {}), ...(baseNote !== undefined ? { baseNote: this.redact(baseNote) } : {}) }
   }

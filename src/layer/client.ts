@@ -124,7 +124,10 @@ export class LayerClient implements Estimator {
       payload = JSON.stringify(body)
     } catch (error) {
       // Only a cyclic or BigInt-bearing body gets here; the manifest loader should have refused it.
-      throw new LayerError('bad-request', `The request body for model ${modelId} cannot be sent as JSON: ${this.redact(describeError(error))}`)
+      throw new LayerError(
+        'bad-request',
+        `The request body for model ${modelId} cannot be sent as JSON: ${this.redact(describeError(error))}`,
+      )
     }
     const maxAttempts = this.options.maxRetries + 1
     for (let attempt = 1; ; attempt++) {

@@ -104,7 +104,13 @@ export function statusFailure(
   // Quoting Layer's "Too Many Requests" after "429 Too Many Requests" adds nothing.
   const said = detail && detail.toLowerCase() !== (STATUS_CODES[status] ?? '').toLowerCase() ? `. Layer said: "${detail}"` : ''
   const { workspaceId: ws, modelId: model, shownUrl } = context
-  const plain = (kind: LayerErrorKind, message: string): Failure => ({ kind, retryable: false, status, reason: statusLine, message: () => message })
+  const plain = (kind: LayerErrorKind, message: string): Failure => ({
+    kind,
+    retryable: false,
+    status,
+    reason: statusLine,
+    message: () => message,
+  })
   if (status === 401) {
     return plain(
       'auth',
@@ -148,9 +154,11 @@ export function statusFailure(
         `Layer answered ${statusLine} for workspace ${ws} and model ${model} (${plural(n, 'attempt')}): Layer may be having trouble; re-run the job later${said}`,
     }
   }
-  if (status >= 500) return plain('server', `Layer answered ${statusLine} for workspace ${ws} and model ${model}: re-run the job later${said}`)
+  if (status >= 500)
+    return plain('server', `Layer answered ${statusLine} for workspace ${ws} and model ${model}: re-run the job later${said}`)
   // 3xx (undici does not follow redirects) and the remaining 4xx: the request itself is wrong.
-  const hint = status >= 300 && status < 400 ? `check \`api-url\` (${shownUrl})` : "check the generation's fields against Layer's estimate endpoint"
+  const hint =
+    status >= 300 && status < 400 ? `check \`api-url\` (${shownUrl})` : "check the generation's fields against Layer's estimate endpoint"
   return plain('bad-request', `Layer rejected the request for workspace ${ws} and model ${model} (${statusLine}): ${hint}${said}`)
 }
 

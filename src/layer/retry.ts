@@ -16,12 +16,7 @@ export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
  * uniform in [0, min(cap, base × 2^(attempt-1))). Full jitter spreads concurrent retries apart,
  * which matters here because a whole plan's requests hit the same rate limit together.
  */
-export function backoffDelay(
-  attempt: number,
-  random: () => number,
-  baseMs = BACKOFF_BASE_MS,
-  capMs = BACKOFF_CAP_MS,
-): number {
+export function backoffDelay(attempt: number, random: () => number, baseMs = BACKOFF_BASE_MS, capMs = BACKOFF_CAP_MS): number {
   const exponent = Math.max(0, attempt - 1)
   // 2^exponent overflows to Infinity for absurd attempt counts; the cap keeps it finite.
   const ceiling = Math.min(capMs, baseMs * 2 ** exponent)

@@ -25,7 +25,8 @@ export function buildManifest({ root, places, taintedAt }: PlacedData, problems:
   // schema reported it: it must not be called unknown too).
   const aliases = new Map<string, string>()
   if (isPlainMap(root.models)) {
-    for (const [name, uuid] of Object.entries(root.models)) aliases.set(name, typeof uuid === 'string' && isUuid(uuid) ? uuid.toLowerCase() : '')
+    for (const [name, uuid] of Object.entries(root.models))
+      aliases.set(name, typeof uuid === 'string' && isUuid(uuid) ? uuid.toLowerCase() : '')
   }
   const resolveModel = (value: PlainValue | undefined, at: number): string | undefined => {
     if (typeof value !== 'string' || isTainted(at)) return undefined

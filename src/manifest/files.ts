@@ -60,7 +60,13 @@ async function workspaceRoot(workspace: string): Promise<{ root: string; rootRea
 const GIT_SEGMENT = /(^|\/)\.git(\/|$)/
 
 /** What a file that is not regular is, for the message refusing it. */
-function kindOf(info: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+function kindOf(info: {
+  isDirectory(): boolean
+  isFIFO(): boolean
+  isSocket(): boolean
+  isCharacterDevice(): boolean
+  isBlockDevice(): boolean
+}): string {
   if (info.isDirectory()) return 'a directory'
   if (info.isFIFO()) return 'a FIFO (named pipe)'
   if (info.isSocket()) return 'a socket'
@@ -69,9 +75,7 @@ function kindOf(info: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): b
 }
 
 function outside(what: string): ManifestError {
-  return new ManifestError(
-    `manifest ${what} is outside the workspace; refusing to read it (manifests must live in the repository)`,
-  )
+  return new ManifestError(`manifest ${what} is outside the workspace; refusing to read it (manifests must live in the repository)`)
 }
 
 /**
@@ -79,11 +83,7 @@ function outside(what: string): ManifestError {
  * de-duplicated workspace-relative paths with `/` separators. Throws `ManifestError` when a pattern
  * or a match lies outside the workspace, when a named file is missing, or when nothing matches.
  */
-export async function resolveManifestFiles(
-  workspace: string,
-  patterns: readonly string[],
-  source: ManifestSource = {},
-): Promise<string[]> {
+export async function resolveManifestFiles(workspace: string, patterns: readonly string[], source: ManifestSource = {}): Promise<string[]> {
   const origin = source.origin ?? DEFAULT_ORIGIN
   const { root, rootReal } = await workspaceRoot(workspace)
 
@@ -160,7 +160,9 @@ export async function resolveManifestFiles(
 export async function checkManifestFile(rootReal: string, full: string, shown: string): Promise<string> {
   const fix = 'point `manifest` at a YAML file of the repository'
   if (GIT_SEGMENT.test(toPosix(shown))) {
-    throw new ManifestError(`manifest ${shown} is inside .git/ (Git's own files, which hold the checkout's credentials); refusing to read it: ${fix}`)
+    throw new ManifestError(
+      `manifest ${shown} is inside .git/ (Git's own files, which hold the checkout's credentials); refusing to read it: ${fix}`,
+    )
   }
   let real: string
   let info
@@ -176,7 +178,9 @@ export async function checkManifestFile(rootReal: string, full: string, shown: s
   if (!isInside(rootReal, real)) throw outside(`${shown} (it links to a file outside)`)
   const target = toPosix(path.relative(rootReal, real))
   if (GIT_SEGMENT.test(target)) {
-    throw new ManifestError(`manifest ${shown} links to ${target}, inside .git/ (Git's own files, which hold the checkout's credentials); refusing to read it: ${fix}`)
+    throw new ManifestError(
+      `manifest ${shown} links to ${target}, inside .git/ (Git's own files, which hold the checkout's credentials); refusing to read it: ${fix}`,
+    )
   }
   if (!info.isFile()) throw new ManifestError(`manifest ${shown} is ${kindOf(info)}, not a regular file; refusing to open it: ${fix}`)
   return real
@@ -202,11 +206,7 @@ function fileProblem(file: string, title: string, message: string): ManifestErro
  * bytes (the file may grow between the two). Throws `ManifestError`; a too-large or undecodable
  * file carries a Problem located at the file.
  */
-export async function readManifestFile(
-  workspace: string,
-  relativePath: string,
-  maxBytes: number = MAX_MANIFEST_BYTES,
-): Promise<string> {
+export async function readManifestFile(workspace: string, relativePath: string, maxBytes: number = MAX_MANIFEST_BYTES): Promise<string> {
   const { root, rootReal } = await workspaceRoot(workspace)
   const full = path.resolve(root, relativePath)
   if (!isInside(root, full)) throw outside(`path "${relativePath}"`)

@@ -12,7 +12,15 @@
  */
 import { CST, Lexer, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml'
 import type { Alias, Document, Node as YamlNode } from 'yaml'
-import { MAX_ALIAS_USES, MAX_ALIAS_VALUES, MAX_EXCERPT_CHARS, MAX_NESTING, MAX_SYNTAX_PROBLEMS, MAX_VALUES, YAML_OPTIONS } from './limits.js'
+import {
+  MAX_ALIAS_USES,
+  MAX_ALIAS_VALUES,
+  MAX_EXCERPT_CHARS,
+  MAX_NESTING,
+  MAX_SYNTAX_PROBLEMS,
+  MAX_VALUES,
+  YAML_OPTIONS,
+} from './limits.js'
 import type { Located, Segment } from './located.js'
 import { excerpt, formatPath, quoted, type FileProblems, type LineCol } from './problems.js'
 import type { Problem } from '../problem.js'
@@ -30,9 +38,7 @@ const VALUE_TOKENS = new Set([
 ])
 
 /** Tags that only name what the core schema already resolves (`!!str 12`, `!!map`, the non-specific `!`). */
-const CORE_TAGS = new Set(
-  ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((name) => `tag:yaml.org,2002:${name}`).concat('!'),
-)
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((name) => `tag:yaml.org,2002:${name}`).concat('!'))
 
 /**
  * Line starts where the text's own '\n' characters put them (the parser's line counter also breaks
@@ -208,7 +214,11 @@ class FullReader {
     const rest = doc.errors.length - MAX_SYNTAX_PROBLEMS
     const next = doc.errors[MAX_SYNTAX_PROBLEMS]
     if (rest > 0 && next) {
-      this.problems.add(this.problems.lineCol(next.pos[0]), 'YAML syntax error', `${rest} more YAML errors from here on; fix the ones above first`)
+      this.problems.add(
+        this.problems.lineCol(next.pos[0]),
+        'YAML syntax error',
+        `${rest} more YAML errors from here on; fix the ones above first`,
+      )
     }
   }
 
@@ -227,7 +237,8 @@ class FullReader {
     if (this.aborted) return undefined
     const yamlNode = node as YamlNode
     const at = yamlNode.range?.[0] ?? 0
-    if (depth > MAX_NESTING) return this.abort(at, 'Nested too deeply', `values nest more than ${MAX_NESTING} levels deep (through aliases)`)
+    if (depth > MAX_NESTING)
+      return this.abort(at, 'Nested too deeply', `values nest more than ${MAX_NESTING} levels deep (through aliases)`)
     if (viaAlias && ++this.aliasValues > MAX_ALIAS_VALUES) return this.aliasBomb()
 
     if (isAlias(node)) {
@@ -235,11 +246,20 @@ class FullReader {
       if (++this.aliasUses > MAX_ALIAS_USES) return this.aliasBomb()
       const target = this.aliasTargets.get(node)
       if (target === undefined) {
-        this.problems.add(at, 'Unknown anchor', `the alias *${excerpt(node.source)} has no anchor: define &${excerpt(node.source)} before using it`, path)
+        this.problems.add(
+          at,
+          'Unknown anchor',
+          `the alias *${excerpt(node.source)} has no anchor: define &${excerpt(node.source)} before using it`,
+          path,
+        )
         return undefined
       }
       if (this.expanding.has(target)) {
-        return this.abort(at, 'Alias cycle', `the alias *${excerpt(node.source)} is used inside the value it names; an alias cannot contain itself`)
+        return this.abort(
+          at,
+          'Alias cycle',
+          `the alias *${excerpt(node.source)} is used inside the value it names; an alias cannot contain itself`,
+        )
       }
       this.expanding.add(target)
       const value = this.walk(target, path, depth + 1, true)
@@ -252,7 +272,13 @@ class FullReader {
     if (tainted) {
       const reported = this.tagProblems.get(this.problems.lineCol(at).line)?.find((problem) => problem.path === undefined)
       if (reported && path.length > 0) reported.path = formatPath(path)
-      else if (!reported) this.problems.add(at, 'Custom tag', `the tag ${excerpt(yamlNode.tag ?? '')} is not allowed: a manifest holds plain YAML values only`, path)
+      else if (!reported)
+        this.problems.add(
+          at,
+          'Custom tag',
+          `the tag ${excerpt(yamlNode.tag ?? '')} is not allowed: a manifest holds plain YAML values only`,
+          path,
+        )
     }
 
     if (isScalar(node)) {
@@ -280,7 +306,12 @@ class FullReader {
         const keyNode = pair.key as YamlNode | null
         const keyAt = keyNode?.range?.[0] ?? yamlNode.range?.[0] ?? 0
         if (!isScalar(keyNode)) {
-          this.problems.add(keyAt, 'Invalid key', `a key in ${formatPath(path) || 'the manifest'} is a list, a mapping or an alias; keys must be plain names`, path)
+          this.problems.add(
+            keyAt,
+            'Invalid key',
+            `a key in ${formatPath(path) || 'the manifest'} is a list, a mapping or an alias; keys must be plain names`,
+            path,
+          )
           continue
         }
         const key = keyNode.value === null ? '' : String(keyNode.value)

@@ -225,7 +225,8 @@ function reportUnknownKey(problems: FileProblems, parentPath: readonly Segment[]
   else if (parentPath.length === 0) advice = `the top level takes ${TOP_KEYS_TEXT}`
   else if (allowed.length <= 8) advice = `allowed here: ${allowed.join(', ')}`
   else if (parentPath[0] === 'defaults') advice = "defaults take the fields of Layer's estimate request (see the manifest JSON Schema)"
-  else advice = `a generation takes ${MANIFEST_ONLY_KEYS.join(', ')} and the fields of Layer's estimate request (see the manifest JSON Schema)`
+  else
+    advice = `a generation takes ${MANIFEST_ONLY_KEYS.join(', ')} and the fields of Layer's estimate request (see the manifest JSON Schema)`
   const where = parentPath.length === 0 ? 'at the top level' : `in ${formatPath(parentPath)}`
   problems.add(at, 'Unknown key', `unknown key ${quoted(key)} ${where}: ${advice}`, path)
 }
@@ -252,19 +253,35 @@ export function reportTooManyGenerations(problems: FileProblems, at: number, cou
 }
 
 /** A model_id that is neither a UUID nor an alias from `models`, with the nearest alias when there is one. */
-export function reportUnknownModel(problems: FileProblems, at: number, label: string, path: readonly Segment[], known: readonly string[]): void {
+export function reportUnknownModel(
+  problems: FileProblems,
+  at: number,
+  label: string,
+  path: readonly Segment[],
+  known: readonly string[],
+): void {
   const suggestion = suggestName(label, known)
   const advice =
     known.length === 0
       ? `add it under \`models:\` (${excerpt(label)}: <model UUID>) or use the model's UUID`
       : `${suggestion ? `did you mean "${suggestion}"? ` : ''}known aliases: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''}; add it under \`models:\` or use the model's UUID`
-  problems.add(at, 'Unknown model alias', `${quoted(label)} in ${formatPath(path)} is neither a model UUID nor an alias from models: ${advice}`, path)
+  problems.add(
+    at,
+    'Unknown model alias',
+    `${quoted(label)} in ${formatPath(path)} is neither a model UUID nor an alias from models: ${advice}`,
+    path,
+  )
 }
 
 /** A generation name used twice in one file. */
 export function reportDuplicateName(problems: FileProblems, at: number, name: string, firstAt: number, path: readonly Segment[]): void {
   const first = problems.lineCol(firstAt).line
-  problems.add(at, 'Duplicate name', `duplicate generation name ${quoted(name)} (first at line ${first}): names must be unique in a file`, path)
+  problems.add(
+    at,
+    'Duplicate name',
+    `duplicate generation name ${quoted(name)} (first at line ${first}): names must be unique in a file`,
+    path,
+  )
 }
 
 /** A generation with no model_id of its own and none under defaults. */

@@ -117,9 +117,7 @@ export const MAX_RUNS = 1_000_000
 /** Request fields shared by every generation; a generation's own value for a key replaces it. */
 export const DefaultsSchema = z
   .strictObject({ model_id: ModelRef.optional(), ...requestFieldShape })
-  .describe(
-    'Estimate request fields merged under every generation (a generation that sets a field replaces the default for that field).',
-  )
+  .describe('Estimate request fields merged under every generation (a generation that sets a field replaces the default for that field).')
 
 const GenerationName = z
   .string()
@@ -143,12 +141,7 @@ export const GenerationSchema = z
     name: GenerationName,
     description: z.string().optional().describe('Free text for people reading the manifest; not sent to Layer.'),
     group: GroupName.optional(),
-    runs: z
-      .int()
-      .min(1)
-      .max(MAX_RUNS)
-      .default(1)
-      .describe('How many times this generation will run; its price is multiplied by this.'),
+    runs: z.int().min(1).max(MAX_RUNS).default(1).describe('How many times this generation will run; its price is multiplied by this.'),
     model_id: ModelRef.optional(),
     ...requestFieldShape,
   })
@@ -161,8 +154,7 @@ export const AliasNameSchema = z
   .regex(ALIAS_PATTERN)
   .refine((name) => !isUuid(name), { message: 'an alias must not be a UUID' })
   .register(expectations, {
-    expected:
-      'a name of letters, digits, ".", "_" and "-" (at most 100 characters, starting with a letter or digit) that is not a UUID',
+    expected: 'a name of letters, digits, ".", "_" and "-" (at most 100 characters, starting with a letter or digit) that is not a UUID',
   })
 
 /** The manifest, version 1 (SPEC section 1). */

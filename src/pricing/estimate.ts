@@ -13,10 +13,8 @@ export interface RunPlanOptions {
   onProgress?: (done: number, total: number) => void
 }
 
-const NOT_SENT_AFTER_AUTH =
-  'not sent: another estimate request was refused with an authentication error (check `layer-token`)'
-const CANCELLED_AFTER_AUTH =
-  'cancelled: another estimate request was refused with an authentication error (check `layer-token`)'
+const NOT_SENT_AFTER_AUTH = 'not sent: another estimate request was refused with an authentication error (check `layer-token`)'
+const CANCELLED_AFTER_AUTH = 'cancelled: another estimate request was refused with an authentication error (check `layer-token`)'
 const CANCELLED = 'cancelled: the run was cancelled before this estimate request finished'
 
 /**
@@ -25,11 +23,7 @@ const CANCELLED = 'cancelled: the run was cancelled before this estimate request
  * A failure of kind 'auth' stops the run at once: requests in flight are aborted through their
  * signal, queued ones are never sent, and all of them end as kind 'aborted'.
  */
-export async function runPlan(
-  plan: Plan,
-  estimator: Estimator,
-  options: RunPlanOptions,
-): Promise<RequestOutcome[]> {
+export async function runPlan(plan: Plan, estimator: Estimator, options: RunPlanOptions): Promise<RequestOutcome[]> {
   const { concurrency, signal, onProgress } = options
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new ConfigError(`concurrency must be a whole number of at least 1, got ${String(concurrency)}`)
@@ -68,10 +62,7 @@ export async function runPlan(
 
   const estimate = async (request: PlannedRequest): Promise<RequestOutcome> => {
     try {
-      const answer = await Promise.race([
-        estimator.estimate(plan.workspaceId, request.body, controller.signal),
-        aborted,
-      ])
+      const answer = await Promise.race([estimator.estimate(plan.workspaceId, request.body, controller.signal), aborted])
       return answer === 'aborted' ? abortedOutcome(true) : { ok: true, response: answer }
     } catch (thrown) {
       const error = toLayerError(thrown, controller.signal.aborted)

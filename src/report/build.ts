@@ -165,7 +165,9 @@ function unpricedSentences(pricing: Pricing): string[] {
     }
     if (error.kind === 'auth') stoppedByAuth = true
     for (const located of locate(generation, error)) {
-      sentences.push(`${generation.name} (${formatPosition({ file: located.position.file, line: located.position.line })}): ${located.text}`)
+      sentences.push(
+        `${generation.name} (${formatPosition({ file: located.position.file, line: located.position.line })}): ${located.text}`,
+      )
     }
   }
   if (aborted > 0) {

@@ -19,11 +19,11 @@ const REFERENCES: Record<string, string> = {
   '\\': '&#92;',
   '`': '&#96;',
   '*': '&#42;',
-  '_': '&#95;',
+  _: '&#95;',
   '[': '&#91;',
   ']': '&#93;',
   '~': '&#126;',
-  '$': '&#36;',
+  $: '&#36;',
   // GitHub links @user and #123 in the rendered text, after references are decoded: a zero-width
   // space after the sign breaks the pattern, so nobody is pinged and no issue is cross-referenced.
   '@': '@&#8203;',
@@ -60,7 +60,9 @@ export function escapeText(text: string, max = MAX_SENTENCE): string {
 
 /** `escapeText` for the start of a list item: a leading "-", "+" or "1." must not open a nested list. */
 export function escapeItem(text: string): string {
-  return escapeText(text).replace(/^([-+=])/, (c) => `&#${c.charCodeAt(0)};`).replace(/^(\d+)([.)])/, '$1\\$2')
+  return escapeText(text)
+    .replace(/^([-+=])/, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/^(\d+)([.)])/, '$1\\$2')
 }
 
 /** The run URL for a Markdown link, or undefined unless it is a plain http(s) URL. */

@@ -3,15 +3,7 @@
  * which smaller shape to try when the full one is over GitHub's cap. Escaping is escape.ts's job,
  * the size search fit.ts's.
  */
-import {
-  breakdownTable,
-  changeCounts,
-  counted,
-  headline,
-  signed,
-  summaryTable,
-  unpricedCount,
-} from './rows.js'
+import { breakdownTable, changeCounts, counted, headline, signed, summaryTable, unpricedCount } from './rows.js'
 import type { Align, Table } from './rows.js'
 import { escapeItem, escapeText, safeUrl } from './escape.js'
 import { cut, cutBytes, largestFitting, mostRows, utf8Length } from './fit.js'
@@ -57,7 +49,11 @@ function renderTable(table: Table): string {
       return text
     }),
   )
-  return markdownTable(table.header.map((h) => escapeText(h, MAX_CELL)), rows, table.align)
+  return markdownTable(
+    table.header.map((h) => escapeText(h, MAX_CELL)),
+    rows,
+    table.align,
+  )
 }
 
 /** How much of the report one rendering shows. */
@@ -191,7 +187,9 @@ function renderBody(report: Report, shape: Shape, target: 'comment' | 'summary')
       const what = unpriced > 0 ? `${counted(unpriced, 'generation')} could not be priced` : 'Some estimates failed'
       blocks.push(`_${what}: the job summary of the workflow run says why._`)
     } else {
-      blocks.push(`${section} Could not price\n\n${problemList(report.failures, shape.failureLimit, 'the job summary of the workflow run')}`)
+      blocks.push(
+        `${section} Could not price\n\n${problemList(report.failures, shape.failureLimit, 'the job summary of the workflow run')}`,
+      )
     }
   }
   const table = breakdownTable(report, shape.rowLimit === undefined ? {} : { limit: shape.rowLimit })
@@ -217,10 +215,7 @@ function renderBody(report: Report, shape: Shape, target: 'comment' | 'summary')
 function runLine(report: Report): string {
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
   const workspace = uuid.test(report.workspaceId) ? `\`${report.workspaceId}\`` : escapeText(report.workspaceId, MAX_CELL)
-  return (
-    `Layer workspace ${workspace} · ${counted(report.entries, 'generation')} · ` +
-    `${counted(report.requests, 'estimate request')}`
-  )
+  return `Layer workspace ${workspace} · ${counted(report.entries, 'generation')} · ` + `${counted(report.requests, 'estimate request')}`
 }
 
 function changeSection(report: Report): string | undefined {
@@ -264,4 +259,3 @@ function balanceTime(iso: string): string {
   if (Number.isNaN(date.getTime())) return iso
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`
 }
-

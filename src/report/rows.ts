@@ -150,9 +150,7 @@ export function changeCounts(report: Report): string | undefined {
     counts[line.change] += 1
   }
   if (!diffing) return undefined
-  const parts = (Object.keys(counts) as Change[])
-    .filter((c) => counts[c] > 0)
-    .map((c) => `${formatCount(counts[c])} ${c}`)
+  const parts = (Object.keys(counts) as Change[]).filter((c) => counts[c] > 0).map((c) => `${formatCount(counts[c])} ${c}`)
   return parts.join(', ')
 }
 
@@ -221,9 +219,7 @@ function groupsByCost(lines: ReportLine[]): GroupOfLines[] {
   }
   const ungrouped = groups.get(undefined)
   groups.delete(undefined)
-  const sorted = [...groups.values()].sort(
-    (a, b) => b.total - a.total || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-  )
+  const sorted = [...groups.values()].sort((a, b) => b.total - a.total || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   return ungrouped ? [...sorted, ungrouped] : sorted
 }
 

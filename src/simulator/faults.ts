@@ -29,10 +29,7 @@ export type Fault =
  * Which fault, if any, hits estimate request number `n` (0-based, counted from the moment the plan
  * was set). A function, an array indexed by `n`, or a record keyed by `n`.
  */
-export type FaultPlan =
-  | ((n: number, body: unknown) => Fault | undefined)
-  | readonly (Fault | undefined)[]
-  | Readonly<Record<number, Fault>>
+export type FaultPlan = ((n: number, body: unknown) => Fault | undefined) | readonly (Fault | undefined)[] | Readonly<Record<number, Fault>>
 
 /** The fault a plan gives request `n`, if any. */
 export function faultFor(plan: FaultPlan | undefined, n: number, body: unknown): Fault | undefined {
@@ -54,7 +51,11 @@ export function cannedAnswer(fault: Fault): CannedAnswer | undefined {
   if (fault.kind === 'status') {
     const text = fault.body ?? JSON.stringify({ detail: STATUS_CODES[fault.status] ?? 'Error' })
     const extra: Record<string, string> = fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter }
-    return { status: fault.status, text, headers: { ...extra, 'content-type': isJson(text) ? 'application/json' : 'text/plain; charset=utf-8' } }
+    return {
+      status: fault.status,
+      text,
+      headers: { ...extra, 'content-type': isJson(text) ? 'application/json' : 'text/plain; charset=utf-8' },
+    }
   }
   if (fault.kind === 'malformed') {
     return { status: 200, text: '{"estimated_price_creative_units": 1.25, "workspace_bal', headers: { 'content-type': 'application/json' } }
@@ -90,7 +91,6 @@ function isJson(text: string): boolean {
 
 // The compact fault spec of the standalone simulator (main.ts `--faults`).
 
-
 /**
  * Parses a fault spec like "0:429:2,3:reset,5:hang,10-12:503,*:wrong-type". Rules are comma
  * separated, `<requests>:<fault>`, and the first rule whose requests match applies.
@@ -100,7 +100,10 @@ function isJson(text: string): boolean {
  */
 export function parseFaultSpec(spec: string): FaultPlan {
   const rules: { from: number; to: number; fault: Fault }[] = []
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [target = '', kind = '', arg, ...rest] = part.split(':')
     const bad = (why: string): ConfigError =>
       new ConfigError(`--faults rule "${part}": ${why}. Use e.g. "0:429:2,3:reset,5:hang,7-9:503,*:malformed"`)
@@ -132,4 +135,3 @@ export function parseFaultSpec(spec: string): FaultPlan {
   }
   return (n) => rules.find((rule) => n >= rule.from && n <= rule.to)?.fault
 }
-

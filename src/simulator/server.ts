@@ -95,9 +95,7 @@ export interface Simulator {
   close(): Promise<void>
 }
 
-
 const ROUTE = /^\/api\/v1\/workspaces\/([^/]+)\/inferences\/estimate$/
-
 
 /** Starts a simulator on 127.0.0.1 (a free port unless told) and resolves once it listens. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {

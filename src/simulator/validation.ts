@@ -18,12 +18,11 @@ export interface DetailItem {
 
 const MAX_BODY_BYTES = 1024 * 1024
 /** A UUID in pydantic's accepted spellings. */
-export const UUID = /^(?:urn:uuid:)?(?:[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\})$/i
+export const UUID =
+  /^(?:urn:uuid:)?(?:[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\})$/i
 
 /** A request body as read: its JSON, or the 422 item that says why it is not. */
-export type RawBody =
-  | { ok: true; json: unknown; tooLarge: false }
-  | { ok: false; error: DetailItem; tooLarge: boolean }
+export type RawBody = { ok: true; json: unknown; tooLarge: false } | { ok: false; error: DetailItem; tooLarge: boolean }
 
 /** Reads and parses the request body; a JSON error becomes FastAPI's `json_invalid` item. */
 export async function readBody(req: IncomingMessage): Promise<RawBody> {
@@ -50,10 +49,12 @@ export async function readBody(req: IncomingMessage): Promise<RawBody> {
 }
 /** A UUID in pydantic's accepted spellings, as the canonical lower-case hyphenated form. */
 export function normaliseUuid(text: string): string {
-  const hex = text.replace(/^urn:uuid:/i, '').replace(/[{}-]/g, '').toLowerCase()
+  const hex = text
+    .replace(/^urn:uuid:/i, '')
+    .replace(/[{}-]/g, '')
+    .toLowerCase()
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
-
 
 type FieldType = 'uuid' | 'string' | 'int' | 'number' | 'bool' | 'enum' | 'objects'
 
@@ -123,7 +124,14 @@ export function validateEstimateBody(
 ): { errors: DetailItem[]; body: Record<string, unknown> | undefined } {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return {
-      errors: [{ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: json }],
+      errors: [
+        {
+          type: 'model_attributes_type',
+          loc: ['body'],
+          msg: 'Input should be a valid dictionary or object to extract fields from',
+          input: json,
+        },
+      ],
       body: undefined,
     }
   }
@@ -157,7 +165,8 @@ function checkField(name: string, spec: FieldSpec, value: unknown): { value: unk
   }
   switch (spec.type) {
     case 'uuid':
-      if (typeof value !== 'string') return { error: [{ type: 'uuid_type', loc, msg: 'UUID input should be a string, bytes or UUID object', input: value }] }
+      if (typeof value !== 'string')
+        return { error: [{ type: 'uuid_type', loc, msg: 'UUID input should be a string, bytes or UUID object', input: value }] }
       if (!UUID.test(value)) return { error: [uuidError(loc, value)] }
       return { value }
     case 'string':
@@ -165,13 +174,27 @@ function checkField(name: string, spec: FieldSpec, value: unknown): { value: unk
       // Python (and so pydantic) counts code points: an emoji is one character, not two UTF-16 units.
       if (spec.maxLength !== undefined && value.length > spec.maxLength && [...value].length > spec.maxLength) {
         return {
-          error: [{ type: 'string_too_long', loc, msg: `String should have at most ${spec.maxLength} characters`, input: value.slice(0, 100), ctx: { max_length: spec.maxLength } }],
+          error: [
+            {
+              type: 'string_too_long',
+              loc,
+              msg: `String should have at most ${spec.maxLength} characters`,
+              input: value.slice(0, 100),
+              ctx: { max_length: spec.maxLength },
+            },
+          ],
         }
       }
       return { value }
     case 'enum': {
       const values = spec.values ?? []
-      const expected = values.length > 1 ? `${values.slice(0, -1).map((v) => `'${v}'`).join(', ')} or '${values.at(-1)}'` : `'${values[0]}'`
+      const expected =
+        values.length > 1
+          ? `${values
+              .slice(0, -1)
+              .map((v) => `'${v}'`)
+              .join(', ')} or '${values.at(-1)}'`
+          : `'${values[0]}'`
       if (typeof value !== 'string' || !values.includes(value)) {
         return { error: [{ type: 'enum', loc, msg: `Input should be ${expected}`, input: value, ctx: { expected } }] }
       }
@@ -189,12 +212,20 @@ function checkField(name: string, spec: FieldSpec, value: unknown): { value: unk
       let number: number
       if (typeof value === 'number') {
         if (!Number.isInteger(value)) {
-          return { error: [{ type: 'int_from_float', loc, msg: 'Input should be a valid integer, got a number with a fractional part', input: value }] }
+          return {
+            error: [
+              { type: 'int_from_float', loc, msg: 'Input should be a valid integer, got a number with a fractional part', input: value },
+            ],
+          }
         }
         number = value
       } else if (typeof value === 'string') {
         if (!/^\s*[+-]?\d+\s*$/.test(value)) {
-          return { error: [{ type: 'int_parsing', loc, msg: 'Input should be a valid integer, unable to parse string as an integer', input: value }] }
+          return {
+            error: [
+              { type: 'int_parsing', loc, msg: 'Input should be a valid integer, unable to parse string as an integer', input: value },
+            ],
+          }
         }
         number = Number(value)
       } else {
@@ -208,7 +239,11 @@ function checkField(name: string, spec: FieldSpec, value: unknown): { value: unk
       else if (typeof value === 'string') {
         number = value.trim() === '' ? Number.NaN : Number(value)
         if (Number.isNaN(number)) {
-          return { error: [{ type: 'float_parsing', loc, msg: 'Input should be a valid number, unable to parse string as a number', input: value }] }
+          return {
+            error: [
+              { type: 'float_parsing', loc, msg: 'Input should be a valid number, unable to parse string as a number', input: value },
+            ],
+          }
         }
       } else {
         return { error: [{ type: 'float_type', loc, msg: 'Input should be a valid number', input: value }] }
@@ -220,7 +255,12 @@ function checkField(name: string, spec: FieldSpec, value: unknown): { value: unk
       const errors: DetailItem[] = []
       value.forEach((item: unknown, i) => {
         if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-          errors.push({ type: 'model_type', loc: [...loc, i], msg: 'Input should be a valid dictionary or object to extract fields from', input: item })
+          errors.push({
+            type: 'model_type',
+            loc: [...loc, i],
+            msg: 'Input should be a valid dictionary or object to extract fields from',
+            input: item,
+          })
         }
       })
       return errors.length > 0 ? { error: errors } : { value }
@@ -233,10 +273,18 @@ function checkRange(loc: (string | number)[], spec: FieldSpec, value: number): {
     return { error: [{ type: 'greater_than', loc, msg: `Input should be greater than ${spec.gt}`, input: value, ctx: { gt: spec.gt } }] }
   }
   if (spec.ge !== undefined && !(value >= spec.ge)) {
-    return { error: [{ type: 'greater_than_equal', loc, msg: `Input should be greater than or equal to ${spec.ge}`, input: value, ctx: { ge: spec.ge } }] }
+    return {
+      error: [
+        { type: 'greater_than_equal', loc, msg: `Input should be greater than or equal to ${spec.ge}`, input: value, ctx: { ge: spec.ge } },
+      ],
+    }
   }
   if (spec.le !== undefined && !(value <= spec.le)) {
-    return { error: [{ type: 'less_than_equal', loc, msg: `Input should be less than or equal to ${spec.le}`, input: value, ctx: { le: spec.le } }] }
+    return {
+      error: [
+        { type: 'less_than_equal', loc, msg: `Input should be less than or equal to ${spec.le}`, input: value, ctx: { le: spec.le } },
+      ],
+    }
   }
   return { value }
 }
