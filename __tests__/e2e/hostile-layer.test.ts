@@ -92,6 +92,23 @@ describe('a hostile Layer endpoint', () => {
     await expectRefused(result, 'the figures disagree: balance 1000 − price 5 is not the remaining balance -50')
   })
 
+  it("Layer's has_sufficient_creative_units: false is never within budget, though the figures fit", async () => {
+    // 600 + 5 + 600 CU of 2,000: our sum fits, but Layer says the second request cannot be paid.
+    const answer: RawLayerOptions['answer'] = (body) => {
+      const prompt = (body as { prompt?: string } | undefined)?.prompt
+      return { text: prompt === NAMES[1] ? estimateJson(5, 2000, 1995, false) : estimateJson(600, 2000) }
+    }
+    const result = await run({ answer })
+    expect(result.code).toBe(1)
+    expect(result.outputs.sufficient).toBe('false')
+    expect(result.outputs['total-creative-units']).toBe('1205')
+    expect(result.summary).not.toMatch(/Within budget/)
+    expect(result.errors.at(-1)).toBe('::error::❌ Over budget: Layer says the workspace cannot pay for it')
+    expect(result.summary).toContain('has&#95;sufficient&#95;creative&#95;units: false')
+    const report = JSON.parse(await readFile(result.outputs['report-path']!, 'utf8')) as { status: string; sufficient: unknown }
+    expect(report).toMatchObject({ status: 'over', sufficient: false })
+  })
+
   it('a key given twice is refused, whichever value comes last', async () => {
     const twice = estimateJson(600, 1).replace('}', ',"workspace_balance_creative_units":1000000}')
     const result = await run({ answer: secondIs({ text: twice }) })

@@ -3,7 +3,7 @@ import { buildPlan } from '../../src/pricing/plan.js'
 import { judgePlan } from '../../src/pipeline.js'
 import { breakdownRows, breakdownTable, changeCounts, headline, shareText, statusLine, summaryRows } from '../../src/report/rows.js'
 import type { Generation, Policy, Report, RequestOutcome } from '../../src/types.js'
-import { WORKSPACE, failed, gen, ok } from '../fixtures/report/generations.js'
+import { WORKSPACE, answer, failed, gen, ok } from '../fixtures/report/generations.js'
 import { scenarioReport } from '../fixtures/report/scenario.js'
 
 const strict: Policy = { minRemaining: 0, failOnInsufficient: true }
@@ -73,6 +73,13 @@ describe('statusLine and headline', () => {
     expect(statusLine(report([gen('a')], [failed('server', 'x')], { minRemaining: 0, failOnInsufficient: false }))).toBe(
       '⚠️ Could not price 1 generation: the total is unknown',
     )
+  })
+
+  it('names the rule when nothing is short but Layer says the workspace cannot pay, or when the sum cannot be held', () => {
+    const no: RequestOutcome = { ok: true, response: { ...answer(5, 1000), has_sufficient_creative_units: false } }
+    expect(statusLine(report([gen('a')], [no]))).toBe('❌ Over budget: Layer says the workspace cannot pay for it')
+    const huge = report([gen('a'), gen('b')], [ok(5_000_000_000, 9_000_000_000), ok(5_000_000_000, 9_000_000_000)])
+    expect(statusLine(huge)).toBe("⚠️ The total cannot be computed exactly: Layer's figures are too large")
   })
 
   it('adds the total change against base to the headline', () => {

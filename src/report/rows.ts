@@ -129,9 +129,17 @@ export function headline(report: Report): string {
 function status(report: Report): string {
   const { verdict } = report
   if (verdict.status === 'error') {
-    return `⚠️ Could not price ${counted(unpricedCount(report), 'generation')}: the total is unknown`
+    const unpriced = unpricedCount(report)
+    // Every line priced, yet an error: the sum itself cannot be held exactly.
+    if (unpriced === 0) return "⚠️ The total cannot be computed exactly: Layer's figures are too large"
+    return `⚠️ Could not price ${counted(unpriced, 'generation')}: the total is unknown`
   }
-  if (verdict.status === 'over') return `❌ Over budget by ${formatGrouped(overBy(verdict, report.policy), 'up')} CU`
+  if (verdict.status === 'over') {
+    const by = overBy(verdict, report.policy)
+    // Over with nothing short: only Layer's own has_sufficient_creative_units: false failed.
+    if (by === 0) return '❌ Over budget: Layer says the workspace cannot pay for it'
+    return `❌ Over budget by ${formatGrouped(by, 'up')} CU`
+  }
   const of = verdict.balance === undefined ? '' : ` of ${formatGrouped(verdict.balance, 'down')} CU`
   return `✅ Within budget: ${formatGrouped(verdict.total, 'up')} CU${of}`
 }
