@@ -51,8 +51,13 @@ function run(inputs: Record<string, string> = {}, files: Record<string, string> 
 
 describe('the built action on workflow_dispatch', () => {
   it('prices a valid manifest: outputs, report file and job summary', async () => {
-    const result = await run()
+    const result = await run({ 'github-token': 'ghs_only-masked-once-0123' })
     expect(result.code).toBe(0)
+    // Each token is masked once, before anything else is printed.
+    expect(result.stdout.split('\n').slice(0, 2).sort()).toEqual(
+      [`::add-mask::${sim.token}`, '::add-mask::ghs_only-masked-once-0123'].sort(),
+    )
+    expect(result.stdout.split('\n').filter((line) => line.startsWith('::add-mask::'))).toHaveLength(2)
     // knight: 2 images of 1 MP at medium = 0.7 CU x 3 runs; knight-again shares its request; castle 8 s x 1.25.
     expect(result.outputs).toMatchObject({
       'total-creative-units': '12.8',
