@@ -174,5 +174,6 @@ async function stop(
 /** A JSON document written to `path`, its directory created first, with every secret cut out. */
 async function writeJson(path: string, document: unknown, redact: Redactor): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
-  await writeFile(path, `${redact(JSON.stringify(document, null, 2))}\n`)
+  // Each string value is redacted on its own: scanning the whole text of a 10,000-generation report costs memory.
+  await writeFile(path, `${JSON.stringify(document, (_key, value: unknown) => (typeof value === 'string' ? redact(value) : value), 2)}\n`)
 }

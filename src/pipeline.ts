@@ -4,7 +4,7 @@ import { runPlan } from './pricing/estimate.js'
 import { priceGenerations } from './pricing/price.js'
 import { buildReport, unpricedBaseNote, unpricedProblems } from './report/build.js'
 import { resolveWorkspace } from './workspace.js'
-import type { Estimator, Manifest, Plan, Policy, Pricing, Report, RequestOutcome } from './types.js'
+import type { Estimator, Manifest, Plan, Policy, Report, RequestOutcome } from './types.js'
 import type { Problem } from './problem.js'
 
 /** What to price: the head manifests, and on pull requests the base ones. */
@@ -31,7 +31,6 @@ export interface PricingInput {
 export interface PricingResult {
   plan: Plan
   outcomes: RequestOutcome[]
-  pricing: Pricing
   report: Report
   problems: Problem[]
 }
@@ -87,5 +86,6 @@ export function judgePlan(plan: Plan, outcomes: RequestOutcome[], options: Judge
     commit: options.commit,
     runUrl: options.runUrl,
   })
-  return { pricing, report, problems: unpricedProblems(pricing) }
+  // The priced lines are not kept: the report holds what is shown, and 10,000 lines are memory.
+  return { report, problems: unpricedProblems(pricing) }
 }
