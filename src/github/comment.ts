@@ -164,7 +164,8 @@ function commentStop(action: string, where: string, error: unknown): CommentErro
 /**
  * Writes the gate's sticky comment on a pull request: finds this key's comments by their marker
  * across every page, then updates, creates, deletes or hides as `mode` says. Never touches a comment
- * written by a newer run, and does not rewrite a comment whose body would not change.
+ * written by a newer run, and does not rewrite a comment whose body would not change. After creating,
+ * removes the duplicates of runs that raced it (the newest run's comment stays).
  */
 export async function publishComment(octokit: Octokit, options: PublishOptions): Promise<PublishResult> {
   if (options.mode === 'off') return { action: 'off' }
