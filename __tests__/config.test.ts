@@ -36,7 +36,13 @@ describe('parseConfig', () => {
       compareBase: true,
       maxRequests: 2000,
       reportPath: '/tmp/runner/layer-budget-gate/report.json',
+      commentOn: 'change',
     })
+  })
+
+  it('reads comment-on', () => {
+    expect(parse({ 'comment-on': 'always' }).commentOn).toBe('always')
+    expect(parse({ 'comment-on': ' change ' }).commentOn).toBe('change')
   })
 
   it('reads every value', () => {
@@ -88,6 +94,10 @@ describe('parseConfig', () => {
     [{ 'api-url': 'https://user:pw@api.example.com' }, 'must not carry credentials'],
     [{ 'comment-key': 'a b' }, 'input `comment-key` must be 1 to 64'],
     [{ manifest: ' , ' }, 'input `manifest` names no file'],
+    [
+      { 'comment-on': 'never' },
+      'input `comment-on` must be change (a new comment only when the pull request changes a generation) or always, got "never"',
+    ],
   ])('refuses %j', (values, message) => {
     expect(errorOf(values)).toContain(message)
   })

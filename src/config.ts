@@ -8,6 +8,10 @@ import { toMicro, type Micro, type Rounding } from './money.js'
 export const COMMENT_MODES = ['update', 'new', 'delete-and-new', 'hide-and-new', 'off'] as const
 export type CommentMode = (typeof COMMENT_MODES)[number]
 
+/** When a pull request gets a new comment (SPEC section 4): `change`, only when it changes a generation; `always`. */
+export const COMMENT_ON = ['change', 'always'] as const
+export type CommentOn = (typeof COMMENT_ON)[number]
+
 /** Every input of the action, validated and typed. Built once by readConfig(); nothing else reads inputs. */
 export interface Config {
   /** Layer Personal Access Token or OAuth2 JWT; masked before anything else happens. */
@@ -41,6 +45,8 @@ export interface Config {
   maxRequests: number
   /** Where the JSON report is written (absolute). */
   reportPath: string
+  /** `change`: a pull request that changes no generation gets no new comment (an existing one is kept current). */
+  commentOn: CommentOn
 }
 
 /** The action's inputs with their defaults, as in action.yml (used when an input is absent, e.g. in the CLI). */
@@ -61,6 +67,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'compare-base': 'true',
   'max-requests': '2000',
   'report-path': '',
+  'comment-on': 'change',
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -176,6 +183,12 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
   const requestTimeoutSeconds = integer('request-timeout-seconds', 1, 600)
   const maxRequests = integer('max-requests', 1, 100000)
   const reportPath = reportPathOf(get('report-path'), context)
+  const commentOn = get('comment-on') as CommentOn
+  if (!COMMENT_ON.includes(commentOn)) {
+    problems.push(
+      `${label('comment-on')} must be change (a new comment only when the pull request changes a generation) or always, got "${commentOn}"`,
+    )
+  }
 
   if (problems.length > 0) {
     const message = problems.length === 1 ? problems[0]! : `${problems.length} invalid settings: ${problems.join('; ')}`
@@ -198,6 +211,7 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
     compareBase,
     maxRequests,
     reportPath,
+    commentOn,
   }
 }
 

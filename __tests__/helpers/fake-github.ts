@@ -3,7 +3,9 @@
  * issue comments (paginated with `Link` headers), create / update / delete, GraphQL `viewer`, `nodes`
  * and `minimizeComment`, the contents API (base64 JSON, the empty-content answer over 1 MiB, the raw
  * media type) and recursive git trees. Knobs make it read-only, cap the body length, truncate trees
- * and fail the next N requests of a route (502, rate limits, slow answers). Every request is logged.
+ * and fail the next N requests of a route (502, rate limits, slow answers), or answer a route slowly
+ * for good (`slow`: what GitHub says is already out of date when it lands, as when two runs race).
+ * Every request is logged.
  *
  * Use `fake.url` as the Octokit `baseUrl` or as GITHUB_API_URL (GraphQL is at `${url}/graphql`).
  */
@@ -46,6 +48,18 @@ export interface FailureRule {
   delayMs?: number
 }
 
+/**
+ * Every matching request is answered `delayMs` late, with what was true when it ARRIVED: a listing
+ * sent slowly does not show a comment created while it travelled (two racing runs both miss the other's).
+ */
+export interface SlowRoute {
+  /** HTTP method to match (any when unset). */
+  method?: string
+  /** Pathname to match: exact string, or a RegExp (any when unset). */
+  path?: string | RegExp
+  delayMs: number
+}
+
 /** One request the fake received. */
 export interface LoggedRequest {
   method: string
@@ -81,6 +95,8 @@ export interface FakeGitHubOptions {
   /** Content-Type of raw file answers (default "application/vnd.github.raw; charset=utf-8"). */
   rawContentType?: string
   failures?: FailureRule[]
+  /** Routes that answer slowly on every request. */
+  slow?: SlowRoute[]
 }
 
 /** A running fake; `close()` it in afterEach/afterAll. */
@@ -435,11 +451,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   }
 
   function takeFailure(method: string, path: string): FailureRule | undefined {
-    const rule = failures.find(
-      (r) =>
-        (r.method === undefined || r.method.toUpperCase() === method) &&
-        (r.path === undefined || (typeof r.path === 'string' ? r.path === path : r.path.test(path))),
-    )
+    const rule = failures.find((r) => matches(r, method, path))
     if (!rule) return undefined
     rule.times = (rule.times ?? 1) - 1
     if (rule.times <= 0) failures.splice(failures.indexOf(rule), 1)
@@ -509,13 +521,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     }
     const failure = takeFailure(method, path)
     if (failure?.delayMs !== undefined) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          timers.delete(timer)
-          resolve()
-        }, failure.delayMs)
-        timers.add(timer)
-      })
+      await wait(failure.delayMs)
       if (res.destroyed || req.socket.destroyed) {
         logged.status = -1 // the client gave up before the answer
         return
@@ -535,7 +541,33 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       send(res, logged, new HttpAnswer(failure.status, failure.body ?? { message: `fake failure ${failure.status}` }, failure.headers))
       return
     }
-    send(res, logged, route(method, path, logged.query, body, String(req.headers.accept ?? '')))
+    const answer = route(method, path, logged.query, body, String(req.headers.accept ?? ''))
+    const slow = options.slow?.find((r) => matches(r, method, path))
+    if (slow) {
+      await wait(slow.delayMs)
+      if (res.destroyed || req.socket.destroyed) {
+        logged.status = -1
+        return
+      }
+    }
+    send(res, logged, answer)
+  }
+
+  function matches(rule: Pick<FailureRule, 'method' | 'path'>, method: string, path: string): boolean {
+    return (
+      (rule.method === undefined || rule.method.toUpperCase() === method) &&
+      (rule.path === undefined || (typeof rule.path === 'string' ? rule.path === path : rule.path.test(path)))
+    )
+  }
+
+  function wait(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer)
+        resolve()
+      }, ms)
+      timers.add(timer)
+    })
   }
 
   const server = createServer((req, res) => {

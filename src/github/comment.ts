@@ -1,29 +1,14 @@
 import { describeError, GateError } from '../errors.js'
 import { COMMENT_MAX_CHARS, FOOTER_MARK } from '../report/markdown.js'
+import { commentMarker, escapeField, isNewerRun, keeperOf, MARKER_PATTERN, parseMarker, type CommentRun, type Marker } from './marker.js'
 import type { Octokit } from './octokit.js'
 
 import type { CommentMode } from '../config.js'
 
-export type { CommentMode }
+export type { CommentMode, CommentRun, Marker }
+export { commentMarker, isNewerRun, parseMarker }
 /** GitHub refuses an issue comment body longer than this many characters. */
 export { COMMENT_MAX_CHARS }
-
-/** The workflow run writing the comment: the marker records it so that an older run never overwrites a newer one. */
-export interface CommentRun {
-  id: number
-  attempt: number
-  /** Head commit SHA of the pull request. */
-  sha: string
-}
-
-/** What the hidden marker at the top of a comment says. */
-export interface Marker {
-  /** The `comment-key`, decoded. */
-  key: string
-  run: number
-  attempt: number
-  sha: string
-}
 
 export interface PublishOptions {
   owner: string
@@ -41,6 +26,11 @@ export interface PublishOptions {
    * they carry the marker (anyone can paste it into a comment).
    */
   author?: Account
+  /**
+   * false (`comment-on: change` on a pull request that changes no generation): keep an existing
+   * comment current, but write none when there is none yet. Default true.
+   */
+  createWhenMissing?: boolean
 }
 
 /**
@@ -65,7 +55,7 @@ async function viewer(octokit: Octokit): Promise<Account> {
 }
 
 export interface PublishResult {
-  action: 'created' | 'updated' | 'unchanged' | 'skipped-newer' | 'off'
+  action: 'created' | 'updated' | 'unchanged' | 'skipped-newer' | 'not-created' | 'off'
   /** The comment now showing this gate's result (for `skipped-newer`: the newer run's). */
   url?: string
   /** Something the caller should tell the user: why it skipped, or old comments that could not be cleaned up. */
@@ -87,44 +77,6 @@ export class CommentError extends GateError {
 /** GitHub refused the comment for lack of permission (401/403/404): a read-only token, as on pull requests from forks. */
 export class CommentPermissionError extends CommentError {
   override name = 'CommentPermissionError'
-}
-
-const MARKER_NAME = 'layer-budget-gate'
-const MARKER_PATTERN = new RegExp(`^<!-- ${MARKER_NAME} key=([A-Za-z0-9_.~%-]*) run=(\\d+) attempt=(\\d+) sha=([A-Za-z0-9_.~%-]*) -->`)
-
-/**
- * Percent-encodes everything but [A-Za-z0-9_.~-], so a key cannot contain ">" (it cannot close the
- * HTML comment), whitespace (it cannot split the marker's fields) or anything Markdown would render.
- */
-function escapeField(value: string): string {
-  return value.replace(/[^A-Za-z0-9_.~-]/gu, (c) =>
-    [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
-  )
-}
-
-function unescapeField(value: string): string {
-  try {
-    return decodeURIComponent(value)
-  } catch {
-    return value
-  }
-}
-
-/** The hidden marker line that starts every comment of this gate: `<!-- layer-budget-gate key=… run=… attempt=… sha=… -->`. */
-export function commentMarker(key: string, run: CommentRun): string {
-  return `<!-- ${MARKER_NAME} key=${escapeField(key)} run=${run.id} attempt=${run.attempt} sha=${escapeField(run.sha)} -->`
-}
-
-/** The marker at the very start of a comment body, or undefined when the comment is not this gate's. */
-export function parseMarker(body: string): Marker | undefined {
-  const m = MARKER_PATTERN.exec(body)
-  if (!m) return undefined
-  return { key: unescapeField(m[1] ?? ''), run: Number(m[2]), attempt: Number(m[3]), sha: unescapeField(m[4] ?? '') }
-}
-
-/** Whether the marker was written by a run newer than `run` (higher run id, or the same run's later attempt). */
-export function isNewerRun(marker: Pick<Marker, 'run' | 'attempt'>, run: CommentRun): boolean {
-  return marker.run > run.id || (marker.run === run.id && marker.attempt > run.attempt)
 }
 
 /** The body after the marker line, normalised as GitHub may store it (CRLF, trailing space). */
@@ -212,37 +164,15 @@ function commentStop(action: string, where: string, error: unknown): CommentErro
 /**
  * Writes the gate's sticky comment on a pull request: finds this key's comments by their marker
  * across every page, then updates, creates, deletes or hides as `mode` says. Never touches a comment
- * written by a newer run, and does not rewrite a comment whose body would not change.
+ * written by a newer run, and does not rewrite a comment whose body would not change. After creating,
+ * removes the duplicates of runs that raced it (the newest run's comment stays).
  */
 export async function publishComment(octokit: Octokit, options: PublishOptions): Promise<PublishResult> {
   if (options.mode === 'off') return { action: 'off' }
   const { owner, repo, issueNumber: issue_number, run } = options
   const where = `${owner}/${repo}#${issue_number}`
-  const escapedKey = escapeField(options.key)
 
-  const ours: OurComment[] = []
-  try {
-    const listed: unknown = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 })
-    if (
-      !Array.isArray(listed) ||
-      !listed.every((c: Partial<IssueComment> | null) => typeof c?.id === 'number' && typeof c.html_url === 'string')
-    ) {
-      throw new TypeError('the listing is not a list of comments')
-    }
-    for (const comment of listed as IssueComment[]) {
-      const marker = comment.body === undefined ? undefined : parseMarker(comment.body)
-      if (marker && escapeField(marker.key) === escapedKey) ours.push({ comment, marker })
-    }
-    // Who "we" are only matters when some comment carries the marker; the first run of a PR skips the question.
-    if (ours.length > 0) {
-      const author = options.author ?? (await viewer(octokit))
-      ours.splice(0, ours.length, ...ours.filter((c) => writtenBy(c.comment, author)))
-    }
-  } catch (error) {
-    throw commentStop('find the comment', where, error)
-  }
-  ours.sort((a, b) => a.comment.id - b.comment.id)
-
+  const ours = await listOurs(octokit, options, () => (options.author ? Promise.resolve(options.author) : viewer(octokit)))
   const newest = [...ours].reverse().find((c) => isNewerRun(c.marker, run))
   if (newest) {
     const m = newest.marker
@@ -277,6 +207,9 @@ export async function publishComment(octokit: Octokit, options: PublishOptions):
   }
   const create = () =>
     write('create the comment', async (body) => (await octokit.rest.issues.createComment({ owner, repo, issue_number, body })).data)
+  // Comments that were there before this run wrote: what the mode keeps (`new`) is none of the race's business.
+  const before = new Set(ours.map((c) => c.comment.id))
+  const createSettled = async (): Promise<PublishResult> => settleRace(octokit, options, await create(), before)
 
   // Same commit and same text, in any mode: leave it, rather than rewrite it or post a duplicate on a
   // re-run. The stored text may be the compact layout a 422 left, which the full one would hit again.
@@ -290,9 +223,11 @@ export async function publishComment(octokit: Octokit, options: PublishOptions):
     }
   }
 
+  if (!latest && options.createWhenMissing === false) return { action: 'not-created' }
+
   if (options.mode === 'update') {
     const target = latest
-    if (!target) return { action: 'created', url: (await create()).html_url }
+    if (!target) return createSettled()
     try {
       const updated = await write(
         'update the comment',
@@ -301,7 +236,7 @@ export async function publishComment(octokit: Octokit, options: PublishOptions):
       return { action: 'updated', url: updated.html_url }
     } catch (error) {
       // Deleted between the listing and the update: write it anew.
-      if (error instanceof CommentError && error.status === 404) return { action: 'created', url: (await create()).html_url }
+      if (error instanceof CommentError && error.status === 404) return createSettled()
       throw error
     }
   }
@@ -317,7 +252,87 @@ export async function publishComment(octokit: Octokit, options: PublishOptions):
     const failure = commentStop(options.mode === 'delete-and-new' ? 'delete an older comment' : 'hide an older comment', where, error)
     cleanup = `The new comment was posted, but older ones remain: ${failure.message}`
   }
-  return { action: 'created', url: created.html_url, ...(cleanup ? { message: cleanup } : {}) }
+  const settled = await settleRace(octokit, options, created, before)
+  const message = [cleanup, settled.message].filter((m) => m !== undefined).join(' ')
+  return { ...settled, ...(message ? { message } : {}) }
+}
+
+/** Lists this key's comments written by `author` (asked only when some comment carries the marker), oldest first. */
+async function listOurs(
+  octokit: Octokit,
+  { owner, repo, issueNumber: issue_number, key }: PublishOptions,
+  author: () => Promise<Account>,
+): Promise<OurComment[]> {
+  const where = `${owner}/${repo}#${issue_number}`
+  const escapedKey = escapeField(key)
+  const ours: OurComment[] = []
+  try {
+    const listed: unknown = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 })
+    if (
+      !Array.isArray(listed) ||
+      !listed.every((c: Partial<IssueComment> | null) => typeof c?.id === 'number' && typeof c.html_url === 'string')
+    ) {
+      throw new TypeError('the listing is not a list of comments')
+    }
+    for (const comment of listed as IssueComment[]) {
+      const marker = comment.body === undefined ? undefined : parseMarker(comment.body)
+      if (marker && escapeField(marker.key) === escapedKey) ours.push({ comment, marker })
+    }
+    // Who "we" are only matters when some comment carries the marker; the first run of a PR skips the question.
+    if (ours.length > 0) {
+      const account = await author()
+      ours.splice(0, ours.length, ...ours.filter((c) => writtenBy(c.comment, account)))
+    }
+  } catch (error) {
+    throw commentStop('find the comment', where, error)
+  }
+  return ours.sort((a, b) => a.comment.id - b.comment.id)
+}
+
+/**
+ * Two runs racing on one pull request can both find no comment and both create one. So after
+ * creating, list again: of this key's own comments that were not there before this run wrote
+ * (this run's and those of racing runs), keep the newest run's and delete the others. Every
+ * racing run keeps the same one, so the pull request ends with one comment whichever lists last.
+ * A failure here is a message: the comment was written.
+ */
+async function settleRace(octokit: Octokit, options: PublishOptions, created: IssueComment, before: Set<number>): Promise<PublishResult> {
+  const { owner, repo, issueNumber, run } = options
+  // The account GitHub says wrote the new comment is the token's own: no need to ask `viewer`.
+  const author = options.author ?? (typeof created.user?.id === 'number' ? { id: created.user.id, login: created.user.login } : undefined)
+  let fresh: OurComment[]
+  try {
+    const listed = await listOurs(octokit, options, () => (author ? Promise.resolve(author) : viewer(octokit)))
+    fresh = listed.filter((c) => !before.has(c.comment.id))
+    // GitHub may not list a comment the moment it is written: it is still this run's to weigh.
+    if (!fresh.some((c) => c.comment.id === created.id))
+      fresh.push({ comment: created, marker: { key: options.key, run: run.id, attempt: run.attempt, sha: run.sha } })
+  } catch (error) {
+    return {
+      action: 'created',
+      url: created.html_url,
+      message: `The comment was posted, but whether a concurrent run posted one too is unknown: ${describeError(error)}`,
+    }
+  }
+  const keeper = keeperOf(fresh.map((c) => ({ ...c, id: c.comment.id })))
+  if (!keeper || fresh.length === 1) return { action: 'created', url: created.html_url }
+  const duplicates = fresh.filter((c) => c.comment.id !== keeper.id)
+  let failure: string | undefined
+  try {
+    await deleteComments(octokit, owner, repo, duplicates)
+  } catch (error) {
+    failure = commentStop('delete a duplicate comment', `${owner}/${repo}#${issueNumber}`, error).message
+  }
+  const m = keeper.marker
+  const said =
+    keeper.id === created.id
+      ? `A concurrent run posted this pull request's comment too; ${failure ? 'its duplicate could not be removed' : 'its duplicate was removed'}.`
+      : `A concurrent run (run ${m.run}, attempt ${m.attempt}) posted this pull request's comment too and is newer; ` +
+        `${failure ? 'this run could not remove its own duplicate' : "this run's duplicate was removed"}.`
+  const message = failure ? `${said} ${failure}` : said
+  return keeper.id === created.id
+    ? { action: 'created', url: created.html_url, message }
+    : { action: 'skipped-newer', url: keeper.comment.html_url, message }
 }
 
 async function deleteComments(octokit: Octokit, owner: string, repo: string, old: OurComment[]): Promise<void> {

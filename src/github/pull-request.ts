@@ -8,9 +8,24 @@ import { createOctokit, type Octokit } from './octokit.js'
 import type { Config } from '../config.js'
 
 /** What the pull-request code needs of the inputs. */
-export type GitHubSettings = Pick<Config, 'githubToken' | 'manifestPatterns' | 'comment' | 'commentKey'>
+export type GitHubSettings = Pick<Config, 'githubToken' | 'manifestPatterns' | 'comment' | 'commentKey' | 'commentOn'>
 import type { RunContext, PullRequestContext } from './context.js'
 import type { StopNotice, Manifest, Report } from '../types.js'
+
+/**
+ * Whether the pull request adds, changes or removes a generation, as the report's diff says. A
+ * report without a diff (the base was not compared, or could not be read or priced) counts as a
+ * change: what is unknown is never taken for "nothing changed". A diff of no generation on either
+ * side (its total delta is 0) is no change.
+ */
+export function changesGenerations(report: Pick<Report, 'lines' | 'delta'>): boolean {
+  const compared = report.lines.length > 0 ? report.lines.every((line) => line.change !== undefined) : report.delta !== undefined
+  return !compared || report.lines.some((line) => line.change !== 'unchanged')
+}
+
+const NO_CHANGE_NO_COMMENT =
+  'No pull-request comment: this pull request adds, changes or removes no generation and has no gate comment yet ' +
+  '(`comment-on: change`; set `comment-on: always` to comment on every pull request). The job summary and outputs have the result.'
 
 /**
  * Everything a pull-request run does on GitHub: read manifests at the head (pull_request_target)
@@ -68,7 +83,8 @@ export class PullRequestGitHub {
   /** Write the sticky comment; a failure is a warning (the verdict still decides the step). Returns its URL. */
   async comment(report: Report): Promise<string | undefined> {
     // Leave room for the marker line publishComment puts first.
-    return this.publish((compact) => renderComment(report, { compact, maxChars: COMMENT_MAX_CHARS - 256 }))
+    const createWhenMissing = this.config.commentOn === 'always' || changesGenerations(report)
+    return this.publish((compact) => renderComment(report, { compact, maxChars: COMMENT_MAX_CHARS - 256 }), createWhenMissing)
   }
 
   /**
@@ -76,10 +92,11 @@ export class PullRequestGitHub {
    * the verdict of an earlier commit does not stay on the pull request as if it still held.
    */
   async commentStop(notice: StopNotice): Promise<string | undefined> {
-    return this.publish(() => renderStopComment(notice, { maxChars: COMMENT_MAX_CHARS - 256 }))
+    // Nothing was priced, so whether anything changed is unknown: the reason is written.
+    return this.publish(() => renderStopComment(notice, { maxChars: COMMENT_MAX_CHARS - 256 }), true)
   }
 
-  private async publish(render: (compact: boolean) => string): Promise<string | undefined> {
+  private async publish(render: (compact: boolean) => string, createWhenMissing: boolean): Promise<string | undefined> {
     if (this.config.comment === 'off') return undefined
     if (!this.octokit) {
       core.warning('No pull-request comment: the `github-token` input is empty.')
@@ -95,8 +112,10 @@ export class PullRequestGitHub {
         run: { id: this.context.runId, attempt: this.context.runAttempt, sha: this.pr.headSha },
         // The one place every comment body passes: nothing the runner does not mask leaves with a secret.
         render: (compact) => this.redact(render(compact)),
+        createWhenMissing,
       })
-      if (outcome.message) core.info(outcome.message)
+      if (outcome.action === 'not-created') core.info(NO_CHANGE_NO_COMMENT)
+      else if (outcome.message) core.info(outcome.message)
       else core.info(`Pull-request comment ${outcome.action}${outcome.url ? `: ${outcome.url}` : ''}`)
       return outcome.url
     } catch (error) {
