@@ -124,9 +124,7 @@ describe('renderComment', () => {
     const policy: Policy = { minRemaining: 0, warnRemaining: 500_000_000, failOnInsufficient: true }
     const text = renderComment(report([gen('a')], [ok(512.5, 1000)], undefined, policy), { marker: MARKER })
     expect(text.split('\n')[1]).toBe('### ⚠️ 12.5 CU below the 500 CU warning level (warn-remaining-balance)')
-    expect(text).toContain(
-      '- After the run 487.5 CU would remain, 12.5 CU below the warning level of 500 CU (warn-remaining-balance).',
-    )
+    expect(text).toContain('- After the run 487.5 CU would remain, 12.5 CU below the warning level of 500 CU (warn-remaining-balance).')
   })
 
   it('shows the base note instead of a diff', () => {
