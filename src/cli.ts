@@ -38,7 +38,7 @@ Options (they mirror the action's inputs):
   -h, --help                      this help
   -v, --version                   the version
 
-Exit codes: 0 within budget (also below the warning level), 1 over budget, 2 could not price (bad usage, invalid manifest, Layer errors).`
+Exit codes: 0 within budget, 1 over budget, 2 could not price (bad usage, invalid manifest, Layer errors).`
 
 const FLAGS = [
   'workspace-id',
