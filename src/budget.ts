@@ -8,6 +8,7 @@ import type { Policy, Pricing, Verdict } from './types.js'
  * freshest, most cautious reading). Fails closed: when a head generation could not be priced, or
  * the sum cannot be held exactly, the status is 'error', `sufficient` is undefined and the step
  * does not pass, whatever the mode. Base failures only cost the diff, so they do not affect it.
+ * Within budget but below `warn-remaining-balance` is 'warn': it passes in every mode.
  */
 export function decideVerdict(pricing: Pricing, policy: Policy): Verdict {
   const { balance } = pricing
