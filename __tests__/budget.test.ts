@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { decideVerdict, overBy } from '../src/budget.js'
+import { decideVerdict, overBy, warnBy } from '../src/budget.js'
 import { buildPlan } from '../src/pricing/plan.js'
 import { priceGenerations } from '../src/pricing/price.js'
 import type { Plan, Policy, RequestOutcome, Verdict } from '../src/types.js'
@@ -184,6 +184,56 @@ describe('decideVerdict', () => {
       reasons: [],
       passes: true,
     })
+  })
+
+  it('warns when within budget but remaining is below warn-remaining-balance; equal is within', () => {
+    const policy: Policy = { minRemaining: 0, warnRemaining: 500_000_000, failOnInsufficient: true }
+    const verdict = verdictOf(planOf([1]), [ok(512.5, 1_000)], policy)
+    expect(verdict).toEqual({
+      status: 'warn',
+      sufficient: true,
+      total: 512_500_000,
+      balance: 1_000_000_000,
+      remaining: 487_500_000,
+      reasons: ['After the run 487.5 CU would remain, 12.5 CU below the warning level of 500 CU (warn-remaining-balance).'],
+      passes: true,
+    })
+    expect(warnBy(verdict, policy)).toBe(12_500_000)
+    expect(overBy(verdict, policy)).toBe(0)
+    const level = verdictOf(planOf([1]), [ok(500, 1_000)], policy)
+    expect(level.status).toBe('within')
+    expect(warnBy(level, policy)).toBe(0)
+  })
+
+  it('lets the reserve, the cap and Layer’s refusal win over the warning tier', () => {
+    const policy: Policy = { minRemaining: 100_000_000, warnRemaining: 500_000_000, failOnInsufficient: true }
+    const short = verdictOf(planOf([1]), [ok(950, 1_000)], policy)
+    expect(short.status).toBe('over')
+    expect(short.reasons).toHaveLength(1)
+    expect(warnBy(short, policy)).toBe(0)
+    const capped = verdictOf(planOf([1]), [ok(600, 1_000)], { ...policy, maxTotal: 550_000_000 })
+    expect(capped.status).toBe('over')
+    const refused = verdictOf(
+      planOf([1]),
+      [{ ok: true, response: { ...answer(600, 1_000), has_sufficient_creative_units: false } }],
+      policy,
+    )
+    expect(refused.status).toBe('over')
+  })
+
+  it('warns the same in advisory mode (it passes either way), and never without a balance', () => {
+    const advisory: Policy = { minRemaining: 0, warnRemaining: 500_000_000, failOnInsufficient: false }
+    const verdict = verdictOf(planOf([1]), [ok(600, 1_000)], advisory)
+    expect(verdict).toMatchObject({ status: 'warn', sufficient: true, passes: true })
+    // Nothing planned: no request, no balance, nothing to warn about.
+    expect(verdictOf(planOf([]), [], advisory)).toMatchObject({ status: 'within', balance: undefined, passes: true })
+  })
+
+  it('never warns on an error: the total is unknown', () => {
+    const policy: Policy = { minRemaining: 0, warnRemaining: 500_000_000, failOnInsufficient: true }
+    const verdict = verdictOf(planOf([1, 1]), [ok(600, 1_000), failed('server', 'Layer answered 500')], policy)
+    expect(verdict.status).toBe('error')
+    expect(warnBy(verdict, policy)).toBe(0)
   })
 
   it('says how far over only when over', () => {

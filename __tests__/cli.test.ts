@@ -69,6 +69,21 @@ describe('the CLI', () => {
     expect((await cli(['--api-url', sim.url, '--max-total', '2', '--fail-on-insufficient', 'false'])).code).toBe(EXIT.within)
   })
 
+  it('exits 0 below the warning level and prints the warning line, also with --json', async () => {
+    // 2.1 CU of 2,500.75 leaves 2,498.65: 1.35 CU below a level of 2,500.
+    const result = await cli(['--api-url', sim.url, '--warn-remaining-balance', '2500'])
+    expect(result.code).toBe(EXIT.within)
+    const line = '⚠️ 1.35 CU below the 2,500 CU warning level (warn-remaining-balance)'
+    expect(result.stdout.split('\n')[0]).toBe(line)
+    expect(result.stderr).toBe(`layer-budget-gate: warning: ${line}\n`)
+    const json = await cli(['--api-url', sim.url, '--warn-remaining-balance', '2500', '--json'])
+    expect(json.code).toBe(EXIT.within)
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'warn', sufficient: true, passes: true })
+    expect(json.stderr).toContain('warning: ⚠️ 1.35 CU below')
+    const within = await cli(['--api-url', sim.url, '--warn-remaining-balance', '2498.65'])
+    expect([within.code, within.stderr]).toEqual([EXIT.within, ''])
+  })
+
   it('colours only on a TTY and never with NO_COLOR', async () => {
     expect((await cli(['--api-url', sim.url], {}, true)).stdout).toContain('\u001b[1;32m')
     expect((await cli(['--api-url', sim.url], { NO_COLOR: '1' }, true)).stdout).not.toContain('\u001b[')

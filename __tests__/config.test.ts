@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseConfig, reportPathOf, splitPatterns } from '../src/config.js'
+import { parseConfig, policyOf, reportPathOf, splitPatterns } from '../src/config.js'
 import { ConfigError } from '../src/errors.js'
 
 const context = { tempDir: '/tmp/runner' }
@@ -98,8 +98,25 @@ describe('parseConfig', () => {
       { 'comment-on': 'never' },
       'input `comment-on` must be change (a new comment only when the pull request changes a generation) or always, got "never"',
     ],
+    [
+      { 'warn-remaining-balance': '-1' },
+      'input `warn-remaining-balance` must be a number of Creative Units ≥ 0 such as 250 or 99.5, or empty, got "-1"',
+    ],
   ])('refuses %j', (values, message) => {
     expect(errorOf(values)).toContain(message)
+  })
+
+  it('reads warn-remaining-balance as an optional amount, rounded up like the reserve, into the policy', () => {
+    expect(parse({}).warnRemaining).toBeUndefined()
+    expect(policyOf(parse({}))).toEqual({ minRemaining: 0, failOnInsufficient: true })
+    const config = parse({ 'warn-remaining-balance': '500.0000001', 'min-remaining-balance': '100', 'max-total': '900' })
+    expect(config.warnRemaining).toBe(500_000_001)
+    expect(policyOf(config)).toEqual({
+      minRemaining: 100_000_000,
+      maxTotal: 900_000_000,
+      warnRemaining: 500_000_001,
+      failOnInsufficient: true,
+    })
   })
 
   it('names every invalid input at once', () => {

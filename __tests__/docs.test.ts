@@ -54,6 +54,7 @@ describe('action.yml', () => {
       'remaining-creative-units',
       'report-path',
       'requests',
+      'status',
       'sufficient',
       'total-creative-units',
     ])

@@ -8,6 +8,7 @@ import type { Policy, Pricing, Verdict } from './types.js'
  * freshest, most cautious reading). Fails closed: when a head generation could not be priced, or
  * the sum cannot be held exactly, the status is 'error', `sufficient` is undefined and the step
  * does not pass, whatever the mode. Base failures only cost the diff, so they do not affect it.
+ * Within budget but below `warn-remaining-balance` is 'warn': it passes in every mode.
  */
 export function decideVerdict(pricing: Pricing, policy: Policy): Verdict {
   const { balance } = pricing
@@ -56,15 +57,26 @@ export function decideVerdict(pricing: Pricing, policy: Policy): Verdict {
     reasons.push('Layer answered that the workspace does not have enough Creative Units (has_sufficient_creative_units: false).')
   }
   const over = reasons.length > 0
-  return {
-    status: over ? 'over' : 'within',
-    sufficient: !over,
-    total,
-    balance,
-    remaining,
-    reasons,
-    passes: !over || !policy.failOnInsufficient,
+  if (over) return { status: 'over', sufficient: false, total, balance, remaining, reasons, passes: !policy.failOnInsufficient }
+  // The warning tier passes in every mode: advisory only changes what `over` does.
+  if (remaining !== undefined && policy.warnRemaining !== undefined && remaining < policy.warnRemaining) {
+    return {
+      status: 'warn',
+      sufficient: true,
+      total,
+      balance,
+      remaining,
+      reasons: [warnReason(remaining, policy.warnRemaining)],
+      passes: true,
+    }
   }
+  return { status: 'within', sufficient: true, total, balance, remaining, reasons, passes: true }
+}
+
+/** How far below the warning level the remaining balance is (0 unless the verdict is `warn`). */
+export function warnBy(verdict: Verdict, policy: Policy): Micro {
+  if (verdict.status !== 'warn' || verdict.remaining === undefined || policy.warnRemaining === undefined) return 0
+  return Math.max(policy.warnRemaining - verdict.remaining, 0)
 }
 
 /** How far over budget the verdict is: the larger of the reserve shortfall and the cap excess (0 when not over). */
@@ -73,6 +85,13 @@ export function overBy(verdict: Verdict, policy: Policy): Micro {
   const shortfall = verdict.remaining === undefined ? 0 : policy.minRemaining - verdict.remaining
   const excess = policy.maxTotal === undefined ? 0 : verdict.total - policy.maxTotal
   return Math.max(shortfall, excess, 0)
+}
+
+function warnReason(remaining: Micro, warnRemaining: Micro): string {
+  return (
+    `After the run ${cu(remaining, 'down')} would remain, ${cu(warnRemaining - remaining, 'up')} below the ` +
+    `warning level of ${cu(warnRemaining, 'up')} (warn-remaining-balance).`
+  )
 }
 
 function reserveReason(total: Micro, balance: Micro, remaining: Micro, minRemaining: Micro): string {

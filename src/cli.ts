@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { tmpdir } from 'node:os'
-import { parseConfig } from './config.js'
+import { parseConfig, policyOf } from './config.js'
 import { describeError, GateError } from './errors.js'
 import { createLayerClient } from './layer/from-config.js'
 import { createRedactor } from './secrets.js'
@@ -9,6 +9,7 @@ import { MissingManifestError } from './manifest/files.js'
 import { priceManifests } from './pipeline.js'
 import { toJsonReport } from './report/json.js'
 import { formatProblem, painter, progressReporter, renderTerminal } from './report/terminal.js'
+import { statusLine } from './report/rows.js'
 import { VERSION } from './version.js'
 import type { Report } from './types.js'
 import type { Problem } from './problem.js'
@@ -32,6 +33,7 @@ Options (they mirror the action's inputs):
   --max-retries N                 retries per request (default 4)
   --request-timeout-seconds N     timeout of one attempt (default 30)
   --max-requests N                refuse more distinct requests than this (default 2000)
+  --warn-remaining-balance CU     warn (exit 0) when less than this would remain
   --json                          print the JSON report instead of the table
   -h, --help                      this help
   -v, --version                   the version
@@ -48,6 +50,7 @@ const FLAGS = [
   'max-retries',
   'request-timeout-seconds',
   'max-requests',
+  'warn-remaining-balance',
 ] as const
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
@@ -101,7 +104,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       ;({ report, problems } = await priceManifests({
         workspaceId: config.workspaceId,
         head,
-        policy: { minRemaining: config.minRemaining, maxTotal: config.maxTotal, failOnInsufficient: config.failOnInsufficient },
+        policy: policyOf(config),
         concurrency: config.concurrency,
         maxRequests: config.maxRequests,
         estimator: client,
@@ -112,6 +115,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       await client.close()
     }
     for (const problem of problems) io.stderr.write(`${formatProblem(problem)}\n`)
+    // On stderr too, so the warning is seen with --json and in a pre-commit hook's log.
+    if (report.verdict.status === 'warn') io.stderr.write(`layer-budget-gate: warning: ${statusLine(report)}\n`)
     if (values.json) io.stdout.write(`${JSON.stringify(toJsonReport(report), null, 2)}\n`)
     else io.stdout.write(renderTerminal(report, paint))
     if (report.verdict.status === 'error') return EXIT.error

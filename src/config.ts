@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import { ConfigError } from './errors.js'
 import { createRedactor, type Redactor } from './secrets.js'
 import { toMicro, type Micro, type Rounding } from './money.js'
+import type { Policy } from './types.js'
 
 /** How the pull-request comment is written (SPEC section 4). */
 export const COMMENT_MODES = ['update', 'new', 'delete-and-new', 'hide-and-new', 'off'] as const
@@ -47,6 +48,8 @@ export interface Config {
   reportPath: string
   /** `change`: a pull request that changes no generation gets no new comment (an existing one is kept current). */
   commentOn: CommentOn
+  /** Optional warning level, micro-CU: within budget but below it is status `warn`. */
+  warnRemaining?: Micro
 }
 
 /** The action's inputs with their defaults, as in action.yml (used when an input is absent, e.g. in the CLI). */
@@ -68,6 +71,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'max-requests': '2000',
   'report-path': '',
   'comment-on': 'change',
+  'warn-remaining-balance': '',
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -189,6 +193,8 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
       `${label('comment-on')} must be change (a new comment only when the pull request changes a generation) or always, got "${commentOn}"`,
     )
   }
+  // Rounded up like the reserve: a level given with more than 6 decimals warns, never less.
+  const warnRemaining = amount('warn-remaining-balance', true, 'up')
 
   if (problems.length > 0) {
     const message = problems.length === 1 ? problems[0]! : `${problems.length} invalid settings: ${problems.join('; ')}`
@@ -212,6 +218,17 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
     maxRequests,
     reportPath,
     commentOn,
+    ...(warnRemaining !== undefined ? { warnRemaining } : {}),
+  }
+}
+
+/** The budget rules of SPEC section 3 from the settings, as the verdict takes them. */
+export function policyOf(config: Config): Policy {
+  return {
+    minRemaining: config.minRemaining,
+    maxTotal: config.maxTotal,
+    failOnInsufficient: config.failOnInsufficient,
+    ...(config.warnRemaining !== undefined ? { warnRemaining: config.warnRemaining } : {}),
   }
 }
 

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { tmpdir } from 'node:os'
-import { maskSecrets, readConfig, readReportPath, type Config } from './config.js'
+import { maskSecrets, policyOf, readConfig, readReportPath, type Config } from './config.js'
 import { describeError, GateError } from './errors.js'
 import type { Redactor } from './secrets.js'
 import { trustedWorkspace } from './workspace.js'
@@ -51,7 +51,7 @@ export async function run(): Promise<void> {
         head,
         base,
         baseNote,
-        policy: { minRemaining: config.minRemaining, maxTotal: config.maxTotal, failOnInsufficient: config.failOnInsufficient },
+        policy: policyOf(config),
         concurrency: config.concurrency,
         maxRequests: config.maxRequests,
         estimator: client,
@@ -113,8 +113,8 @@ async function publish(
     const [first, ...rest] = report.failures
     core.setFailed(`${headline}. ${first ?? ''}${rest.length ? ` (and ${rest.length} more: see the annotations and the job summary)` : ''}`)
   } else if (!report.verdict.passes) core.setFailed(headline)
-  else if (report.verdict.status === 'over')
-    core.warning(headline) // the headline says it is advisory
+  // Over in advisory mode (the headline says so) and the warning tier both pass with a warning annotation.
+  else if (report.verdict.status === 'over' || report.verdict.status === 'warn') core.warning(headline)
   else core.info(headline)
 }
 
@@ -138,6 +138,7 @@ async function stop(
 ): Promise<void> {
   if (error instanceof GateError) annotate(error.problems)
   core.setOutput('sufficient', 'false')
+  core.setOutput('status', 'error')
   // Errors the gate raised itself are written for the user and carry no secret; anything else is
   // only named, and its text stays in the log, where the runner masks the tokens.
   const message = error instanceof GateError ? error.message : `unexpected error: ${describeError(error)}`

@@ -132,14 +132,20 @@ export interface Policy {
   maxTotal?: number
   /** `fail-on-insufficient`: false = advisory, the step passes whatever the verdict. */
   failOnInsufficient: boolean
+  /** Optional warning level (`warn-remaining-balance`): within budget but `remaining` below it is `warn`. */
+  warnRemaining?: number
 }
 
 /**
- * The verdict: `within` budget, `over` budget, or `error` (some generation could not be priced:
- * the total is unknown and the gate fails closed).
+ * The verdict: `within` budget, `warn` (within, but below the warning level: passes with a
+ * warning), `over` budget, or `error` (some generation could not be priced: the total is unknown
+ * and the gate fails closed). Also the `status` output and the JSON report's `status`.
  */
+export type VerdictStatus = 'within' | 'warn' | 'over' | 'error'
+
+/** What the budget rules of section 3 decided about the priced total. */
 export interface Verdict {
-  status: 'within' | 'over' | 'error'
+  status: VerdictStatus
   /** Known only when every generation was priced; `undefined` on `error` (never `true` then). */
   sufficient?: boolean
   /** micro-CU; on `error`, the sum of what could be priced. */
@@ -148,9 +154,9 @@ export interface Verdict {
   balance?: number
   /** balance - total, when both are known. */
   remaining?: number
-  /** Why it is over budget, one sentence each (reserve, cap). */
+  /** Why it is over budget (one sentence each: reserve, cap), or on `warn` why it warns. */
   reasons: string[]
-  /** Whether the step passes: `within`, or `over` in advisory mode. Never on `error`. */
+  /** Whether the step passes: `within` and `warn`, or `over` in advisory mode. Never on `error`. */
   passes: boolean
 }
 

@@ -193,6 +193,67 @@ describe('the built action on workflow_dispatch', () => {
     expect(advisory.warnings.join('\n')).toMatch(/Over budget.*advisory/)
   })
 
+  it('passes with a warning annotation below warn-remaining-balance, in every mode, and says which rule and by how much', async () => {
+    // 12.8 CU of 2,500.75 leaves 2,487.95: 2.05 CU below a level of 2,490.
+    const headline = '⚠️ 2.05 CU below the 2,490 CU warning level (warn-remaining-balance)'
+    for (const mode of ['true', 'false']) {
+      const result = await run({ 'warn-remaining-balance': '2490', 'fail-on-insufficient': mode })
+      expect(result.code).toBe(0)
+      expect(result.outputs).toMatchObject({ status: 'warn', sufficient: 'true', 'remaining-creative-units': '2487.95' })
+      expect(result.warnings).toEqual([`::warning::${headline}`])
+      expect(result.errors).toEqual([])
+      expect(result.summary).toContain(`## ${headline}\n`)
+      const report = JSON.parse(await readFile(result.outputs['report-path']!, 'utf8'))
+      expect(report).toMatchObject({ status: 'warn', passes: true, warn_remaining_balance_creative_units: 2490 })
+    }
+    // At the level exactly: within, no warning.
+    const level = await run({ 'warn-remaining-balance': '2487.95' })
+    expect([level.code, level.outputs.status, level.warnings]).toEqual([0, 'within', []])
+    // The reserve wins over the warning tier.
+    const over = await run({ 'warn-remaining-balance': '2495', 'min-remaining-balance': '2490' })
+    expect([over.code, over.outputs.status]).toEqual([1, 'over'])
+  })
+
+  it('sets the status output to within, over or error, as the JSON report says', async () => {
+    const cases: [Record<string, string>, string, number][] = [
+      [{}, 'within', 0],
+      [{ 'max-total': '12.799' }, 'over', 1],
+      [{ 'max-total': '12.799', 'fail-on-insufficient': 'false' }, 'over', 0],
+      [{ concurrency: 'lots' }, 'error', 1],
+    ]
+    for (const [inputs, status, code] of cases) {
+      const result = await run(inputs)
+      expect([inputs, result.code, result.outputs.status]).toEqual([inputs, code, status])
+      const report = JSON.parse(await readFile(result.outputs['report-path']!, 'utf8')) as { status: string }
+      expect(report.status).toBe(status)
+    }
+    sim.setFaults(() => ({ kind: 'status', status: 502 }))
+    const unpriced = await run({ 'max-retries': '0' })
+    expect([unpriced.code, unpriced.outputs.status, unpriced.outputs.sufficient]).toEqual([1, 'error', 'false'])
+  })
+
+  it('prices an empty manifest as 0 CU with no request: passes, status within, the balance not read', async () => {
+    const empty = `version: 1\nworkspace_id: ${SIM_WORKSPACE_ID}\ngenerations: []\n`
+    const result = await run({ 'min-remaining-balance': '100', 'warn-remaining-balance': '5000' }, { '.layer/generations.yml': empty })
+    expect(result.code).toBe(0)
+    expect(sim.requests).toBe(0)
+    expect(result.outputs).toMatchObject({
+      status: 'within',
+      sufficient: 'true',
+      'total-creative-units': '0',
+      'balance-creative-units': '',
+      'remaining-creative-units': '',
+      entries: '0',
+      requests: '0',
+    })
+    expect(result.errors).toEqual([])
+    expect(result.warnings).toEqual([])
+    expect(result.summary).toMatch(/^## ✅ Nothing planned: 0 CU\n/)
+    expect(result.summary).toContain('| Workspace balance | not read |')
+    expect(result.summary).toContain('Nothing is planned: the manifests list no generations, so no estimate was requested')
+    expect(result.summary).not.toContain('| Generation |')
+  })
+
   it('fails over the cap', async () => {
     const result = await run({ 'max-total': '12.799' })
     expect(result.code).toBe(1)

@@ -183,6 +183,26 @@ describe('the change against the base commit', () => {
     expect(report.generations.some((g) => g.change !== undefined)).toBe(false)
   })
 
+  it('is green when the pull request removes the last generation: nothing planned, a negative change', async () => {
+    const github = await startFake()
+    const empty = `version: 1\nworkspace_id: ${SIM_WORKSPACE_ID}\ngenerations: []\n`
+    const result = await runPr(github, { files: { [MANIFEST_PATH]: empty } })
+    expect(result.code).toBe(0)
+    expect(result.outputs).toMatchObject({
+      status: 'within',
+      sufficient: 'true',
+      'total-creative-units': '0',
+      'delta-creative-units': '-12.54',
+      entries: '0',
+      requests: '3', // the base's three generations, priced for the change
+    })
+    expect(result.errors).toEqual([])
+    const body = github.comments(PR)[0]!.body
+    expect(body).toContain('### ✅ Nothing planned: 0 CU (-12.54 CU against base)')
+    expect(body).toContain('Nothing is planned: the manifests list no generations.')
+    for (const name of ['knight', 'castle', 'old-tiles']) expect(row(body, name)?.[6]).toBe('removed')
+  })
+
   it('reads nothing at base with compare-base: false', async () => {
     const github = await startFake()
     const result = await runPr(github, { inputs: { 'compare-base': 'false' } })

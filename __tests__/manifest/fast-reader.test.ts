@@ -158,7 +158,13 @@ describe('the fast path reads plain block YAML exactly as the full path does', (
   })
 
   it.each<[string, string]>([
-    ['a flow list', yaml('version: 1', 'generations: []')],
+    ['a flow list', yaml('version: 1', 'generations: [a]')],
+    ['an empty flow list with a space inside', yaml('version: 1', 'generations: [ ]')],
+    ['an empty flow list as a list item', yaml('version: 1', 'x:', '  - []')],
+    ['an empty flow list as a key', yaml('version: 1', '[]: 1')],
+    ['an empty flow list followed by a scalar', yaml('version: 1', 'x: [] y')],
+    ['an unclosed flow list', yaml('version: 1', 'x: [')],
+    ['an empty flow mapping', yaml('version: 1', 'x: {}')],
     ['an anchor and an alias', yaml('version: 1', 'x: &a 1', 'y: *a')],
     ['a tag', yaml('version: 1', 'x: !!str 1')],
     ['a block scalar', yaml('version: 1', 'x: |', '  text')],
@@ -185,6 +191,17 @@ describe('the fast path reads plain block YAML exactly as the full path does', (
     ['an empty document', '# nothing\n'],
   ])('the reader steps aside for %s', (_what, text) => {
     expect(fast(text)).toBeUndefined()
+  })
+
+  it('reads `[]` as a mapping value exactly as the full path: an empty manifest, an empty field list', () => {
+    expectSameAsFullPath(yaml('version: 1', 'generations: []'))
+    expectSameAsFullPath(yaml('# nothing planned yet', 'version: 1', `workspace_id: ${WORKSPACE}`, 'generations: []  # all removed'))
+    expectSameAsFullPath(
+      yaml('version: 1', 'generations:', '  - name: a', `    model_id: ${VIDEO}`, '    video_effects: []', '    fps: 25'),
+    )
+    expect(parseFast(FILE, yaml('version: 1', 'generations: []'))?.manifest?.generations).toEqual([])
+    // An empty list where the schema wants a mapping: the fast path steps aside, the full path words it.
+    expectFullPathProblems(yaml('version: 1', 'models: []', 'generations: []'))
   })
 
   it('bounds the values of a file from its characters, leaving one that may be over the cap to the full path', () => {

@@ -221,7 +221,7 @@ describe('loadManifests', () => {
   })
 
   it('says "N problems in <file>" for one file', async () => {
-    await put('.layer/generations.yml', 'version: 1\ngenerations: []\n')
+    await put('.layer/generations.yml', 'version: 1\ngenerations: 3\n')
     const error = await failure(loadManifests(workspace, ['.layer/generations.yml']))
     expect(error.message).toBe('1 problem in .layer/generations.yml')
   })

@@ -11,13 +11,14 @@ import {
   MAX_PROBLEMS_PER_FILE,
   MAX_VALUES,
 } from '../../src/manifest/limits.js'
-import { parseManifest } from '../../src/manifest/parse.js'
+import { parseManifest, parseManifestFully } from '../../src/manifest/parse.js'
 import { formatPath, summarizeProblems } from '../../src/manifest/problems.js'
 import { EstimateRequestSchema } from '../../src/manifest/schema.js'
 import type { Problem } from '../../src/problem.js'
 
 const MODEL = '3c90c3cc-0d44-4b50-8888-8dd25736052a'
 const OTHER = '0f9e8d7c-6b5a-4f3e-9d2c-1b0a9f8e7d6c'
+const WORKSPACE_ID = '6f1c2d9e-8b1a-4c53-9f0e-2a7d4b8c1e55'
 const FILE = '.layer/generations.yml'
 
 function yaml(...lines: string[]): string {
@@ -511,9 +512,18 @@ describe('parseManifest: problems, each at its exact place', () => {
         message: 'workspace_id must be a UUID (8-4-4-4-12 hexadecimal digits), got "nope"',
       },
     ])
-    expect(located(yaml('version: 1', 'generations: []'))).toEqual([
-      { at: '2:14', title: 'Invalid value', path: 'generations', message: 'generations is empty: list at least one generation' },
-    ])
+  })
+
+  it('accepts an empty list of generations: nothing planned, on the fast and the full path alike', () => {
+    for (const text of [yaml('version: 1', 'generations: []'), yaml('version: 1', `workspace_id: ${WORKSPACE_ID}`, 'generations: [ ]')]) {
+      const full = parseManifestFully(FILE, text)
+      expect(full.problems).toEqual([])
+      expect(full.manifest?.generations).toEqual([])
+      expect(parseManifest(FILE, text)).toEqual(full)
+    }
+    expect(parseManifest(FILE, yaml('version: 1', `workspace_id: ${WORKSPACE_ID}`, 'generations: []')).manifest?.workspaceId).toBe(
+      WORKSPACE_ID,
+    )
   })
 
   it('refuses an empty document and one that is not a mapping', () => {

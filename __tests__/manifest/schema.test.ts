@@ -124,9 +124,9 @@ describe('ManifestSchema', () => {
     expect(parsed.generations[0]?.runs).toBe(1)
   })
 
-  it('rejects other versions, empty generations and unknown top-level keys', () => {
+  it('rejects other versions and unknown top-level keys; an empty list of generations is valid', () => {
     expect(ManifestSchema.safeParse({ ...minimal, version: 2 }).success).toBe(false)
-    expect(ManifestSchema.safeParse({ ...minimal, generations: [] }).success).toBe(false)
+    expect(ManifestSchema.safeParse({ ...minimal, generations: [] }).success).toBe(true)
     expect(ManifestSchema.safeParse({ ...minimal, extra: 1 }).success).toBe(false)
   })
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { buildPlan } from '../../src/pricing/plan.js'
 import { judgePlan } from '../../src/pipeline.js'
-import { toJsonReport } from '../../src/report/json.js'
+import { toJsonReport, toStopReport } from '../../src/report/json.js'
+import { toOutputs } from '../../src/report/outputs.js'
 import type { Generation, Policy, RequestOutcome } from '../../src/types.js'
 import { FILE, KNIGHT_MODEL, WORKSPACE, failed, gen, ok } from '../fixtures/report/generations.js'
 import { scenarioReport } from '../fixtures/report/scenario.js'
@@ -24,6 +25,7 @@ describe('toJsonReport', () => {
       remaining_creative_units: 999.4,
       min_remaining_balance_creative_units: 100,
       max_total_creative_units: 500,
+      warn_remaining_balance_creative_units: null,
       sufficient: true,
       passes: true,
       reasons: [],
@@ -102,5 +104,38 @@ describe('toJsonReport', () => {
   it('survives JSON serialisation unchanged (no undefined, no NaN)', () => {
     const json = toJsonReport(scenarioReport())
     expect(JSON.parse(JSON.stringify(json))).toEqual(json)
+  })
+
+  it('says status warn, as the status output does, with the warning level and why', () => {
+    const policy: Policy = { minRemaining: 0, warnRemaining: 500_000_000, failOnInsufficient: true }
+    const warned = report([gen('a')], [ok(512.5, 1000)], policy)
+    const json = toJsonReport(warned)
+    expect(json).toMatchObject({
+      status: 'warn',
+      sufficient: true,
+      passes: true,
+      remaining_creative_units: 487.5,
+      warn_remaining_balance_creative_units: 500,
+      reasons: ['After the run 487.5 CU would remain, 12.5 CU below the warning level of 500 CU (warn-remaining-balance).'],
+    })
+    expect(json.status).toBe(toOutputs(warned, { reportPath: 'r.json' }).status)
+    // A run stopped before pricing has the same one meaning of status.
+    expect(toStopReport({ message: 'x', problems: [] }, undefined).status).toBe('error')
+  })
+
+  it('reports nothing planned as 0 CU within budget, the balance null (not read) and no request', () => {
+    const json = toJsonReport(report([], [], { minRemaining: 100_000_000, failOnInsufficient: true }))
+    expect(json).toMatchObject({
+      status: 'within',
+      total_creative_units: 0,
+      balance_creative_units: null,
+      remaining_creative_units: null,
+      sufficient: true,
+      passes: true,
+      requests: 0,
+      entries: 0,
+      generations: [],
+      failures: [],
+    })
   })
 })

@@ -103,6 +103,30 @@ describe('renderComment', () => {
     )
   })
 
+  it('says nothing is planned in one sentence instead of an empty breakdown, and that the balance was not read', () => {
+    for (const text of [renderComment(report([], []), { marker: MARKER }), renderSummary(report([], []))]) {
+      expect(text).toMatch(/^#{2,3} ✅ Nothing planned: 0 CU$/m)
+      expect(text).toContain('Nothing is planned: the manifests list no generations, so no estimate was requested')
+      expect(text).toContain('| Workspace balance | not read |')
+      expect(text).not.toContain('Breakdown')
+      expect(text).not.toContain('| Generation |')
+    }
+  })
+
+  it('keeps the removed generations of a pull request that removes the last one, with the negative change', () => {
+    const text = renderComment(report([], [ok(60.125, 1000)], [gen('old-tiles')]), { marker: MARKER })
+    expect(text).toMatch(/^### ✅ Nothing planned: 0 CU \(-60\.125 CU against base\)$/m)
+    expect(text).toContain('Nothing is planned: the manifests list no generations.')
+    expect(text).toMatch(/^\| old-tiles \|.*\| removed \| -60\.125 \|$/m)
+  })
+
+  it('leads a warning with its rule and amount, and says why below it', () => {
+    const policy: Policy = { minRemaining: 0, warnRemaining: 500_000_000, failOnInsufficient: true }
+    const text = renderComment(report([gen('a')], [ok(512.5, 1000)], undefined, policy), { marker: MARKER })
+    expect(text.split('\n')[1]).toBe('### ⚠️ 12.5 CU below the 500 CU warning level (warn-remaining-balance)')
+    expect(text).toContain('- After the run 487.5 CU would remain, 12.5 CU below the warning level of 500 CU (warn-remaining-balance).')
+  })
+
   it('shows the base note instead of a diff', () => {
     const plan = buildPlan(WORKSPACE, [gen('a')])
     const outcomes = [ok(1)]

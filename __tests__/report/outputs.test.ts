@@ -28,6 +28,7 @@ describe('toOutputs', () => {
       requests: '2',
       'report-path': '/tmp/layer-budget-gate/report.json',
       'comment-url': '',
+      status: 'over',
     })
   })
 
@@ -53,6 +54,33 @@ describe('toOutputs', () => {
       'balance-creative-units': '10000',
       'remaining-creative-units': '',
       sufficient: 'false',
+    })
+  })
+
+  it('says the verdict in status: within, warn, over or error', () => {
+    const warnAt = (level: number): Policy => ({ ...strict, warnRemaining: level * 1_000_000 })
+    const status = (outcomes: RequestOutcome[], policy: Policy) =>
+      toOutputs(report([gen('a'), gen('b')], outcomes, policy), { reportPath: 'r.json' }).status
+    expect(status([ok(1, 100), ok(2, 100)], strict)).toBe('within')
+    expect(status([ok(1, 100), ok(2, 100)], warnAt(97))).toBe('within')
+    expect(status([ok(1, 100), ok(2, 100)], warnAt(97.001))).toBe('warn')
+    expect(status([ok(1, 100), ok(2, 100)], { ...warnAt(98), failOnInsufficient: false })).toBe('warn')
+    expect(status([ok(60, 100), ok(50, 100)], warnAt(98))).toBe('over')
+    expect(status([ok(1, 100), failed('server', 'x')], warnAt(98))).toBe('error')
+  })
+
+  it('gives an empty balance and remaining, a total of 0 and status within when nothing is planned', () => {
+    expect(toOutputs(report([], []), { reportPath: 'r.json' })).toEqual({
+      'total-creative-units': '0',
+      'balance-creative-units': '',
+      'remaining-creative-units': '',
+      'delta-creative-units': '',
+      sufficient: 'true',
+      entries: '0',
+      requests: '0',
+      'report-path': 'r.json',
+      'comment-url': '',
+      status: 'within',
     })
   })
 })

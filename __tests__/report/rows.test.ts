@@ -1,7 +1,16 @@
 import { describe, expect, it } from '@jest/globals'
 import { buildPlan } from '../../src/pricing/plan.js'
 import { judgePlan } from '../../src/pipeline.js'
-import { breakdownRows, breakdownTable, changeCounts, headline, shareText, statusLine, summaryRows } from '../../src/report/rows.js'
+import {
+  breakdownRows,
+  breakdownTable,
+  changeCounts,
+  headline,
+  nothingPlanned,
+  shareText,
+  statusLine,
+  summaryRows,
+} from '../../src/report/rows.js'
 import type { Generation, Policy, Report, RequestOutcome } from '../../src/types.js'
 import { WORKSPACE, answer, failed, gen, ok } from '../fixtures/report/generations.js'
 import { scenarioReport } from '../fixtures/report/scenario.js'
@@ -37,6 +46,30 @@ describe('summaryRows', () => {
       ['Cap (max-total)', '25'],
       ['Change against base', '+30'],
       ['Verdict', '❌ Over budget (advisory)'],
+    ])
+  })
+
+  it('shows the warning level and the warning verdict when remaining is below it', () => {
+    const r = report([gen('a')], [ok(512.5, 1000)], { minRemaining: 0, warnRemaining: 500_000_000, failOnInsufficient: true })
+    expect(summaryRows(r)).toEqual([
+      ['Budget', 'CU'],
+      ['Estimated total', '512.5'],
+      ['Workspace balance', '1,000'],
+      ['Remaining after the run', '487.5'],
+      ['Reserve (min-remaining-balance)', '0'],
+      ['Warning level (warn-remaining-balance)', '500'],
+      ['Verdict', '⚠️ Within budget, below the warning level'],
+    ])
+  })
+
+  it('says the balance was not read when nothing is planned (no request was sent)', () => {
+    expect(summaryRows(report([], []))).toEqual([
+      ['Budget', 'CU'],
+      ['Estimated total', '0'],
+      ['Workspace balance', 'not read'],
+      ['Remaining after the run', '—'],
+      ['Reserve (min-remaining-balance)', '0'],
+      ['Verdict', '✅ Within budget'],
     ])
   })
 
@@ -80,6 +113,23 @@ describe('statusLine and headline', () => {
     expect(statusLine(report([gen('a')], [no]))).toBe('❌ Over budget: Layer says the workspace cannot pay for it')
     const huge = report([gen('a'), gen('b')], [ok(5_000_000_000, 9_000_000_000), ok(5_000_000_000, 9_000_000_000)])
     expect(statusLine(huge)).toBe("⚠️ The total cannot be computed exactly: Layer's figures are too large")
+  })
+
+  it('says which warning rule and by how much when within budget but below the warning level', () => {
+    const policy: Policy = { minRemaining: 0, warnRemaining: 500_000_000, failOnInsufficient: true }
+    const warned = report([gen('a')], [ok(512.5, 1000)], policy)
+    expect(statusLine(warned)).toBe('⚠️ 12.5 CU below the 500 CU warning level (warn-remaining-balance)')
+    expect(headline(warned)).toBe('⚠️ 12.5 CU below the 500 CU warning level (warn-remaining-balance)')
+    // Advisory mode changes nothing: a warning passes anyway.
+    const advisory = report([gen('a')], [ok(512.5, 1000)], { ...policy, failOnInsufficient: false }, [])
+    expect(headline(advisory)).toBe('⚠️ 12.5 CU below the 500 CU warning level (warn-remaining-balance) (+512.5 CU against base)')
+  })
+
+  it('says nothing is planned for an empty manifest, with the change when the last generation was removed', () => {
+    expect(statusLine(report([], []))).toBe('✅ Nothing planned: 0 CU')
+    const removed = report([], [ok(60.125, 1000)], strict, [gen('old')])
+    expect(removed.verdict).toMatchObject({ status: 'within', passes: true, total: 0 })
+    expect(headline(removed)).toBe('✅ Nothing planned: 0 CU (-60.125 CU against base)')
   })
 
   it('adds the total change against base to the headline', () => {
@@ -200,5 +250,15 @@ describe('breakdownRows', () => {
       ['Generation', 'Model', 'Runs', 'CU per run', 'Total CU', 'Share'],
       ['Total: 0 generations', '', '', '', '0', '—'],
     ])
+  })
+})
+
+describe('nothingPlanned', () => {
+  it('stands for the breakdown only when the manifests list no generation, and says whether the balance was read', () => {
+    expect(nothingPlanned(report([gen('a')], [ok(1)]))).toBeUndefined()
+    expect(nothingPlanned(report([], []))).toBe(
+      'Nothing is planned: the manifests list no generations, so no estimate was requested and the workspace balance was not read.',
+    )
+    expect(nothingPlanned(report([], [ok(1)], strict, [gen('old')]))).toBe('Nothing is planned: the manifests list no generations.')
   })
 })

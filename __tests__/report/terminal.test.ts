@@ -76,6 +76,33 @@ describe('renderTerminal', () => {
   })
 })
 
+describe('renderTerminal: warning and nothing planned', () => {
+  it('colours a warning yellow, and says nothing is planned instead of an empty breakdown', () => {
+    const warned = scenarioReport({ minRemaining: 0, warnRemaining: 12_100_000_000, failOnInsufficient: true })
+    expect(warned.verdict.status).toBe('warn')
+    const text = renderTerminal(warned, (code, line) => `<${code}>${line}</>`)
+    expect(text.split('\n')[0]).toBe('<1;33>⚠️ 63.525 CU below the 12,100 CU warning level (warn-remaining-balance)</>')
+    const empty = renderTerminal(
+      {
+        ...warned,
+        verdict: { ...warned.verdict, status: 'within', balance: undefined, remaining: undefined, total: 0, reasons: [] },
+        lines: [],
+        entries: 0,
+        requests: 0,
+        delta: undefined,
+      },
+      plain,
+    )
+    expect(empty).toMatch(/^Workspace balance +not read$/m)
+    expect(
+      empty.endsWith(
+        '\n\nNothing is planned: the manifests list no generations, so no estimate was requested and the workspace balance was not read.\n',
+      ),
+    ).toBe(true)
+    expect(empty).not.toContain('Generation')
+  })
+})
+
 describe('progressReporter', () => {
   afterEach(() => {
     jest.useRealTimers()

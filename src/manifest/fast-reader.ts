@@ -7,9 +7,10 @@
  * `- key: value` items and a list at the same indentation as its key), single-line plain and quoted
  * scalars, comments and blank lines. Values go through the library's own scalar functions and the
  * core schema's own tags, so `1.0`, `0x1F`, `~`, `"a\tb"` and `'it''s'` mean exactly what they mean
- * on the full path. Anything else (flow collections, anchors, aliases, tags, block scalars, multi-line
- * scalars, empty values, duplicate, merge or `__proto__` keys, tabs, directives, `---`, indentation it
- * does not recognise, anything near the loader's limits) makes it give up and return `undefined`:
+ * on the full path; and `[]` as a mapping's value (`generations: []`, a manifest that plans nothing).
+ * Anything else (other flow collections, anchors, aliases, tags, block scalars, multi-line scalars,
+ * empty values, duplicate, merge or `__proto__` keys, tabs, directives, `---`, indentation it does
+ * not recognise, anything near the loader's limits) makes it give up and return `undefined`:
  * the caller then parses the text with the full reader (manifest/full-reader.ts), which is the
  * reference for every error and every unusual construct. A differential test
  * (__tests__/manifest/fast-reader.test.ts) holds both paths to the same result wherever this one answers.
@@ -108,7 +109,8 @@ interface Open {
 
 /** One significant token of the current line. */
 interface Piece {
-  type: ScalarType | 'space' | 'comment' | 'seq-item-ind' | 'map-value-ind'
+  /** `empty-list`: `[]` written as a mapping's value (`generations: []`, a manifest that plans nothing). */
+  type: ScalarType | 'space' | 'comment' | 'seq-item-ind' | 'map-value-ind' | 'flow-seq-start' | 'empty-list'
   source: string
   offset: number
 }
@@ -205,7 +207,7 @@ function read(text: string, limits: FastReaderLimits, lines: LineCounter): Place
     if (valuePiece === undefined) {
       pending = { open, key } // the next line brings the value
     } else {
-      map[key] = scalarValue(valuePiece.type as ScalarType, valuePiece.source, valuePiece.offset)
+      map[key] = valuePiece.type === 'empty-list' ? [] : scalarValue(valuePiece.type as ScalarType, valuePiece.source, valuePiece.offset)
       open.places!.valueAts.push(valuePiece.offset)
     }
   }
@@ -248,7 +250,7 @@ function read(text: string, limits: FastReaderLimits, lines: LineCounter): Place
       if (i < n) {
         if (pieces[i]!.type !== 'space') giveUp()
         i++
-        if (i < n && SCALAR_TYPES.has(pieces[i]!.type)) {
+        if (i < n && (SCALAR_TYPES.has(pieces[i]!.type) || pieces[i]!.type === 'empty-list')) {
           valuePiece = pieces[i]!
           count()
           i++
@@ -350,8 +352,17 @@ function read(text: string, limits: FastReaderLimits, lines: LineCounter): Place
       case 'comment':
       case 'seq-item-ind':
       case 'map-value-ind':
+      case 'flow-seq-start':
         pieces.push({ type, source: token, offset })
         break
+      case 'flow-seq-end': {
+        // Only `[]` itself, as one piece; any other flow collection is the full path's. A stray `[`
+        // left on a line is not a piece a line may hold, so the line gives up.
+        const open = pieces[pieces.length - 1]
+        if (open?.type !== 'flow-seq-start' || open.offset + 1 !== offset) giveUp()
+        pieces[pieces.length - 1] = { type: 'empty-list', source: '[]', offset: open.offset }
+        break
+      }
       case 'newline':
         if (token !== '\n' && token !== '\r\n') giveUp()
         endLine()

@@ -199,10 +199,6 @@ export function reportSchemaIssues(problems: FileProblems, root: Located, issues
       continue
     }
     const value = toPlain(node)
-    if (id === 'generations' && Array.isArray(value) && value.length === 0) {
-      problems.add(node.at, 'Invalid value', 'generations is empty: list at least one generation', path)
-      continue
-    }
     if (id === 'version') {
       problems.add(node.at, 'Invalid value', `version must be 1, got ${showValue(value)}`, path)
       continue

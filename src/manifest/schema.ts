@@ -169,7 +169,7 @@ export const ManifestSchema = z
       .optional()
       .describe('Model aliases: name -> model UUID. A generation may then write the name as its model_id.'),
     defaults: DefaultsSchema.optional(),
-    generations: z.array(GenerationSchema).min(1).describe('The planned generations; at least one.'),
+    generations: z.array(GenerationSchema).describe('The planned generations; an empty list plans nothing (0 CU, no estimate request).'),
   })
   .describe('Planned Layer generations, priced by layer-budget-gate before they run.')
 

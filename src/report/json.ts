@@ -1,6 +1,6 @@
 import { toCU } from '../money.js'
 import type { Micro, Rounding } from '../money.js'
-import type { Change, StopNotice, Report } from '../types.js'
+import type { Change, StopNotice, Report, VerdictStatus } from '../types.js'
 import type { Problem } from '../problem.js'
 
 /** One generation in the JSON report (Layer's snake_case naming; CU as exact decimals). */
@@ -25,13 +25,16 @@ export interface JsonGeneration {
 export interface JsonReport {
   version: 1
   workspace_id: string
-  status: 'within' | 'over' | 'error'
+  /** As the `status` output: within, warn (within but below warn-remaining-balance), over or error. */
+  status: VerdictStatus
   /** null when some generation could not be priced (the total is unknown). */
   total_creative_units: number | null
   balance_creative_units: number | null
   remaining_creative_units: number | null
   min_remaining_balance_creative_units: number
   max_total_creative_units: number | null
+  /** warn-remaining-balance; null when not set. */
+  warn_remaining_balance_creative_units: number | null
   sufficient: boolean
   /** Whether the step passes (false on error; true when over in advisory mode). */
   passes: boolean
@@ -65,6 +68,7 @@ export function toJsonReport(report: Report): JsonReport {
     remaining_creative_units: error ? null : cuOrNull(verdict.remaining, 'down'),
     min_remaining_balance_creative_units: toCU(policy.minRemaining, 'up'),
     max_total_creative_units: cuOrNull(policy.maxTotal, 'down'),
+    warn_remaining_balance_creative_units: cuOrNull(policy.warnRemaining, 'up'),
     // As the `sufficient` output: true only for a total that was computed and fits (fail closed).
     sufficient: verdict.sufficient === true,
     passes: verdict.passes,

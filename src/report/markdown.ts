@@ -3,7 +3,7 @@
  * which smaller shape to try when the full one is over GitHub's cap. Escaping is escape.ts's job,
  * the size search fit.ts's.
  */
-import { breakdownTable, changeCounts, counted, headline, signed, summaryTable, unpricedCount } from './rows.js'
+import { breakdownTable, changeCounts, counted, headline, nothingPlanned, signed, summaryTable, unpricedCount } from './rows.js'
 import type { Align, Table } from './rows.js'
 import { escapeItem, escapeText, safeUrl } from './escape.js'
 import { cut, cutBytes, largestFitting, mostRows, utf8Length } from './fit.js'
@@ -198,6 +198,8 @@ function renderBody(report: Report, shape: Shape, target: 'comment' | 'summary')
     ? `\n\n_Showing the ${counted(Math.max(0, shape.rowLimit ?? 0), 'most expensive generation')} of ` +
       `${formatCount(report.lines.length)}: ${shape.elsewhere}._`
     : ''
+  const nothing = nothingPlanned(report)
+  if (nothing !== undefined) blocks.push(escapeText(nothing))
   if (report.lines.length > 0) {
     const caption = `Breakdown: ${counted(report.entries, 'generation')}, most expensive first`
     if (shape.collapse) {

@@ -11,7 +11,8 @@ export interface OutputExtras {
 /**
  * The step outputs of SPEC section 5, exactly these keys. Amounts are plain decimals ("108.25");
  * an unknown amount is '' (never "0"): on error the total and remaining are unknown and
- * `sufficient` is "false", so a workflow testing `sufficient == 'true'` fails closed.
+ * `sufficient` is "false", so a workflow testing `sufficient == 'true'` fails closed. `status` is
+ * the verdict's: within, warn, over or error (a run stopped before pricing sets "error" itself).
  */
 export function toOutputs(report: Report, extra: OutputExtras): Record<string, string> {
   const { verdict } = report
@@ -26,6 +27,7 @@ export function toOutputs(report: Report, extra: OutputExtras): Record<string, s
     requests: String(report.requests),
     'report-path': extra.reportPath,
     'comment-url': extra.commentUrl ?? '',
+    status: verdict.status,
   }
 }
 

@@ -1,4 +1,4 @@
-import { overBy } from '../budget.js'
+import { overBy, warnBy } from '../budget.js'
 import { formatCount, formatGrouped } from '../money.js'
 import type { Micro } from '../money.js'
 import type { Change, Report, ReportLine } from '../types.js'
@@ -35,6 +35,8 @@ export interface BreakdownOptions {
 }
 
 const DASH = '—'
+/** The balance when no estimate request was sent (nothing planned). */
+export const NOT_READ = 'not read'
 const UNGROUPED = '(no group)'
 
 /** The summary of the verdict as a table: total, balance, remaining, reserve, cap, change, verdict. */
@@ -48,12 +50,21 @@ export function summaryTable(report: Report): Table {
   } else {
     rows.push(['Estimated total', formatGrouped(verdict.total, 'up')])
   }
-  rows.push(['Workspace balance', verdict.balance === undefined ? 'unknown' : formatGrouped(verdict.balance, 'down')])
+  // No request sent (nothing planned): the balance was not read, which is not the same as unknown.
+  const notRead = verdict.balance === undefined && report.requests === 0 && verdict.status !== 'error'
+  rows.push(['Workspace balance', verdict.balance !== undefined ? formatGrouped(verdict.balance, 'down') : notRead ? NOT_READ : 'unknown'])
   rows.push([
     'Remaining after the run',
-    verdict.remaining === undefined || verdict.status === 'error' ? 'unknown' : formatGrouped(verdict.remaining, 'down'),
+    verdict.status === 'error'
+      ? 'unknown'
+      : verdict.remaining !== undefined
+        ? formatGrouped(verdict.remaining, 'down')
+        : notRead
+          ? DASH
+          : 'unknown',
   ])
   rows.push(['Reserve (min-remaining-balance)', formatGrouped(policy.minRemaining, 'up')])
+  if (policy.warnRemaining !== undefined) rows.push(['Warning level (warn-remaining-balance)', formatGrouped(policy.warnRemaining, 'up')])
   if (policy.maxTotal !== undefined) rows.push(['Cap (max-total)', formatGrouped(policy.maxTotal, 'down')])
   if (report.delta !== undefined) rows.push(['Change against base', signed(report.delta)])
   rows.push(['Verdict', verdictText(report, unpriced)])
@@ -113,8 +124,9 @@ export function breakdownRows(report: Report, options: BreakdownOptions = {}): s
 }
 
 /**
- * The status: "✅ Within budget: 1,234.5 CU of 10,000 CU", "❌ Over budget by 234 CU",
- * "⚠️ Could not price 2 generations: the total is unknown". Advisory mode says the step passes.
+ * The status: "✅ Within budget: 1,234.5 CU of 10,000 CU", "⚠️ 12.5 CU below the 500 CU warning
+ * level (warn-remaining-balance)", "❌ Over budget by 234 CU", "⚠️ Could not price 2 generations:
+ * the total is unknown", "✅ Nothing planned: 0 CU". Advisory mode says the step passes.
  */
 export function statusLine(report: Report): string {
   return `${status(report)}${advisory(report, ' (advisory: the step still passes)')}`
@@ -140,12 +152,25 @@ function status(report: Report): string {
     if (by === 0) return '❌ Over budget: Layer says the workspace cannot pay for it'
     return `❌ Over budget by ${formatGrouped(by, 'up')} CU`
   }
+  if (verdict.status === 'warn') {
+    const level = report.policy.warnRemaining ?? 0
+    return `⚠️ ${formatGrouped(warnBy(verdict, report.policy), 'up')} CU below the ${formatGrouped(level, 'up')} CU warning level (warn-remaining-balance)`
+  }
+  if (report.entries === 0) return '✅ Nothing planned: 0 CU'
   const of = verdict.balance === undefined ? '' : ` of ${formatGrouped(verdict.balance, 'down')} CU`
   return `✅ Within budget: ${formatGrouped(verdict.total, 'up')} CU${of}`
 }
 
 function advisory(report: Report, text: string): string {
   return report.verdict.status === 'over' && report.verdict.passes ? text : ''
+}
+
+/** The one sentence that stands for the breakdown when the manifests plan nothing; undefined otherwise. */
+export function nothingPlanned(report: Report): string | undefined {
+  if (report.entries > 0) return undefined
+  return report.requests === 0
+    ? 'Nothing is planned: the manifests list no generations, so no estimate was requested and the workspace balance was not read.'
+    : 'Nothing is planned: the manifests list no generations.'
 }
 
 /** "2 added, 1 changed, 1 removed, 10 unchanged" (non-zero counts only), or undefined without a diff. */
@@ -184,6 +209,8 @@ function verdictText(report: Report, unpriced: number): string {
   switch (report.verdict.status) {
     case 'within':
       return '✅ Within budget'
+    case 'warn':
+      return '⚠️ Within budget, below the warning level'
     case 'over':
       return report.verdict.passes ? '❌ Over budget (advisory)' : '❌ Over budget'
     case 'error':
