@@ -102,6 +102,24 @@ describe('errors said once, where they belong', () => {
   })
 })
 
+describe('an invalid manifest', () => {
+  it('has at most 10 error annotations: 9 problems on their lines, then the failing line with the count of the rest', async () => {
+    const bad = Array.from({ length: 12 }, (_, i) => `  - name: bad-${i}\n    model_id: ${SIM_MODELS.image.id}\n    widht: 64`)
+    const result = await runAction({
+      inputs: { 'layer-token': sim.token, 'api-url': sim.url },
+      files: { '.layer/generations.yml': `version: 1\nworkspace_id: ${SIM_WORKSPACE_ID}\ngenerations:\n${bad.join('\n')}\n` },
+    })
+    expect(result.code).toBe(1)
+    expect(sim.requests).toBe(0)
+    expect(result.errors).toHaveLength(10)
+    expect(located(result.errors)).toHaveLength(9)
+    expect(result.errors.at(-1)).toMatch(
+      /^::error::12 problems in \.layer\/generations\.yml \(3 more problems not annotated here: the job summary lists every one\)$/,
+    )
+    expect(result.summary.match(/widht/g)?.length).toBeGreaterThanOrEqual(12)
+  })
+})
+
 describe('simulated prices', () => {
   it('are labelled as made up in the job summary, the JSON report and the log', async () => {
     const result = await run({}, 2)
