@@ -99,11 +99,13 @@ describe('the CLI', () => {
     expect(result.stderr).toMatch(/layer-budget-gate: 1 problem in broken\.yml/)
   })
 
-  it('exits 2 when Layer cannot price, naming the generation', async () => {
+  it('exits 2 when Layer cannot price, saying a refused token once, for the run', async () => {
     const result = await cli(['--api-url', sim.url], { LAYER_API_TOKEN: 'wrong-token' })
     expect(result.code).toBe(EXIT.error)
     expect(result.stdout).toMatch(/Could not price/)
-    expect(result.stderr).toMatch(/hero/)
+    // A run-wide failure is not a problem of the generation's line (SPEC section 4): one line, no `file:line:col`.
+    expect(result.stderr).toMatch(/^layer-budget-gate: Layer refused the token \(401 /)
+    expect(result.stderr).not.toMatch(/hero/)
     expect(result.stdout + result.stderr).not.toContain('wrong-token')
   })
 

@@ -117,6 +117,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     for (const problem of problems) io.stderr.write(`${formatProblem(problem)}\n`)
     // On stderr too, so the warning is seen with --json and in a pre-commit hook's log.
     if (report.verdict.status === 'warn') io.stderr.write(`layer-budget-gate: warning: ${statusLine(report)}\n`)
+    // A failure of the whole run has no line to point at: it is said once, as the run's error.
+    if (report.runFailure !== undefined) io.stderr.write(`layer-budget-gate: ${report.runFailure}\n`)
     if (values.json) io.stdout.write(`${JSON.stringify(toJsonReport(report), null, 2)}\n`)
     else io.stdout.write(renderTerminal(report, paint))
     if (report.verdict.status === 'error') return EXIT.error

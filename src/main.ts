@@ -10,7 +10,8 @@ import { createLayerClient } from './layer/from-config.js'
 import { loadManifests } from './manifest/load.js'
 import { priceManifests, type PricingResult } from './pipeline.js'
 import { renderStopSummary, renderSummary } from './report/markdown.js'
-import { statusLine } from './report/rows.js'
+import { SIMULATED_NOTE, statusLine } from './report/rows.js'
+import { reportFailure, stepErrors } from './report/annotations.js'
 import { toStopReport, toJsonReport } from './report/json.js'
 import { toOutputs } from './report/outputs.js'
 import { readRunContext, type RunContext } from './github/context.js'
@@ -93,7 +94,6 @@ async function publish(
   github: PullRequestGitHub | undefined,
   { report, problems }: PricingResult,
 ): Promise<void> {
-  annotate(problems)
   try {
     await writeJson(config.reportPath, toJsonReport(report), redact)
   } catch (error) {
@@ -107,22 +107,26 @@ async function publish(
   for (const [name, value] of Object.entries(toOutputs(report, { reportPath: config.reportPath, commentUrl }))) {
     core.setOutput(name, value)
   }
+  if (report.simulated) core.notice(SIMULATED_NOTE)
+  const failure = reportFailure(report)
+  if (failure !== undefined) {
+    // At most 10 error annotations: a generation's own problems on their lines, then the one failing line.
+    fail(failure, problems)
+    return
+  }
   const headline = statusLine(report)
-  if (report.verdict.status === 'error') {
-    // Say why in the one line that fails the step; the annotations name every generation.
-    const [first, ...rest] = report.failures
-    core.setFailed(`${headline}. ${first ?? ''}${rest.length ? ` (and ${rest.length} more: see the annotations and the job summary)` : ''}`)
-  } else if (!report.verdict.passes) core.setFailed(headline)
   // Over in advisory mode (the headline says so) and the warning tier both pass with a warning annotation.
-  else if (report.verdict.status === 'over' || report.verdict.status === 'warn') core.warning(headline)
+  if (report.verdict.status === 'over' || report.verdict.status === 'warn') core.warning(headline)
   else core.info(headline)
 }
 
-/** Located problems as GitHub error annotations, so they show on the pull request's diff. */
-function annotate(problems: Problem[]): void {
-  for (const p of problems) {
+/** Fails the step: the located problems as error annotations (so they show on the diff), then the failing line, 10 at most. */
+function fail(failure: string, problems: readonly Problem[]): void {
+  const errors = stepErrors(failure, problems)
+  for (const p of errors.annotations) {
     core.error(p.message, { title: p.title, file: p.file, startLine: p.line, startColumn: p.col })
   }
+  core.setFailed(errors.failure)
 }
 
 /**
@@ -136,7 +140,6 @@ async function stop(
   redact: Redactor,
   { github, config, context }: { github?: PullRequestGitHub; config?: Config; context?: RunContext },
 ): Promise<void> {
-  if (error instanceof GateError) annotate(error.problems)
   core.setOutput('sufficient', 'false')
   core.setOutput('status', 'error')
   // Errors the gate raised itself are written for the user and carry no secret; anything else is
@@ -169,7 +172,7 @@ async function stop(
     })
     if (commentUrl) core.setOutput('comment-url', commentUrl)
   }
-  core.setFailed(message)
+  fail(message, error instanceof GateError ? error.problems : [])
 }
 
 /** A JSON document written to `path`, its directory created first, with every secret cut out. */

@@ -67,6 +67,8 @@ export interface EstimateResponse {
   workspace_balance_creative_units: number
   estimated_remaining_balance_creative_units: number
   has_sufficient_creative_units: boolean
+  /** Set (true) only on an answer from the project's own simulator, whose prices are made up (layer/answer.ts). */
+  simulated?: true
 }
 
 /** What the pricing code needs from Layer: the Layer client implements it, tests may pass their own. */
@@ -122,6 +124,8 @@ export interface Pricing {
   layerSaysInsufficient: boolean
   /** Estimate requests sent and answered or failed (not those aborted after an authentication failure). */
   requests: number
+  /** Some answer came from the project's simulator: the prices are made up. */
+  simulated?: true
 }
 
 /** The budget rules of SPEC section 3 (all money in micro-CU). */
@@ -192,8 +196,12 @@ export interface Report {
   entries: number
   /** Estimate calls made (distinct bodies sent, head and base). */
   requests: number
-  /** Problems that made the verdict `error`, one sentence each, naming the generation. */
+  /** Problems that made the verdict `error`, one sentence each, naming the generation (or the run, see `runFailure`). */
   failures: string[]
+  /** Why the whole run failed (a refused token, Layer unreachable, an unknown workspace): said once, not per generation. */
+  runFailure?: string
+  /** Some price came from the project's simulator: every rendering says the prices are made up. */
+  simulated?: true
   /** Total delta against base, micro-CU (pull requests with a base only). */
   delta?: number
   /** Why there is no diff though one was asked for (e.g. the base manifest is invalid). */

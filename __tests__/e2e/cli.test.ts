@@ -108,3 +108,13 @@ describe('npm run demo', () => {
     expect(stderr).toMatch(/11 estimate requests answered by the simulator; exit code 0/)
   }, 30000)
 })
+
+describe('dist/cli/index.js against the simulator', () => {
+  it('labels the made-up prices in the table and in the JSON report', async () => {
+    const table = await cli(['examples/generations.yml', '--api-url', sim.url])
+    expect(table.code).toBe(0)
+    expect(table.stdout.split('\n')[1]).toMatch(/^⚠️ Made-up prices: these estimates come from the local simulator, not from Layer/)
+    const json = await cli(['examples/generations.yml', '--api-url', sim.url, '--json'])
+    expect(JSON.parse(json.stdout)).toMatchObject({ simulated: true })
+  })
+})

@@ -132,3 +132,26 @@ describe('repeatedKey', () => {
     expect(repeatedKey(text)).toBe(key)
   })
 })
+
+describe('parseEstimateAnswer: the simulator mark', () => {
+  it('labels an estimate that carries the simulator header as simulated, and only then', () => {
+    const text = JSON.stringify(estimate)
+    expect(parseEstimateAnswer(200, text, quote, 'made-up prices')).toEqual({ ok: true, response: { ...estimate, simulated: true } })
+    expect(parseEstimateAnswer(200, text, quote, '')).toEqual({ ok: true, response: { ...estimate, simulated: true } })
+    expect(parseEstimateAnswer(200, text, quote)).toEqual({ ok: true, response: estimate })
+  })
+
+  it('keeps every check for a marked answer: a JSON field cannot mark one, the header cannot excuse one', () => {
+    // A `simulated` field in the body is Layer's text, not the mark: it is dropped like any extra field.
+    expect(parse(JSON.stringify({ ...estimate, simulated: true }))).toEqual({ ok: true, response: estimate })
+    expect(parseEstimateAnswer(201, JSON.stringify(estimate), quote, 'made-up prices')).toEqual({
+      ok: false,
+      problem: 'only an HTTP 200 answer is an estimate',
+    })
+    const twice =
+      '{"estimated_price_creative_units":5,"estimated_price_creative_units":1,"workspace_balance_creative_units":1000,"estimated_remaining_balance_creative_units":995,"has_sufficient_creative_units":true}'
+    expect(parseEstimateAnswer(200, twice, quote, 'made-up prices')).toMatchObject({ ok: false })
+    const disagreeing = JSON.stringify({ ...estimate, estimated_remaining_balance_creative_units: 5 })
+    expect(parseEstimateAnswer(200, disagreeing, quote, 'made-up prices')).toMatchObject({ ok: false })
+  })
+})

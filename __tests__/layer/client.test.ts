@@ -90,6 +90,7 @@ describe('LayerClient: success', () => {
       workspace_balance_creative_units: 2500.75,
       estimated_remaining_balance_creative_units: 2499.35,
       has_sufficient_creative_units: true,
+      simulated: true, // the simulator marks its answers
     })
     await expect(
       client.estimate(WS, { model_id: SIM_MODELS.video.id, duration_seconds: 8, fps: 25, generate_audio: true }),
@@ -98,6 +99,7 @@ describe('LayerClient: success', () => {
       workspace_balance_creative_units: 2500.75,
       estimated_remaining_balance_creative_units: 2489.55,
       has_sufficient_creative_units: true,
+      simulated: true, // the simulator marks its answers
     })
     expect(delays).toEqual([])
     expect(sim.requests).toBe(2)
@@ -111,6 +113,7 @@ describe('LayerClient: success', () => {
       workspace_balance_creative_units: 1,
       estimated_remaining_balance_creative_units: -38.2,
       has_sufficient_creative_units: false,
+      simulated: true, // the simulator marks its answers
     })
   })
 
@@ -188,6 +191,7 @@ describe('LayerClient: retries', () => {
       workspace_balance_creative_units: 2500.75,
       estimated_remaining_balance_creative_units: 2500.05,
       has_sufficient_creative_units: true,
+      simulated: true, // the simulator marks its answers
     })
     expect(delays).toEqual([250])
     expect(sim.requests).toBe(2)
@@ -534,6 +538,7 @@ describe('LayerClient: malformed answers', () => {
       workspace_balance_creative_units: 10,
       estimated_remaining_balance_creative_units: 9.75,
       has_sufficient_creative_units: true,
+      simulated: true, // the simulator marks its answers
     })
   })
 })

@@ -12,6 +12,7 @@ import { COMMENT_MAX_CHARS, renderComment, renderStopComment, renderSummary } fr
 import { breakdownTable, summaryTable } from '../../src/report/rows.js'
 import type { Change, Report, ReportLine, Verdict } from '../../src/types.js'
 import type { Problem } from '../../src/problem.js'
+import { LIVE_BACKTICK } from '../helpers/markdown.js'
 
 const MARKER = '<!-- layer-budget-gate key=default run=1000 attempt=1 sha=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa -->'
 const RUN_URL = 'https://github.com/acme/game/actions/runs/1000/attempts/1'
@@ -163,10 +164,11 @@ const report: fc.Arbitrary<Report> = fc
     runUrl: RUN_URL,
   }))
 
-/** The text GitHub shows: character references decoded once (so "&amp;#64;" stays "&#64;"). */
+/** The text GitHub shows: character references and backslash-escaped backticks decoded once (so "&amp;#64;" stays "&#64;"). */
 function decoded(markdown: string): string {
   const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' }
-  return markdown.replace(/&(#\d+|#x[0-9a-f]+|[a-z]+);/gi, (whole, ref: string) => {
+  return markdown.replace(/\\`|&(#\d+|#x[0-9a-f]+|[a-z]+);/gi, (whole, ref: string | undefined) => {
+    if (ref === undefined) return '`'
     if (ref.startsWith('#x') || ref.startsWith('#X')) return String.fromCodePoint(parseInt(ref.slice(2), 16))
     if (ref.startsWith('#')) return String.fromCodePoint(Number(ref.slice(1)))
     return named[ref.toLowerCase()] ?? whole
@@ -307,7 +309,8 @@ describe('escapeText', () => {
     fc.assert(
       fc.property(text, fc.integer({ min: 1, max: 600 }), (value, max) => {
         const escaped = escapeText(value, max)
-        expect(escaped).not.toMatch(/[\n\r|<>`]/)
+        expect(escaped).not.toMatch(/[\n\r|<>]/)
+        expect(escaped).not.toMatch(LIVE_BACKTICK)
         expectNoLiveReference(escaped)
         expect([...decoded(escaped).replace(/\u200b/g, '')].length).toBeLessThanOrEqual(max)
       }),

@@ -91,19 +91,31 @@ describe('buildReport', () => {
     expect(r.failures).toEqual([`a (${FILE}:4): Layer rejected the request: workspace_id is not a UUID`])
   })
 
-  it('names each generation sharing a failed request, and sums up the ones aborted after an auth failure', () => {
+  it('says a refused token once, for the whole run, and lists no generation for it', () => {
     const head = [gen('a', { body: { prompt: 'same' } }), gen('b', { body: { prompt: 'same' }, line: 20 }), gen('c'), gen('d')]
     const r = report(head, [
       failed('auth', 'Layer refused the token (401): check `layer-token`'),
       failed('aborted', 'not sent'),
       failed('aborted', 'not sent'),
     ])
-    expect(r.failures).toEqual([
-      `a (${FILE}:10): Layer refused the token (401): check \`layer-token\``,
-      `b (${FILE}:20): Layer refused the token (401): check \`layer-token\``,
-      '2 generations were not priced: the run stopped at the authentication error above.',
-    ])
+    expect(r.failures).toEqual(['Layer refused the token (401): check `layer-token`'])
+    expect(r.runFailure).toBe('Layer refused the token (401): check `layer-token`')
     expect(r.requests).toBe(1) // aborted requests are not counted as made
+  })
+
+  it('names each generation sharing a failed request, and sums up the ones cancelled', () => {
+    const head = [gen('a', { body: { prompt: 'same' } }), gen('b', { body: { prompt: 'same' }, line: 20 }), gen('c'), gen('d')]
+    const r = report(head, [
+      failed('validation', 'Layer rejected the request (422): prompt: too long'),
+      ok(1),
+      failed('aborted', 'cancelled'),
+    ])
+    expect(r.failures).toEqual([
+      `a (${FILE}:10): Layer rejected the request (422): prompt: too long`,
+      `b (${FILE}:20): Layer rejected the request (422): prompt: too long`,
+      '1 generation was not priced: the run was cancelled.',
+    ])
+    expect(r.runFailure).toBeUndefined()
   })
 
   describe('against the base', () => {

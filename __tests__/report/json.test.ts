@@ -29,6 +29,7 @@ describe('toJsonReport', () => {
       sufficient: true,
       passes: true,
       reasons: [],
+      simulated: false,
       requests: 2,
       entries: 2,
       generations: [
@@ -137,5 +138,13 @@ describe('toJsonReport', () => {
       generations: [],
       failures: [],
     })
+  })
+})
+
+describe('toJsonReport: simulated prices', () => {
+  it('says "simulated": true for prices from the simulator, false for Layer\'s', () => {
+    const layer = report([gen('a')], [ok(1)], { minRemaining: 0, failOnInsufficient: true })
+    expect(toJsonReport(layer).simulated).toBe(false)
+    expect(toJsonReport({ ...layer, simulated: true }).simulated).toBe(true)
   })
 })

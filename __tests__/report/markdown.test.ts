@@ -22,6 +22,7 @@ import { pingsNobody } from '../helpers/markdown.js'
 const MARKER = commentMarker('default', { id: 9876543210, attempt: 1, sha: '9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b1d' })
 const strict: Policy = { minRemaining: 0, failOnInsufficient: true }
 const FIXTURE = fileURLToPath(new URL('../fixtures/report/comment.md', import.meta.url))
+const SIMULATED_FIXTURE = fileURLToPath(new URL('../fixtures/report/comment-simulated.md', import.meta.url))
 
 function report(head: Generation[], outcomes: RequestOutcome[], base?: Generation[], policy: Policy = strict): Report {
   const plan = buildPlan(WORKSPACE, head, base)
@@ -75,6 +76,28 @@ describe('renderComment', () => {
     expect(rendered).toBe(readFileSync(FIXTURE, 'utf8'))
   })
 
+  it('matches the reviewed fixture of simulated prices (UPDATE_FIXTURES=1 rewrites it)', () => {
+    const rendered = renderComment({ ...scenarioReport(), simulated: true }, { marker: MARKER })
+    if (process.env.UPDATE_FIXTURES === '1') writeFileSync(SIMULATED_FIXTURE, rendered)
+    expect(rendered).toBe(readFileSync(SIMULATED_FIXTURE, 'utf8'))
+  })
+
+  it("labels simulated prices as made up under the headline and in the footer, and Layer's as estimates", () => {
+    const layer = scenarioReport()
+    for (const text of [renderComment({ ...layer, simulated: true }, { marker: MARKER }), renderSummary({ ...layer, simulated: true })]) {
+      const [, second] = text.replace(`${MARKER}\n`, '').split('\n\n')
+      expect(second).toBe(
+        '**⚠️ Made-up prices: these estimates come from the local simulator, not from Layer; they say nothing about what Layer would charge**',
+      )
+      expect(text).toContain('· Made-up prices from the local simulator, not Layer ·')
+      expect(text).not.toContain("Prices are Layer's estimates")
+    }
+    for (const text of [renderComment(layer, { marker: MARKER }), renderSummary(layer)]) {
+      expect(text).not.toMatch(/made-up|simulator/i)
+      expect(text).toContain("Prices are Layer's estimates; actual charges may differ")
+    }
+  })
+
   it('starts with the marker, then the headline, and ends with the footer', () => {
     const text = renderComment(scenarioReport(), { marker: MARKER })
     expect(text.startsWith(`${MARKER}\n### ✅ Within budget: 444.025 CU of 12,480.5 CU (+60.125 CU against base)\n`)).toBe(true)
@@ -97,7 +120,8 @@ describe('renderComment', () => {
     const text = renderComment(over, { marker: MARKER })
     expect(text).toContain('### ❌ Over budget by 234 CU · advisory: the step still passes\n')
     expect(text).toContain('- The estimated total of 1,234 CU is more than the workspace balance of 1,000 CU')
-    const broken = report([gen('a', { line: 3 })], [failed('server', 'Layer answered 503 after 5 attempts')])
+    // One generation priced: the 503 is that generation's problem, not the whole run's (run-failure.ts).
+    const broken = report([gen('a', { line: 3 }), gen('b')], [failed('server', 'Layer answered 503 after 5 attempts'), ok(1)])
     expect(renderComment(broken, { marker: MARKER })).toContain(
       '#### Could not price\n\n- a (.layer/generations.yml:3): Layer answered 503 after 5 attempts\n',
     )
@@ -202,8 +226,10 @@ describe('renderComment', () => {
   })
 
   it('keeps many failures within the cap', () => {
-    const head = Array.from({ length: 3000 }, (_, i) => gen(`broken-${i}`.padEnd(300, 'x'), { body: { prompt: `p${i}` } }))
-    const outcomes = head.map(() => failed('server', 'Layer answered 503 after 5 attempts'.padEnd(2000, '!')))
+    const broken = Array.from({ length: 3000 }, (_, i) => gen(`broken-${i}`.padEnd(300, 'x'), { body: { prompt: `p${i}` } }))
+    // One generation priced, so the failures are the generations' own, listed one by one (run-failure.ts).
+    const head = [...broken, gen('fine', { body: { prompt: 'fine' } })]
+    const outcomes = [...broken.map(() => failed('server', 'Layer answered 503 after 5 attempts'.padEnd(2000, '!'))), ok(1)]
     const text = renderComment(report(head, outcomes), { marker: MARKER })
     expect(text.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS)
     expect(text).toContain('### ⚠️ Could not price 3,000 generations: the total is unknown')

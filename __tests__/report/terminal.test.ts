@@ -138,3 +138,13 @@ describe('progressReporter', () => {
     expect(piped.text).toBe('pricing: 3/4 estimate requests\n')
   })
 })
+
+describe('renderTerminal: simulated prices', () => {
+  it('says under the status line that the prices are made up, only when they are', () => {
+    const lines = renderTerminal({ ...scenarioReport(), simulated: true }, plain).split('\n')
+    expect(lines[1]).toBe(
+      '⚠️ Made-up prices: these estimates come from the local simulator, not from Layer; they say nothing about what Layer would charge',
+    )
+    expect(renderTerminal(scenarioReport(), plain)).not.toMatch(/made-up|simulator/i)
+  })
+})

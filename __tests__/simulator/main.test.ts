@@ -73,6 +73,7 @@ describe('src/simulator/main.ts', () => {
           workspace_balance_creative_units: 10.5,
           estimated_remaining_balance_creative_units: 9.1,
           has_sufficient_creative_units: true,
+          simulated: true, // the simulator marks its answers
         })
         expect(delays).toEqual([1000]) // Retry-After: 1
         await expect(client.estimate(workspace, { model_id: SIM_MODELS.audio.id })).resolves.toMatchObject({

@@ -11,10 +11,17 @@
  * - figures that agree: remaining = balance − price within REMAINING_TOLERANCE_MICRO.
  * `has_sufficient_creative_units` is passed on as Layer said it; `true` beside a negative remaining
  * is not a contradiction (some workspaces may go below zero), and the verdict reads `false`.
+ *
+ * The project's own simulator marks every answer with the `SIMULATOR_HEADER` response header (Layer
+ * sends no such header); an estimate that carries it is passed on with `simulated: true`, so every
+ * report can say its prices are made up. The mark only ever adds that label: it changes no check.
  */
 import { toMicro, UNITS_PER_CU } from '../money.js'
 import type { EstimateResponse } from '../types.js'
 import { describeJsonType, type Quote } from './text.js'
+
+/** The response header the simulator puts on its answers (any value marks the answer as simulated). */
+export const SIMULATOR_HEADER = 'x-layer-simulator'
 
 /** A successful answer's body larger than this is not an estimate (the real one is ~150 bytes). */
 export const MAX_ANSWER_BYTES = 1024 * 1024
@@ -48,9 +55,10 @@ export type ParsedAnswer = { ok: true; response: EstimateResponse } | { ok: fals
 
 /**
  * The estimate in a successful answer's body (`undefined`: larger than MAX_ANSWER_BYTES). Layer text
- * quoted in a problem goes through `quote`. Extra fields are dropped.
+ * quoted in a problem goes through `quote`. Extra fields are dropped. `simulatorMark` is the value of
+ * the `SIMULATOR_HEADER` header, if the answer had one.
  */
-export function parseEstimateAnswer(status: number, text: string | undefined, quote: Quote): ParsedAnswer {
+export function parseEstimateAnswer(status: number, text: string | undefined, quote: Quote, simulatorMark?: string): ParsedAnswer {
   const refuse = (problem: string): ParsedAnswer => ({ ok: false, problem })
   if (status !== 200) return refuse('only an HTTP 200 answer is an estimate')
   if (text === undefined) return refuse(`the answer is larger than ${MAX_ANSWER_BYTES / 1024} KiB`)
@@ -83,6 +91,7 @@ export function parseEstimateAnswer(status: number, text: string | undefined, qu
     workspace_balance_creative_units: record.workspace_balance_creative_units as number,
     estimated_remaining_balance_creative_units: record.estimated_remaining_balance_creative_units as number,
     has_sufficient_creative_units: record.has_sufficient_creative_units as boolean,
+    ...(simulatorMark !== undefined ? { simulated: true } : {}),
   }
   const disagreement = figureProblems(response)
   return disagreement.length > 0 ? refuse(disagreement.join(', ')) : { ok: true, response }

@@ -23,7 +23,7 @@ import { Agent, request } from 'undici'
 import { describeError } from '../errors.js'
 import { createRedactor, type Redactor } from '../secrets.js'
 import type { EstimateRequest, EstimateResponse, Estimator } from '../types.js'
-import { MAX_ANSWER_BYTES, parseEstimateAnswer } from './answer.js'
+import { MAX_ANSWER_BYTES, parseEstimateAnswer, SIMULATOR_HEADER } from './answer.js'
 import { LayerError } from './errors.js'
 import { malformedFailure, networkFailure, statusFailure, timeoutFailure, type Failure, type FailureContext } from './failures.js'
 import { abortableSleep, backoffDelay, defaultSleep } from './retry.js'
@@ -189,7 +189,8 @@ export class LayerClient implements Estimator {
       const status = res.statusCode
       if (status >= 200 && status < 300) {
         // Any 2xx is read as an answer (and refused unless it is a 200): Layer did answer, so it is not retried.
-        const parsed = parseEstimateAnswer(status, await readText(res.body, MAX_ANSWER_BYTES), this.quote)
+        const mark = headerValue(res.headers[SIMULATOR_HEADER])
+        const parsed = parseEstimateAnswer(status, await readText(res.body, MAX_ANSWER_BYTES), this.quote, mark)
         return parsed.ok ? { response: parsed.response } : malformedFailure(status, parsed.problem, context)
       }
       const text = await readText(res.body, MAX_ERROR_BYTES)

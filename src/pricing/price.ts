@@ -39,6 +39,8 @@ export function priceGenerations(plan: Plan, outcomes: readonly RequestOutcome[]
     layerSaysInsufficient,
     // Requests aborted after an authentication failure were never answered: they are not counted.
     requests: outcomes.filter((o) => o.ok || o.error.kind !== 'aborted').length,
+    // One simulated answer is enough: a report mixing made-up prices with real ones is not Layer's.
+    ...(outcomes.some((o) => o?.ok && o.response.simulated === true) ? { simulated: true as const } : {}),
   }
 }
 

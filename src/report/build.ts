@@ -1,6 +1,7 @@
 import type { LayerError } from '../layer/errors.js'
 import type { Micro } from '../money.js'
 import { formatPosition, type Position, type Problem } from '../problem.js'
+import { runFailure } from './run-failure.js'
 import type { Generation, Policy, PricedGeneration, Pricing, Report, ReportLine, Verdict } from '../types.js'
 
 /** Everything a report is built from: the priced plan, the verdict and the run's context. */
@@ -33,7 +34,9 @@ export function buildReport(input: BuildReportInput): Report {
 
   const lines = head.map((entry) => entry.line).sort(byCost)
   removed.sort(byCost)
-  const failures = [...unpricedSentences(pricing), ...(verdict.status === 'error' ? verdict.reasons : [])]
+  // A failure of the whole run is said once; the generations it left unpriced are not listed one by one.
+  const run = runFailure(pricing)
+  const failures = [...(run !== undefined ? [run] : unpricedSentences(pricing)), ...(verdict.status === 'error' ? verdict.reasons : [])]
 
   return {
     workspaceId: pricing.plan.workspaceId,
@@ -43,6 +46,8 @@ export function buildReport(input: BuildReportInput): Report {
     entries: pricing.plan.headCount,
     requests: pricing.requests,
     failures,
+    ...(run !== undefined ? { runFailure: run } : {}),
+    ...(pricing.simulated ? { simulated: true as const } : {}),
     ...(delta !== undefined ? { delta } : {}),
     ...(input.baseNote !== undefined ? { baseNote: input.baseNote } : {}),
     balanceAt: input.balanceAt,
@@ -54,10 +59,12 @@ export function buildReport(input: BuildReportInput): Report {
 /**
  * Located annotations for the head generations that could not be priced: a 422's field errors
  * point at the line and column where that field is written (in the generation or in `defaults`),
- * other failures at the generation. Requests aborted after an auth failure get none.
+ * other failures at the generation. Requests aborted after an auth failure get none, and so does a
+ * failure of the whole run (run-failure.ts): it is the run's one error, not a problem of these lines.
  */
 export function unpricedProblems(pricing: Pricing): Problem[] {
   const problems: Problem[] = []
+  if (runFailure(pricing) !== undefined) return problems
   for (const { generation, error } of pricing.lines.slice(0, pricing.plan.headCount)) {
     if (!error || error.kind === 'aborted') continue
     for (const located of locate(generation, error)) {
@@ -72,6 +79,8 @@ export function unpricedBaseNote(pricing: Pricing): string | undefined {
   const failed = pricing.lines.slice(pricing.plan.headCount).filter((line) => line.error !== undefined)
   const [first] = failed
   if (first === undefined) return undefined
+  // The run's own error already says why: the note does not repeat it.
+  if (runFailure(pricing) !== undefined) return 'The base could not be priced either, so no change against base is shown.'
   const others = failed.length > 1 ? ` and ${failed.length - 1} more` : ''
   return `The base could not be priced (${first.generation.name}: ${first.error!.message}${others}), so no change against base is shown.`
 }

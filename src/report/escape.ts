@@ -10,6 +10,9 @@ const MAX_SENTENCE = 500
 // Every character that could start Markdown or HTML becomes a numeric reference: it works the same
 // in table cells, list items and inside HTML blocks (<details>), where backslash escapes do not.
 // `|` must not stay literal anywhere in a cell: GFM splits cells on it before any inline parsing.
+// The backtick is the exception: GitHub's job summary shows `&#96;` as written, so it gets a
+// backslash escape, which opens no code span either (manifest text is never inside a code span or
+// an HTML block here; in the one HTML line, <summary>, only the gate's own caption is written).
 const REFERENCES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -17,7 +20,7 @@ const REFERENCES: Record<string, string> = {
   '"': '&quot;',
   '|': '&#124;',
   '\\': '&#92;',
-  '`': '&#96;',
+  '`': '\\`',
   '*': '&#42;',
   _: '&#95;',
   '[': '&#91;',

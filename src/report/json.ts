@@ -41,6 +41,8 @@ export interface JsonReport {
   reasons: string[]
   requests: number
   entries: number
+  /** The prices come from the project's simulator (made up), not from Layer. */
+  simulated: boolean
   delta_creative_units?: number | null
   base_note?: string
   generations: JsonGeneration[]
@@ -75,6 +77,7 @@ export function toJsonReport(report: Report): JsonReport {
     reasons: verdict.reasons,
     requests: report.requests,
     entries: report.entries,
+    simulated: report.simulated === true,
     ...(diffing ? { delta_creative_units: cuOrNull(report.delta) } : {}),
     ...(report.baseNote !== undefined ? { base_note: report.baseNote } : {}),
     generations: report.lines.map((line) => ({

@@ -3,7 +3,17 @@
  * which smaller shape to try when the full one is over GitHub's cap. Escaping is escape.ts's job,
  * the size search fit.ts's.
  */
-import { breakdownTable, changeCounts, counted, headline, nothingPlanned, signed, summaryTable, unpricedCount } from './rows.js'
+import {
+  breakdownTable,
+  changeCounts,
+  counted,
+  headline,
+  nothingPlanned,
+  signed,
+  SIMULATED_NOTE,
+  summaryTable,
+  unpricedCount,
+} from './rows.js'
 import type { Align, Table } from './rows.js'
 import { escapeItem, escapeText, safeUrl } from './escape.js'
 import { cut, cutBytes, largestFitting, mostRows, utf8Length } from './fit.js'
@@ -169,6 +179,8 @@ function renderBody(report: Report, shape: Shape, target: 'comment' | 'summary')
   // The comment is one voice among many on the pull request; the summary owns its page.
   const [heading, section] = target === 'comment' ? ['###', '####'] : ['##', '###']
   blocks.push(`${heading} ${escapeText(headline(report))}`)
+  // Right under the headline, so no reader takes the figures for Layer's.
+  if (report.simulated) blocks.push(`**${escapeText(SIMULATED_NOTE)}**`)
   if (report.verdict.reasons.length > 0) {
     blocks.push(report.verdict.reasons.map((reason) => `- ${escapeItem(reason)}`).join('\n'))
   }
@@ -240,7 +252,7 @@ function problemList(problems: string[], limit: number | undefined, rest: string
   return items.join('\n')
 }
 
-function footer(report: Pick<Report, 'commit' | 'runUrl'> & { balanceAt?: string }): string {
+function footer(report: Pick<Report, 'commit' | 'runUrl' | 'simulated'> & { balanceAt?: string }): string {
   const parts: string[] = []
   if (report.commit !== undefined) {
     const sha = report.commit.trim()
@@ -250,7 +262,9 @@ function footer(report: Pick<Report, 'commit' | 'runUrl'> & { balanceAt?: string
   if (url) parts.push(`[Workflow run](${url})`)
   if (report.balanceAt !== undefined) {
     parts.push(`Balance as of ${escapeText(balanceTime(report.balanceAt), 40)}`)
-    parts.push("Prices are Layer's estimates; actual charges may differ")
+    parts.push(
+      report.simulated ? 'Made-up prices from the local simulator, not Layer' : "Prices are Layer's estimates; actual charges may differ",
+    )
   }
   return `${FOOTER_MARK}\n<sub>${[...parts, 'layer-budget-gate'].join(' · ')}</sub>`
 }

@@ -322,3 +322,7 @@ function pad(cells: string[], length: number): string[] {
 function toRows(table: Table): string[][] {
   return [table.header, ...table.rows.map((row) => row.cells)]
 }
+
+/** Said near the top of every rendering whose prices came from the project's simulator (report.simulated). */
+export const SIMULATED_NOTE =
+  '⚠️ Made-up prices: these estimates come from the local simulator, not from Layer; they say nothing about what Layer would charge'

@@ -3,7 +3,7 @@
  * them, colour only where it is wanted, and progress on stderr for long runs.
  */
 import { shorten } from './fit.js'
-import { breakdownTable, nothingPlanned, statusLine, summaryTable, type Table } from './rows.js'
+import { breakdownTable, nothingPlanned, SIMULATED_NOTE, statusLine, summaryTable, type Table } from './rows.js'
 import { formatPosition, type Problem } from '../problem.js'
 import type { Report } from '../types.js'
 
@@ -27,7 +27,12 @@ export function painter(stream: TerminalStream, env: NodeJS.ProcessEnv): Paint {
 export function renderTerminal(report: Report, paint: Paint): string {
   const status = statusLine(report)
   const code = report.verdict.status === 'within' ? '32' : report.verdict.status === 'over' ? '31' : '33'
-  const parts = [paint(`1;${code}`, status), '', textTable(summaryTable(report))]
+  const parts = [
+    paint(`1;${code}`, status),
+    ...(report.simulated ? [paint('1;33', SIMULATED_NOTE)] : []),
+    '',
+    textTable(summaryTable(report)),
+  ]
   const nothing = nothingPlanned(report)
   if (nothing !== undefined) parts.push('', nothing)
   if (report.lines.length > 0) parts.push('', textTable(breakdownTable(report)))

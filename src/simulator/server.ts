@@ -17,6 +17,7 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { SIMULATOR_HEADER } from '../layer/answer.js'
 import { toMicro } from '../money.js'
 import { alterAnswer, cannedAnswer, faultFor, type Fault, type FaultPlan } from './faults.js'
 import { SIMULATOR_PRICE_NOTE, SIM_MODELS_BY_ID, simulatedPriceMilli } from './prices.js'
@@ -224,7 +225,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
 
   const server = createServer((req, res) => {
-    res.setHeader('x-layer-simulator', SIMULATOR_PRICE_NOTE)
+    // Every answer says it is the simulator's, so the client labels its prices as made up.
+    res.setHeader(SIMULATOR_HEADER, SIMULATOR_PRICE_NOTE)
     const path = (req.url ?? '/').split('?')[0] ?? '/'
     const match = ROUTE.exec(path)
     if (!match?.[1]) {
