@@ -36,7 +36,18 @@ describe('parseConfig', () => {
       compareBase: true,
       maxRequests: 2000,
       reportPath: '/tmp/runner/layer-budget-gate/report.json',
+      maxWaitMs: 300_000,
     })
+  })
+
+  it.each(['-1', 'soon', '1.5', '3601'])('refuses max-wait-seconds %s before any request, naming the input', (value) => {
+    expect(() => parse({ 'max-wait-seconds': value })).toThrow(
+      `input \`max-wait-seconds\` must be a whole number from 0 to 3600, got "${value}"`,
+    )
+  })
+
+  it('reads max-wait-seconds in seconds', () => {
+    expect(parse({ 'max-wait-seconds': '2' }).maxWaitMs).toBe(2000)
   })
 
   it('reads every value', () => {

@@ -41,6 +41,8 @@ export interface Config {
   maxRequests: number
   /** Where the JSON report is written (absolute). */
   reportPath: string
+  /** Longest total pause for Layer's rate limit over the run, in milliseconds (max-wait-seconds). */
+  maxWaitMs: number
 }
 
 /** The action's inputs with their defaults, as in action.yml (used when an input is absent, e.g. in the CLI). */
@@ -61,6 +63,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'compare-base': 'true',
   'max-requests': '2000',
   'report-path': '',
+  'max-wait-seconds': '300',
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -176,6 +179,7 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
   const requestTimeoutSeconds = integer('request-timeout-seconds', 1, 600)
   const maxRequests = integer('max-requests', 1, 100000)
   const reportPath = reportPathOf(get('report-path'), context)
+  const maxWaitSeconds = integer('max-wait-seconds', 0, 3600)
 
   if (problems.length > 0) {
     const message = problems.length === 1 ? problems[0]! : `${problems.length} invalid settings: ${problems.join('; ')}`
@@ -198,6 +202,7 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
     compareBase,
     maxRequests,
     reportPath,
+    maxWaitMs: maxWaitSeconds * 1000,
   }
 }
 

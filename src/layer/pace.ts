@@ -236,3 +236,9 @@ export class Pace {
 function clampRate(ratePerMs: number): number {
   return Math.min(MAX_RATE_PER_MS, Math.max(MIN_RATE_PER_MS, Number.isFinite(ratePerMs) ? ratePerMs : MIN_RATE_PER_MS))
 }
+
+/** One log line for a pause: when and why every request waits, e.g. for the CLI's progress and the action's log. */
+export function describePause(pause: PauseInfo): string {
+  const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
+  return `Layer's rate limit (${pause.asked}): every request to Layer waits ${seconds(pause.delayMs)} (${seconds(pause.waitedMs)} waited in all), then ${pause.ratePerSecond.toFixed(1)} requests/s`
+}
