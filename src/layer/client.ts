@@ -159,10 +159,15 @@ export class LayerClient implements Estimator {
         limit = outcome.limit
         if ('response' in outcome) {
           this.pace.accepted(startedAt)
-          if (limit) this.pace.limited(startedAt, limit.ms, limit.asked)
+          if (limit) {
+            const outcome = this.pace.limited(startedAt, Math.min(limit.ms, this.maxRetryAfterMs), this.quote(limit.asked), false)
+            if (outcome.kind === 'retry' && outcome.pause) this.options.onPause?.(outcome.pause)
+          }
           return outcome.response
         }
         failure = outcome.failure
+        if (failure.status === 429 && !limit && outcome.retryAfter !== undefined)
+          failure = unreadableWait(failure, this.quote(outcome.retryAfter))
       } catch (error) {
         if (error instanceof CallerAbort) throw aborted(context, attempt)
         throw error
@@ -224,7 +229,7 @@ export class LayerClient implements Estimator {
     payload: string,
     context: FailureContext,
     signal: AbortSignal | undefined,
-  ): Promise<({ response: EstimateResponse } | { failure: Failure }) & { limit?: RateLimitWait }> {
+  ): Promise<({ response: EstimateResponse } | { failure: Failure }) & { limit?: RateLimitWait; retryAfter?: string }> {
     // One controller per attempt, linked to the caller's signal by hand: AbortSignal.any on
     // Node 20 keeps every combined signal alive as long as the caller's, which leaks over 10k requests.
     const controller = new AbortController()
@@ -256,7 +261,8 @@ export class LayerClient implements Estimator {
       }
       const text = await readText(res.body, MAX_ERROR_BYTES)
       const policy = { now: this.now, maxRetryAfterMs: this.maxRetryAfterMs }
-      return { failure: statusFailure(status, headerValue(res.headers['retry-after']), text ?? '', context, policy), limit }
+      const retryAfter = headerValue(res.headers['retry-after'])
+      return { failure: statusFailure(status, retryAfter, text ?? '', context, policy), limit, retryAfter }
     } catch (error) {
       if (signal?.aborted) throw new CallerAbort()
       if (timedOut) return { failure: timeoutFailure(this.options.timeoutMs, context) }
@@ -270,6 +276,12 @@ export class LayerClient implements Estimator {
   private fail(failure: Failure, attempts: number): LayerError {
     return new LayerError(failure.kind, this.redact(failure.message(attempts)), failure.status, failure.fieldErrors ?? [], attempts)
   }
+}
+
+/** A 429 whose Retry-After is not a delay: retried as a fault (max-retries), saying what Layer sent. */
+function unreadableWait(failure: Failure, retryAfter: string): Failure {
+  const note = `Retry-After "${retryAfter}" is not a delay`
+  return { ...failure, reason: `${failure.reason}, ${note}`, message: (n) => `${failure.message(n)} (its ${note})` }
 }
 
 function aborted(context: FailureContext, attempts: number): LayerError {

@@ -32,6 +32,8 @@ const MIN_RATE_PER_MS = 1 / 10_000
 const MAX_RATE_PER_MS = 1
 /** A stretch shorter than this is too short to measure a rate on. */
 const MIN_STRETCH_MS = 200
+/** A pause lasts at least this long, so "Retry-After: 0" or a date in the past cannot turn into a hammering loop. */
+export const MIN_PAUSE_MS = 500
 /** The send rate at a refusal is measured over this window before it. */
 const RECENT_MS = 500
 
@@ -127,6 +129,13 @@ export class Pace {
     return { waitMs: slot - now, startsAt: slot, pauseId: this.pauseId }
   }
 
+  /** The next start without reserving it. */
+  private peek(): Slot {
+    const now = this.now()
+    const slot = Math.max(now, this.pauseEnd, this.phase === 'free' ? 0 : this.nextSlot)
+    return { waitMs: slot - now, startsAt: slot, pauseId: this.pauseId }
+  }
+
   /** False when a pause began after `slot` was reserved: reserve again before starting. */
   isCurrent(slot: Slot): boolean {
     return slot.pauseId === this.pauseId || slot.startsAt >= this.pauseEnd
@@ -141,13 +150,14 @@ export class Pace {
   /**
    * Layer refused an attempt started at `startedAt` and asked to wait `askedMs` (`asked` says how,
    * for the log). Returns the retry's slot (and the pause, when this answer starts one), or
-   * 'exhausted' when waiting would pass `maxWaitMs`.
+   * 'exhausted' when waiting would pass `maxWaitMs`. `retry` false (an accepted answer that said
+   * nothing is left): the pause only, no slot taken for a retry.
    */
-  limited(startedAt: number, askedMs: number, asked: string): LimitedOutcome {
+  limited(startedAt: number, askedMs: number, asked: string, retry = true): LimitedOutcome {
     const now = this.now()
     this.started(startedAt)
     if (this.exhaustedAfter !== undefined) return { kind: 'exhausted', waitedMs: this.waitedMs, askedMs }
-    const until = now + Math.max(0, askedMs)
+    const until = now + Math.max(MIN_PAUSE_MS, askedMs)
     const samePause = this.pauseId > 0 && startedAt < this.pauseEnd
     const added = Math.max(0, until - Math.max(now, this.pauseEnd))
     if (this.waitedMs + added > this.maxWaitMs) {
@@ -161,7 +171,7 @@ export class Pace {
         this.stretchStart = until
         this.nextSlot = Math.max(this.nextSlot, until)
       }
-      return { kind: 'retry', slot: this.reserve() }
+      return { kind: 'retry', slot: retry ? this.reserve() : this.peek() }
     }
     this.learn(Math.max(0, startedAt - (this.stretchStart ?? startedAt)), Math.max(askedMs, 1), startedAt)
     this.pauseId++
@@ -171,7 +181,7 @@ export class Pace {
     this.acceptedInStretch = 0
     this.burstLeft = Math.max(0, Math.round(this.burst ?? 1) - 1)
     this.nextSlot = until
-    const slot = this.reserve()
+    const slot = retry ? this.reserve() : this.peek()
     return {
       kind: 'retry',
       slot,
