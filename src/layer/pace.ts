@@ -10,8 +10,8 @@
  * - Each stretch between pauses starts with a full bucket and ends when it runs dry, so the answers
  *   Layer accepted in it obey A = b + r × T. The first stretch gives one such equation (and a first
  *   guess for the burst); the second gives r and b; later ones refine r with b known.
- * - After a pause the estimated burst is sent at once (the bucket refilled during the pause), then
- *   requests are spaced at the pace. Before r is known the pace starts at A1 / max(T1, wait) and
+ * - After a pause, once the burst is measured, it is sent at once (the bucket refilled during the
+ *   pause), then requests are spaced at the pace. Before r is known the pace starts at A1 / max(T1, wait) and
  *   doubles every 90 ms ("probe"); once r is known it runs at 95 % of r and ramps up by 1 % of it
  *   per second ("steady"), so it finds the rate again if Layer raises it, without a 429 every few
  *   seconds. Measured with the simulator's bucket (25 requests/s, burst 5, Retry-After 1, see the
@@ -179,7 +179,8 @@ export class Pace {
     this.pauseEnd = until
     this.stretchStart = until
     this.acceptedInStretch = 0
-    this.burstLeft = Math.max(0, Math.round(this.burst ?? 1) - 1)
+    // The burst is only spent once it is measured (steady): the first stretch's count may include a long run of refills.
+    this.burstLeft = this.phase === 'steady' ? Math.max(0, Math.round(this.burst ?? 1) - 1) : 0
     this.nextSlot = until
     const slot = retry ? this.reserve() : this.peek()
     return {
@@ -201,13 +202,16 @@ export class Pace {
       return
     }
     // How fast attempts really started just before the refusal (the pace may be ahead of `concurrency`).
-    const sent = this.startedSince(startedAt - RECENT_MS) / RECENT_MS
+    const window = Math.max(50, Math.min(RECENT_MS, ms))
+    const sent = this.startedSince(startedAt - window) / window
     if (ms < MIN_STRETCH_MS) {
       // Refused almost at once: Layer's rate dropped, or the pace was far too high. Halve and probe.
       this.probe(Math.min(this.rateAt(startedAt), sent) / 2)
       return
     }
-    let rate = this.phase === 'steady' ? sent : sent / 2
+    // Steady: the pace had just passed Layer's rate, so take it (or the real send rate when
+    // `concurrency` kept it lower). Probing: the send rate, unless two stretches give a fit.
+    let rate = this.phase === 'steady' ? Math.min(sent, this.rateAt(startedAt)) : sent
     if (this.phase === 'probe' && Math.abs(ms - first.ms) >= MIN_STRETCH_MS) {
       // Two stretches from a full bucket: A1 = b + r·T1 and A2 = b + r·T2.
       const fitted = (accepted - first.accepted) / (ms - first.ms)
