@@ -20,6 +20,7 @@
  * - The token never reaches a message: Layer's text goes through the redactor, and the
  *   Authorization header is never echoed.
  */
+import { getMaxListeners, setMaxListeners } from 'node:events'
 import type { Readable } from 'node:stream'
 import { Agent, request } from 'undici'
 import { describeError } from '../errors.js'
@@ -130,6 +131,10 @@ export class LayerClient implements Estimator {
     const modelId = typeof body.model_id === 'string' ? body.model_id : String(body.model_id)
     const context: FailureContext = { workspaceId, modelId, shownUrl: this.shownUrl, quote: this.quote, redact: this.redact }
     if (signal?.aborted) throw aborted(context, 0)
+    // Under a shared pause every request in flight waits on the caller's one signal at once (up to
+    // three listeners each): lift Node's leak warning, meant for unbounded growth, to that bound.
+    const listeners = 3 * (this.options.connections ?? 64) + 10
+    if (signal && getMaxListeners(signal) < listeners) setMaxListeners(listeners, signal)
     const url = `${this.baseUrl}/v1/workspaces/${encodeURIComponent(workspaceId)}/inferences/estimate`
     let payload: string
     try {
