@@ -62,7 +62,7 @@ describe('the built action behind a rate limit', () => {
     expect(result.outputs.sufficient).toBe('false')
     expect(result.outputs['total-creative-units']).toBe('')
     expect(result.errors.join('\n')).toMatch(
-      /Layer's rate limit: the estimate requests waited [12](\.\d)? s in all for it \(`max-wait-seconds` allows 2 s\)/,
+      /Layer's rate limit \(429 Too Many Requests\): the estimate requests waited [12](\.\d)? s in all for it \(`max-wait-seconds` allows 2 s\)/,
     )
     expect(result.summary).not.toMatch(/Within budget/)
   }, 30_000)

@@ -216,7 +216,7 @@ export class LayerClient implements Estimator {
     const asked = limit ? `; Layer asked to wait ${formatSeconds(limit.ms)} more (${this.quote(limit.asked)})` : ''
     return new LayerError(
       'rate-limited',
-      `Layer's rate limit: the estimate requests waited ${formatSeconds(this.pace.waited)} in all for it${allowed}${asked}, so the estimate for model ${context.modelId} was not priced: raise \`max-wait-seconds\`, lower \`concurrency\`, or re-run the job later`,
+      `Layer's rate limit (429 Too Many Requests): the estimate requests waited ${formatSeconds(this.pace.waited)} in all for it${allowed}${asked}, so the estimate for model ${context.modelId} was not priced: raise \`max-wait-seconds\`, lower \`concurrency\`, or re-run the job later`,
       429,
       [],
       Math.max(attempts, 1),

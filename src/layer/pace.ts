@@ -117,9 +117,8 @@ export class Pace {
     return this.phase === 'free' ? undefined : this.rateAt(Math.max(this.now(), this.pauseEnd)) * 1000
   }
 
-  /** Reserves the start of the next attempt. */
-  reserve(): Slot {
-    const now = this.now()
+  /** Reserves the start of the next attempt (`now`: the clock reading the caller already took). */
+  reserve(now = this.now()): Slot {
     this.stretchStart ??= now
     const start = Math.max(now, this.pauseEnd)
     if (this.phase === 'free') return { waitMs: start - now, startsAt: start, pauseId: this.pauseId }
@@ -130,8 +129,7 @@ export class Pace {
   }
 
   /** The next start without reserving it. */
-  private peek(): Slot {
-    const now = this.now()
+  private peek(now: number): Slot {
     const slot = Math.max(now, this.pauseEnd, this.phase === 'free' ? 0 : this.nextSlot)
     return { waitMs: slot - now, startsAt: slot, pauseId: this.pauseId }
   }
@@ -171,7 +169,7 @@ export class Pace {
         this.stretchStart = until
         this.nextSlot = Math.max(this.nextSlot, until)
       }
-      return { kind: 'retry', slot: retry ? this.reserve() : this.peek() }
+      return { kind: 'retry', slot: retry ? this.reserve(now) : this.peek(now) }
     }
     this.learn(Math.max(0, startedAt - (this.stretchStart ?? startedAt)), Math.max(askedMs, 1), startedAt)
     this.pauseId++
@@ -182,7 +180,7 @@ export class Pace {
     // The burst is only spent once it is measured (steady): the first stretch's count may include a long run of refills.
     this.burstLeft = this.phase === 'steady' ? Math.max(0, Math.round(this.burst ?? 1) - 1) : 0
     this.nextSlot = until
-    const slot = retry ? this.reserve() : this.peek()
+    const slot = retry ? this.reserve(now) : this.peek(now)
     return {
       kind: 'retry',
       slot,
