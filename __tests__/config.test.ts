@@ -37,7 +37,18 @@ describe('parseConfig', () => {
       maxRequests: 2000,
       reportPath: '/tmp/runner/layer-budget-gate/report.json',
       commentOn: 'change',
+      maxWaitMs: 300_000,
     })
+  })
+
+  it.each(['-1', 'soon', '1.5', '3601'])('refuses max-wait-seconds %s before any request, naming the input', (value) => {
+    expect(() => parse({ 'max-wait-seconds': value })).toThrow(
+      `input \`max-wait-seconds\` must be a whole number from 0 to 3600, got "${value}"`,
+    )
+  })
+
+  it('reads max-wait-seconds in seconds', () => {
+    expect(parse({ 'max-wait-seconds': '2' }).maxWaitMs).toBe(2000)
   })
 
   it('reads comment-on', () => {

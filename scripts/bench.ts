@@ -8,6 +8,10 @@
  *   C. start-up: one-generation manifest minus bare `node -e 0`    target ≤ 100 ms
  *      (and, for scale, a bundle that only loads @actions/core, undici, zod and yaml)
  *   D. size of dist/index.js (the action's bundle)                 target ≤ 2 MB
+ *   E. rate-limited: 200 distinct generations, concurrency 8, a token bucket of 25 requests/s,
+ *      burst 5, 429 with Retry-After: 1: wall / ((200 - 5) / 25 s)   target ≤ 1.3, refused ≤ 25 %
+ *      and stricter, 5 requests/s, burst 1, 60 distinct, concurrency 4, default max-retries:
+ *      passes with the exact total
  *
  * RUNS=7 npm run bench for more runs; `npm run bench -- --scenario=b` (or a,c,d, comma separated)
  * runs only some scenarios; BENCH_DIST=<dir> measures another build of the action than dist/;
@@ -19,7 +23,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { SIM_MODELS } from '../src/simulator/prices.js'
-import { SIM_WORKSPACE_ID, startSimulator, type Simulator } from '../src/simulator/server.js'
+import { SIM_WORKSPACE_ID, createTokenBucket, startSimulator, type Simulator } from '../src/simulator/server.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const distDir = resolve(process.env.BENCH_DIST ?? join(root, 'dist'))
@@ -31,7 +35,7 @@ const scenarioArg = process.argv
   .slice(2)
   .find((arg) => arg.startsWith('--scenario='))
   ?.slice('--scenario='.length)
-const wanted = new Set((scenarioArg ?? 'a,b,c,d').toLowerCase().split(','))
+const wanted = new Set((scenarioArg ?? 'a,b,c,d,e').toLowerCase().split(','))
 
 /** A manifest of `count` generations cycling through `distinct` request bodies. */
 function manifest(count: number, distinct: number): string {
@@ -91,19 +95,9 @@ async function runOnce(command: string[], env: Record<string, string>, cwd: stri
   return { ms, rssMb: rssKb / 1024, code }
 }
 
-async function scenario(
-  dir: string,
-  simulator: Simulator,
-  name: string,
-  text: string,
-  concurrency: number,
-  distinct: number,
-): Promise<Measured[]> {
-  const workspace = join(dir, name)
-  await mkdir(join(workspace, '.layer'), { recursive: true })
-  await writeFile(join(workspace, '.layer', 'generations.yml'), text)
-  await writeFile(join(dir, `${name}.out`), '')
-  const env = {
+/** The environment of one run of the action against `simulator` on `workspace`. */
+function actionEnv(dir: string, simulator: Simulator, name: string, workspace: string, concurrency: number): Record<string, string> {
+  return {
     PATH: process.env.PATH ?? '',
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: workspace,
@@ -119,6 +113,69 @@ async function scenario(
     INPUT_CONCURRENCY: String(concurrency),
     'INPUT_MAX-REQUESTS': '5000',
   }
+}
+
+interface RateLimited {
+  ms: number[]
+  refused: number[]
+  requests: number[]
+  failed: number
+  totals: string[]
+}
+
+/**
+ * Runs the action RUNS times behind a token bucket: wall times, refused requests, and how many
+ * runs failed or reported another total than the first run without a limit.
+ */
+async function rateLimitedScenario(
+  dir: string,
+  name: string,
+  distinct: number,
+  concurrency: number,
+  bucket: { ratePerSecond: number; burst: number },
+): Promise<RateLimited> {
+  const limit = createTokenBucket({ ...bucket, retryAfter: '1' })
+  const simulator = await startSimulator({ logLimit: 0, workspaces: { [SIM_WORKSPACE_ID]: 1e9 }, rateLimit: limit })
+  const workspace = join(dir, name)
+  await mkdir(join(workspace, '.layer'), { recursive: true })
+  await writeFile(join(workspace, '.layer', 'generations.yml'), manifest(distinct, distinct))
+  const out = join(dir, `${name}.out`)
+  const env = actionEnv(dir, simulator, name, workspace, concurrency)
+  const result: RateLimited = { ms: [], refused: [], requests: [], failed: 0, totals: [] }
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      await writeFile(out, '')
+      // A full bucket at the start of each run, as after a quiet minute.
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      limit.reset()
+      simulator.resetStats()
+      const measured = await runOnce(['--import', probe, action], env, workspace)
+      const total = /^total-creative-units<<(\S+)\n(.*)\n\1$/m.exec(await readFile(out, 'utf8'))?.[2] ?? ''
+      if (measured.code !== 0 || limit.accepted !== distinct) result.failed++
+      result.ms.push(measured.ms)
+      result.refused.push(limit.refused)
+      result.requests.push(simulator.requests)
+      result.totals.push(total)
+    }
+  } finally {
+    await simulator.close()
+  }
+  return result
+}
+
+async function scenario(
+  dir: string,
+  simulator: Simulator,
+  name: string,
+  text: string,
+  concurrency: number,
+  distinct: number,
+): Promise<Measured[]> {
+  const workspace = join(dir, name)
+  await mkdir(join(workspace, '.layer'), { recursive: true })
+  await writeFile(join(workspace, '.layer', 'generations.yml'), text)
+  await writeFile(join(dir, `${name}.out`), '')
+  const env = actionEnv(dir, simulator, name, workspace, concurrency)
   const results: Measured[] = []
   for (let i = 0; i < RUNS + 1; i++) {
     simulator.resetStats()
@@ -226,6 +283,33 @@ try {
     } finally {
       await fast.close()
     }
+  }
+
+  if (wanted.has('e')) {
+    const e = await rateLimitedScenario(dir, 'e', 200, 8, { ratePerSecond: 25, burst: 5 })
+    const bound = ((200 - 5) / 25) * 1000
+    const ratio = median(e.ms) / bound
+    const share = median(e.refused.map((refused, i) => refused / e.requests[i]!))
+    row(
+      'E. rate-limited 25/s, burst 5, 200 distinct, conc. 8: wall / 7800 ms',
+      `${ratio.toFixed(3)} (${median(e.ms).toFixed(0)} ms)`,
+      '≤ 1.3',
+      ratio <= 1.3 && e.failed === 0,
+    )
+    row(
+      '   refused requests (429) / all requests',
+      `${(share * 100).toFixed(1)} % (${median(e.refused)} of ${median(e.requests)}), ${e.failed} failed runs`,
+      '≤ 25 %',
+      share <= 0.25 && e.failed === 0,
+    )
+    const strict = await rateLimitedScenario(dir, 'e-strict', 60, 4, { ratePerSecond: 5, burst: 1 })
+    const exact = strict.totals.every((total) => total !== '' && total === strict.totals[0])
+    row(
+      'E. stricter 5/s, burst 1, 60 distinct, conc. 4: failed runs',
+      `${strict.failed} of ${RUNS} (${median(strict.ms).toFixed(0)} ms, wall / 11800 ms ${(median(strict.ms) / 11800).toFixed(2)}, ${median(strict.refused)} refused of ${median(strict.requests)})`,
+      '0, one total',
+      strict.failed === 0 && exact,
+    )
   }
 
   if (wanted.has('d')) {

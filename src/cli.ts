@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { parseConfig, policyOf } from './config.js'
 import { describeError, GateError } from './errors.js'
 import { createLayerClient } from './layer/from-config.js'
+import { describePause } from './layer/pace.js'
 import { createRedactor } from './secrets.js'
 import { loadManifests } from './manifest/load.js'
 import { MissingManifestError } from './manifest/files.js'
@@ -34,6 +35,7 @@ Options (they mirror the action's inputs):
   --request-timeout-seconds N     timeout of one attempt (default 30)
   --max-requests N                refuse more distinct requests than this (default 2000)
   --warn-remaining-balance CU     warn (exit 0) when less than this would remain
+  --max-wait-seconds N            longest total wait for Layer's rate limit (default 300)
   --json                          print the JSON report instead of the table
   -h, --help                      this help
   -v, --version                   the version
@@ -51,6 +53,7 @@ const FLAGS = [
   'request-timeout-seconds',
   'max-requests',
   'warn-remaining-balance',
+  'max-wait-seconds',
 ] as const
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
@@ -96,6 +99,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       onRetry: ({ attempt, delayMs, reason }) =>
         io.stderr.write(`layer-budget-gate: ${reason}; retry ${attempt} in ${Math.round(delayMs)} ms
 `),
+      onPause: (pause) => io.stderr.write(`layer-budget-gate: ${describePause(pause)}\n`),
     })
     const progress = progressReporter(io.stderr)
     let report: Report

@@ -50,6 +50,8 @@ export interface Config {
   commentOn: CommentOn
   /** Optional warning level, micro-CU: within budget but below it is status `warn`. */
   warnRemaining?: Micro
+  /** Longest total pause for Layer's rate limit over the run, in milliseconds (max-wait-seconds). */
+  maxWaitMs: number
 }
 
 /** The action's inputs with their defaults, as in action.yml (used when an input is absent, e.g. in the CLI). */
@@ -72,6 +74,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'report-path': '',
   'comment-on': 'change',
   'warn-remaining-balance': '',
+  'max-wait-seconds': '300',
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -195,6 +198,7 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
   }
   // Rounded up like the reserve: a level given with more than 6 decimals warns, never less.
   const warnRemaining = amount('warn-remaining-balance', true, 'up')
+  const maxWaitSeconds = integer('max-wait-seconds', 0, 3600)
 
   if (problems.length > 0) {
     const message = problems.length === 1 ? problems[0]! : `${problems.length} invalid settings: ${problems.join('; ')}`
@@ -219,6 +223,7 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
     reportPath,
     commentOn,
     ...(warnRemaining !== undefined ? { warnRemaining } : {}),
+    maxWaitMs: maxWaitSeconds * 1000,
   }
 }
 

@@ -7,6 +7,7 @@ import { describeError, GateError } from './errors.js'
 import type { Redactor } from './secrets.js'
 import { trustedWorkspace } from './workspace.js'
 import { createLayerClient } from './layer/from-config.js'
+import { describePause } from './layer/pace.js'
 import { loadManifests } from './manifest/load.js'
 import { priceManifests, type PricingResult } from './pipeline.js'
 import { renderStopSummary, renderSummary } from './report/markdown.js'
@@ -44,6 +45,8 @@ export async function run(): Promise<void> {
     const client = createLayerClient(config, {
       redact,
       onRetry: ({ attempt, delayMs, reason }) => core.info(`Layer: ${reason}; retry ${attempt} in ${Math.round(delayMs)} ms`),
+      // Says when and why every request waits on Layer's rate limit.
+      onPause: (pause) => core.info(`Layer: ${describePause(pause)}`),
     })
     let result: PricingResult
     try {

@@ -157,6 +157,8 @@ async function runLayerCell(cell: LayerCell): Promise<void> {
         'api-url': sim.url,
         concurrency: '1',
         'max-retries': cell.mode === 'once' ? '2' : '1',
+        // A 429 with Retry-After is bounded by max-wait-seconds, not max-retries (SPEC section 10): 1 s lets one retry through.
+        'max-wait-seconds': '1',
         // Only the hang cells wait for a timeout; the others keep a margin for a busy machine.
         'request-timeout-seconds': hang ? '1' : '20',
       },

@@ -9,8 +9,10 @@
  *   the timeout and the retries for the action and the CLI, and `createLayerClient` builds this
  *   client from its Config (a control character in the token, which would reach an HTTP header,
  *   is refused there too).
- * - `Retry-After` (seconds or HTTP date) replaces the backoff for that retry, clamped to
- *   `maxRetryAfterMs` so one header cannot park a CI job for an hour.
+ * - A 429 that says how long to wait (`Retry-After`, `RateLimit-Reset`) pauses every request of the
+ *   run through one shared pace (pace.ts) and does not use up `maxRetries`; the pauses are bounded
+ *   by `maxWaitMs` over the run. Other retried failures use the backoff, or their `Retry-After`
+ *   clamped to `maxRetryAfterMs` so one header cannot park a CI job for an hour.
  * - One request per connection: an answer can only be read on the connection its request opened,
  *   so a stray answer can never price another request (the cost, measured with the benchmark, is
  *   in SECURITY.md).
@@ -18,6 +20,7 @@
  * - The token never reaches a message: Layer's text goes through the redactor, and the
  *   Authorization header is never echoed.
  */
+import { getMaxListeners, setMaxListeners } from 'node:events'
 import type { Readable } from 'node:stream'
 import { Agent, request } from 'undici'
 import { describeError } from '../errors.js'
@@ -26,9 +29,10 @@ import type { EstimateRequest, EstimateResponse, Estimator } from '../types.js'
 import { MAX_ANSWER_BYTES, parseEstimateAnswer, SIMULATOR_HEADER } from './answer.js'
 import { LayerError } from './errors.js'
 import { malformedFailure, networkFailure, statusFailure, timeoutFailure, type Failure, type FailureContext } from './failures.js'
-import { abortableSleep, backoffDelay, defaultSleep } from './retry.js'
+import { Pace, type PauseInfo } from './pace.js'
+import { abortableSleep, backoffDelay, defaultSleep, rateLimitWait, type RateLimitWait } from './retry.js'
 import type { Sleep } from './retry.js'
-import { quoter, type Quote } from './text.js'
+import { formatSeconds, quoter, type Quote } from './text.js'
 
 /** How a `LayerClient` talks to Layer. */
 export interface LayerClientOptions {
@@ -56,6 +60,10 @@ export interface LayerClientOptions {
   maxRetryAfterMs?: number
   /** Told about each retry before its wait, e.g. to log "retrying in 1.2 s (429 Too Many Requests)". */
   onRetry?: (info: RetryInfo) => void
+  /** Longest total pause for Layer's rate limit over the run (max-wait-seconds); default unbounded. */
+  maxWaitMs?: number
+  /** Told once when Layer's rate limit pauses every request (not for each request it holds). */
+  onPause?: (info: PauseInfo) => void
 }
 
 /** One retry about to happen. */
@@ -89,6 +97,9 @@ export class LayerClient implements Estimator {
   private readonly quote: Quote
   /** The same for every request (undici reads them, never changes them). */
   private readonly headers: Record<string, string>
+  /** One pace for every request of the run (pace.ts). */
+  private readonly pace: Pace
+  private readonly maxWaitMs: number
 
   constructor(private readonly options: LayerClientOptions) {
     this.baseUrl = options.apiUrl.replace(/\/+$/, '')
@@ -97,6 +108,8 @@ export class LayerClient implements Estimator {
     this.random = options.random ?? Math.random
     this.now = options.now ?? Date.now
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS
+    this.maxWaitMs = options.maxWaitMs ?? Infinity
+    this.pace = new Pace({ maxWaitMs: this.maxWaitMs, now: this.now })
     this.redact = options.redact ?? createRedactor([options.token])
     this.quote = quoter(this.redact)
     this.headers = {
@@ -118,6 +131,10 @@ export class LayerClient implements Estimator {
     const modelId = typeof body.model_id === 'string' ? body.model_id : String(body.model_id)
     const context: FailureContext = { workspaceId, modelId, shownUrl: this.shownUrl, quote: this.quote, redact: this.redact }
     if (signal?.aborted) throw aborted(context, 0)
+    // Under a shared pause every request in flight waits on the caller's one signal at once (up to
+    // three listeners each): lift Node's leak warning, meant for unbounded growth, to that bound.
+    const listeners = 3 * (this.options.connections ?? 64) + 10
+    if (signal && getMaxListeners(signal) < listeners) setMaxListeners(listeners, signal)
     const url = `${this.baseUrl}/v1/workspaces/${encodeURIComponent(workspaceId)}/inferences/estimate`
     let payload: string
     try {
@@ -129,27 +146,81 @@ export class LayerClient implements Estimator {
         `The request body for model ${modelId} cannot be sent as JSON: ${this.redact(describeError(error))}`,
       )
     }
-    const maxAttempts = this.options.maxRetries + 1
+    let faults = 0
+    let slot = this.pace.reserve()
     for (let attempt = 1; ; attempt++) {
+      // Wait for the slot; a pause that began meanwhile makes it stale, so reserve again.
+      for (;;) {
+        if (this.pace.exhausted) throw this.rateLimited(context, attempt - 1, undefined)
+        if (slot.waitMs > 0) await this.wait(slot.waitMs, signal, context, attempt)
+        if (this.pace.isCurrent(slot)) break
+        slot = this.pace.reserve()
+      }
+      const startedAt = slot.startsAt
       let failure: Failure
+      let limit: RateLimitWait | undefined
       try {
         const outcome = await this.attempt(url, payload, context, signal)
-        if ('response' in outcome) return outcome.response
-        failure = outcome
+        limit = outcome.limit
+        if ('response' in outcome) {
+          this.pace.accepted(startedAt)
+          if (limit) {
+            const outcome = this.pace.limited(startedAt, Math.min(limit.ms, this.maxRetryAfterMs), this.quote(limit.asked), false)
+            if (outcome.kind === 'retry' && outcome.pause) this.options.onPause?.(outcome.pause)
+          }
+          return outcome.response
+        }
+        failure = outcome.failure
+        if (failure.status === 429 && !limit && outcome.retryAfter !== undefined)
+          failure = unreadableWait(failure, this.quote(outcome.retryAfter))
       } catch (error) {
         if (error instanceof CallerAbort) throw aborted(context, attempt)
         throw error
       }
-      if (!failure.retryable || attempt >= maxAttempts) throw this.fail(failure, attempt)
-      const delayMs = failure.retryAfterMs ?? backoffDelay(attempt, this.random)
-      this.options.onRetry?.({ attempt, delayMs, reason: failure.reason })
-      try {
-        await abortableSleep(this.sleep, delayMs, signal)
-      } catch {
-        throw aborted(context, attempt)
+      if (failure.status === 429 && limit) {
+        // Layer's rate limit: every request pauses (pace.ts); bounded by maxWaitMs, not by max-retries.
+        const left = this.maxWaitMs - this.pace.waited
+        const outcome =
+          limit.ms > left
+            ? undefined
+            : this.pace.limited(startedAt, Math.min(limit.ms, this.maxRetryAfterMs), `${failure.reason}, ${this.quote(limit.asked)}`)
+        if (outcome === undefined || outcome.kind === 'exhausted') throw this.rateLimited(context, attempt, limit)
+        if (outcome.pause) this.options.onPause?.(outcome.pause)
+        slot = outcome.slot
+        this.options.onRetry?.({ attempt, delayMs: slot.waitMs, reason: `${failure.reason}, ${limit.asked}` })
+        continue
       }
-      if (signal?.aborted) throw aborted(context, attempt)
+      if (failure.status !== undefined) this.pace.accepted(startedAt)
+      faults++
+      if (!failure.retryable || faults > this.options.maxRetries) throw this.fail(failure, attempt)
+      const delayMs = failure.retryAfterMs ?? backoffDelay(faults, this.random)
+      this.options.onRetry?.({ attempt, delayMs, reason: failure.reason })
+      await this.wait(delayMs, signal, context, attempt)
+      slot = this.pace.reserve()
     }
+  }
+
+  /** Sleeps `ms`, or throws 'aborted' when the caller cancels. */
+  private async wait(ms: number, signal: AbortSignal | undefined, context: FailureContext, attempts: number): Promise<void> {
+    try {
+      await abortableSleep(this.sleep, ms, signal)
+    } catch {
+      throw aborted(context, attempts)
+    }
+    if (signal?.aborted) throw aborted(context, attempts)
+  }
+
+  /** The run waited as long as `maxWaitMs` allows for Layer's rate limit: fail closed, naming it. */
+  private rateLimited(context: FailureContext, attempts: number, limit: RateLimitWait | undefined): LayerError {
+    const allowed = Number.isFinite(this.maxWaitMs) ? ` (\`max-wait-seconds\` allows ${formatSeconds(this.maxWaitMs)})` : ''
+    const asked = limit ? `; Layer asked to wait ${formatSeconds(limit.ms)} more (${this.quote(limit.asked)})` : ''
+    return new LayerError(
+      'rate-limited',
+      `Layer's rate limit (429 Too Many Requests): the estimate requests waited ${formatSeconds(this.pace.waited)} in all for it${allowed}${asked}, so the estimate for model ${context.modelId} was not priced: raise \`max-wait-seconds\`, lower \`concurrency\`, or re-run the job later`,
+      429,
+      [],
+      Math.max(attempts, 1),
+    )
   }
 
   /** Closes the sockets still open; call once when the run is done. */
@@ -163,7 +234,7 @@ export class LayerClient implements Estimator {
     payload: string,
     context: FailureContext,
     signal: AbortSignal | undefined,
-  ): Promise<{ response: EstimateResponse } | Failure> {
+  ): Promise<({ response: EstimateResponse } | { failure: Failure }) & { limit?: RateLimitWait; retryAfter?: string }> {
     // One controller per attempt, linked to the caller's signal by hand: AbortSignal.any on
     // Node 20 keeps every combined signal alive as long as the caller's, which leaks over 10k requests.
     const controller = new AbortController()
@@ -187,19 +258,21 @@ export class LayerClient implements Estimator {
         reset: true,
       })
       const status = res.statusCode
+      const limit = rateLimitWait((name) => headerValue(res.headers[name]), status, this.now())
       if (status >= 200 && status < 300) {
         // Any 2xx is read as an answer (and refused unless it is a 200): Layer did answer, so it is not retried.
         const mark = headerValue(res.headers[SIMULATOR_HEADER])
         const parsed = parseEstimateAnswer(status, await readText(res.body, MAX_ANSWER_BYTES), this.quote, mark)
-        return parsed.ok ? { response: parsed.response } : malformedFailure(status, parsed.problem, context)
+        return parsed.ok ? { response: parsed.response, limit } : { failure: malformedFailure(status, parsed.problem, context) }
       }
       const text = await readText(res.body, MAX_ERROR_BYTES)
       const policy = { now: this.now, maxRetryAfterMs: this.maxRetryAfterMs }
-      return statusFailure(status, headerValue(res.headers['retry-after']), text ?? '', context, policy)
+      const retryAfter = headerValue(res.headers['retry-after'])
+      return { failure: statusFailure(status, retryAfter, text ?? '', context, policy), limit, retryAfter }
     } catch (error) {
       if (signal?.aborted) throw new CallerAbort()
-      if (timedOut) return timeoutFailure(this.options.timeoutMs, context)
-      return networkFailure(error, context)
+      if (timedOut) return { failure: timeoutFailure(this.options.timeoutMs, context) }
+      return { failure: networkFailure(error, context) }
     } finally {
       clearTimeout(timer)
       signal?.removeEventListener('abort', onCallerAbort)
@@ -209,6 +282,12 @@ export class LayerClient implements Estimator {
   private fail(failure: Failure, attempts: number): LayerError {
     return new LayerError(failure.kind, this.redact(failure.message(attempts)), failure.status, failure.fieldErrors ?? [], attempts)
   }
+}
+
+/** A 429 whose Retry-After is not a delay: retried as a fault (max-retries), saying what Layer sent. */
+function unreadableWait(failure: Failure, retryAfter: string): Failure {
+  const note = `Retry-After "${retryAfter}" is not a delay`
+  return { ...failure, reason: `${failure.reason}, ${note}`, message: (n) => `${failure.message(n)} (its ${note})` }
 }
 
 function aborted(context: FailureContext, attempts: number): LayerError {

@@ -3,17 +3,20 @@ import type { Config } from '../config.js'
 import type { Redactor } from '../secrets.js'
 import { USER_AGENT } from '../version.js'
 import { LayerClient, type RetryInfo } from './client.js'
+import type { PauseInfo } from './pace.js'
 
 /** What the caller adds to the Config: its redactor, how it logs a retry, and (tests) another User-Agent. */
 export interface LayerClientHooks {
   /** Built once from every secret the run knows (secrets.ts); Layer's quoted text goes through it. */
   redact: Redactor
   onRetry?: (info: RetryInfo) => void
+  /** Told once when Layer's rate limit pauses every request: when and why the run waits. */
+  onPause?: (info: PauseInfo) => void
   /** Default: layer-budget-gate/<version>. */
   userAgent?: string
 }
 
-/** A LayerClient for `config`: its api-url, token, timeout, retries, and one socket per request in flight. */
+/** A LayerClient for `config`: its api-url, token, timeout, retries, rate-limit wait, and one socket per request in flight. */
 export function createLayerClient(config: Config, hooks: LayerClientHooks): LayerClient {
   return new LayerClient({
     apiUrl: config.apiUrl,
@@ -24,5 +27,7 @@ export function createLayerClient(config: Config, hooks: LayerClientHooks): Laye
     userAgent: hooks.userAgent ?? USER_AGENT,
     redact: hooks.redact,
     onRetry: hooks.onRetry,
+    maxWaitMs: config.maxWaitMs,
+    onPause: hooks.onPause,
   })
 }

@@ -76,3 +76,38 @@ export function abortableSleep(sleep: Sleep, ms: number, signal?: AbortSignal): 
     if (onAbort) signal.removeEventListener('abort', onAbort)
   })
 }
+
+/** How long Layer asked every request to wait, and how it said so (quoted for the log). */
+export interface RateLimitWait {
+  ms: number
+  /** e.g. `Retry-After: 1`, `RateLimit-Reset: 5`. */
+  asked: string
+}
+
+/**
+ * The wait an answer's headers ask for: `Retry-After` on a 429; else `RateLimit-Reset` /
+ * `X-RateLimit-Reset` (delta seconds, or epoch seconds when larger than 10^9) or the `RateLimit`
+ * field's `reset=`, when the answer is a 429 or says `remaining` is 0. `undefined`: no usable wait.
+ */
+export function rateLimitWait(header: (name: string) => string | undefined, status: number, now: number): RateLimitWait | undefined {
+  const retryAfter = header('retry-after')
+  if (status === 429 && retryAfter !== undefined) {
+    const ms = parseRetryAfter(retryAfter, now)
+    if (ms !== undefined) return { ms, asked: `Retry-After: ${retryAfter.trim().slice(0, 60)}` }
+  }
+  const field = header('ratelimit')
+  const fromField = (key: string): string | undefined => (field ? new RegExp(`(?:^|[,;\\s])${key}=(\\d+)`).exec(field)?.[1] : undefined)
+  for (const [prefix, name] of [
+    ['ratelimit', 'RateLimit'],
+    ['x-ratelimit', 'X-RateLimit'],
+  ] as const) {
+    const remaining = header(`${prefix}-remaining`) ?? (prefix === 'ratelimit' ? fromField('remaining') : undefined)
+    const reset = header(`${prefix}-reset`) ?? (prefix === 'ratelimit' ? fromField('reset') : undefined)
+    if (reset === undefined || !/^\d+(\.\d+)?$/.test(reset.trim())) continue
+    if (status !== 429 && !(remaining !== undefined && Number(remaining.trim()) === 0)) continue
+    const value = Number(reset.trim())
+    const ms = value > 1e9 ? Math.max(0, value * 1000 - now) : Math.round(value * 1000)
+    return { ms, asked: `${name}-Reset: ${reset.trim()}` }
+  }
+  return undefined
+}

@@ -21,10 +21,12 @@ import { SIMULATOR_HEADER } from '../layer/answer.js'
 import { toMicro } from '../money.js'
 import { alterAnswer, cannedAnswer, faultFor, type Fault, type FaultPlan } from './faults.js'
 import { SIMULATOR_PRICE_NOTE, SIM_MODELS_BY_ID, simulatedPriceMilli } from './prices.js'
+import type { TokenBucket } from './rate-limit.js'
 import { UUID, normaliseUuid, readBody, uuidError, validateEstimateBody, type DetailItem, type RawBody } from './validation.js'
 
 export { parseFaultSpec, type Fault, type FaultPlan } from './faults.js'
 export { SIM_REQUEST_FIELDS, validateEstimateBody, type DetailItem } from './validation.js'
+export { createTokenBucket, type TokenBucket, type TokenBucketOptions } from './rate-limit.js'
 
 /** The workspace every simulator knows unless told otherwise (SPEC's example workspace id). */
 export const SIM_WORKSPACE_ID = '6f1c2d9e-8b1a-4c53-9f0e-2a7d4b8c1e55'
@@ -56,6 +58,8 @@ export interface SimulatorOptions {
   forbidExtraFields?: boolean
   /** Most recent requests kept in `log` (default 1000; 0 keeps none). */
   logLimit?: number
+  /** A token bucket in front of the endpoint (rate-limit.ts): 429 with Retry-After when empty, before faults. */
+  rateLimit?: TokenBucket
 }
 
 /** One estimate request as the simulator saw it. */
@@ -160,6 +164,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (latencyMs > 0) await wait(latencyMs)
     if (closed || res.destroyed) return
 
+    const bucket = options.rateLimit
+    if (bucket && !bucket.take(Date.now())) {
+      record({ workspaceId, body, status: 429, headers, at })
+      send(res, 429, JSON.stringify({ detail: 'Too Many Requests' }), {
+        ...bucket.headers(true, Date.now()),
+        'content-type': 'application/json',
+      })
+      return
+    }
+    const rateHeaders = bucket?.headers(false, Date.now()) ?? {}
     const fault = faultFor(faults, n, body)
     const entry = (status: number): SimulatorLogEntry => ({ workspaceId, body, status, fault: fault?.kind, headers, at })
     if (fault?.kind === 'reset') {
@@ -183,7 +197,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const text = answer.status === 200 && fault ? alterAnswer(fault, answer.payload) : JSON.stringify(answer.payload)
     record(entry(answer.status))
     const extra: Record<string, string> = answer.status === 401 ? { 'www-authenticate': 'Bearer' } : {}
-    send(res, answer.status, text, { ...extra, 'content-type': 'application/json' })
+    send(res, answer.status, text, { ...rateHeaders, ...extra, 'content-type': 'application/json' })
   }
 
   /** The answer Layer would give a well-behaved connection. */
