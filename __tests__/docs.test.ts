@@ -39,7 +39,9 @@ describe('action.yml', () => {
     expect(Object.keys(action.inputs).sort()).toEqual(Object.keys(INPUT_DEFAULTS).sort())
     for (const [name, input] of Object.entries(action.inputs)) {
       expect(input.description.length).toBeGreaterThan(10)
-      expect('default' in input).toBe(true)
+      // A required input has no default (a default would make "required" meaningless); every other has one.
+      expect([name, 'default' in input]).toEqual([name, input.required !== true])
+      if (input.required) continue
       const expected = name === 'github-token' ? '${{ github.token }}' : INPUT_DEFAULTS[name]
       expect([name, input.default]).toEqual([name, expected])
     }
