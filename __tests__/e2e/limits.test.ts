@@ -149,7 +149,9 @@ describe('100,000 generations', () => {
       /::error title=Too many values,file=\.layer\/generations\.yml,line=\d+,col=\d+::the manifest holds more than 200000 values; split it into several files/,
     )
     expect(result.outputs.sufficient).toBe('false')
-    expect(result.ms).toBeLessThan(5_000)
+    // A bound against runaway work (reading every file whole, pricing), not a speed figure: the
+    // benchmark measures speed. Generous, as the suite runs beside other processes on 2 cores.
+    expect(result.ms).toBeLessThan(15_000)
     expect(result.rssMb).toBeLessThanOrEqual(PEAK_RSS_MB)
   }, 40_000)
 
@@ -170,7 +172,9 @@ describe('100,000 generations', () => {
     expect(result.errors.join('\n')).toMatch(/10,000|10000/)
     expect(result.errors.join('\n')).toMatch(/split|several jobs|fewer/)
     expect(result.outputs.sufficient).toBe('false')
-    expect(result.ms).toBeLessThan(5_000)
+    // A bound against runaway work (reading every file whole, pricing), not a speed figure: the
+    // benchmark measures speed. Generous, as the suite runs beside other processes on 2 cores.
+    expect(result.ms).toBeLessThan(15_000)
   }, 40_000)
 })
 

@@ -626,7 +626,8 @@ describe('parseManifest: untrusted YAML', () => {
     lines.push('generations:', '  - name: boom', `    model_id: ${MODEL}`, '    prompt: *j')
     const started = performance.now()
     const problems = located(yaml(...lines))
-    expect(performance.now() - started).toBeLessThan(1000)
+    // A bound against exponential work, not a speed figure (the benchmark measures speed).
+    expect(performance.now() - started).toBeLessThan(5000)
     expect(problems).toEqual([
       {
         at: '5:20',
@@ -716,7 +717,8 @@ describe('parseManifest: untrusted YAML', () => {
     ]) {
       const started = performance.now()
       const problems = located(text)
-      expect(performance.now() - started).toBeLessThan(1000)
+      // A bound against exponential work, not a speed figure (the benchmark measures speed).
+      expect(performance.now() - started).toBeLessThan(5000)
       expect(problems).toEqual([
         expect.objectContaining({
           title: 'Nested too deeply',
