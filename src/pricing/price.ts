@@ -1,5 +1,6 @@
 import { LayerError } from '../layer/errors.js'
 import { toMicro, type Micro } from '../money.js'
+import { requestIndexByGeneration } from './plan.js'
 import type { Plan, PricedGeneration, Pricing, RequestOutcome } from '../types.js'
 
 /**
@@ -9,10 +10,7 @@ import type { Plan, PricedGeneration, Pricing, RequestOutcome } from '../types.j
  */
 export function priceGenerations(plan: Plan, outcomes: readonly RequestOutcome[]): Pricing {
   const requests = plan.requests.map((_, r) => readAnswer(outcomes[r]))
-  const requestOf = new Array<number>(plan.generations.length).fill(-1)
-  plan.requests.forEach((request, r) => {
-    for (const g of request.generations) requestOf[g] = r
-  })
+  const requestOf = requestIndexByGeneration(plan)
 
   const lines: PricedGeneration[] = plan.generations.map((generation, index) => {
     const request = requestOf[index] ?? -1
