@@ -99,6 +99,18 @@ describe('the CLI', () => {
     expect(result.stderr).toMatch(/layer-budget-gate: 1 problem in broken\.yml/)
   })
 
+  it('prints JSON on every exit with --json: an invalid manifest and a usage error are a stop report', async () => {
+    const invalid = await cli(['broken.yml', '--api-url', sim.url, '--json'])
+    expect(invalid.code).toBe(EXIT.error)
+    const report = JSON.parse(invalid.stdout) as { status: string; sufficient: boolean; problems: { file: string; line: number }[] }
+    expect(report).toMatchObject({ status: 'error', sufficient: false, passes: false, generations: [] })
+    expect(report.problems[0]).toMatchObject({ file: 'broken.yml', line: 4 })
+    expect(invalid.stderr).toMatch(/^broken\.yml:4:15: error: .*nope/m) // the terminal still gets the problems
+    const usage = await cli(['--nope', '--json'])
+    expect(usage.code).toBe(EXIT.error)
+    expect(JSON.parse(usage.stdout)).toMatchObject({ status: 'error', failures: ["Unknown option '--nope'"] })
+  })
+
   it('exits 2 when Layer cannot price, saying a refused token once, for the run', async () => {
     const result = await cli(['--api-url', sim.url], { LAYER_API_TOKEN: 'wrong-token' })
     expect(result.code).toBe(EXIT.error)

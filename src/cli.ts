@@ -8,7 +8,7 @@ import { createRedactor } from './secrets.js'
 import { loadManifests } from './manifest/load.js'
 import { MissingManifestError } from './manifest/files.js'
 import { priceManifests } from './pipeline.js'
-import { toJsonReport } from './report/json.js'
+import { toJsonReport, toStopReport } from './report/json.js'
 import { formatProblem, painter, progressReporter, renderTerminal } from './report/terminal.js'
 import { statusLine } from './report/rows.js'
 import { VERSION } from './version.js'
@@ -97,8 +97,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     const client = createLayerClient(config, {
       redact: createRedactor([config.layerToken]),
       onRetry: ({ attempt, delayMs, reason }) =>
-        io.stderr.write(`layer-budget-gate: ${reason}; retry ${attempt} in ${Math.round(delayMs)} ms
-`),
+        io.stderr.write(`layer-budget-gate: ${reason}; retry ${attempt} in ${Math.round(delayMs)} ms\n`),
       onPause: (pause) => io.stderr.write(`layer-budget-gate: ${describePause(pause)}\n`),
     })
     const progress = progressReporter(io.stderr)
@@ -128,6 +127,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (report.verdict.status === 'error') return EXIT.error
     return report.verdict.passes ? EXIT.within : EXIT.over
   } catch (error) {
+    const message = error instanceof GateError || error instanceof UsageError ? error.message : `unexpected error: ${describeError(error)}`
+    // With --json, stdout is JSON on every exit (`> report.json` never leaves an empty file): the stop report.
+    if (argv.includes('--json')) writeStopReport(io, error, message)
     if (error instanceof UsageError || error instanceof MissingManifestError) {
       io.stderr.write(`layer-budget-gate: ${error.message}\n\n${USAGE}\n`)
       return EXIT.error
@@ -135,9 +137,17 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (error instanceof GateError) {
       for (const problem of error.problems) io.stderr.write(`${formatProblem(problem)}\n`)
     }
-    io.stderr.write(`layer-budget-gate: ${error instanceof GateError ? error.message : `unexpected error: ${describeError(error)}`}\n`)
+    io.stderr.write(`layer-budget-gate: ${message}\n`)
     return EXIT.error
   }
+}
+
+/** The JSON report of a run that stopped before pricing (status `error`, the problems), token cut out. */
+function writeStopReport(io: CliIO, error: unknown, message: string): void {
+  const redact = createRedactor([io.env.LAYER_API_TOKEN?.trim()])
+  const problems = error instanceof GateError ? error.problems.map((p) => ({ ...p, message: redact(p.message) })) : []
+  const report = toStopReport({ message: redact(message), problems }, undefined)
+  io.stdout.write(`${JSON.stringify(report, (_key, value: unknown) => (typeof value === 'string' ? redact(value) : value), 2)}\n`)
 }
 
 function parseCommandLine(argv: string[]) {

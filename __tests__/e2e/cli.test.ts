@@ -1,7 +1,8 @@
 /** The BUILT CLI (dist/cli/index.js, package.json `bin`) and `npm run demo`, as a user runs them. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFile } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { ROOT } from '../helpers/run-action.js'
@@ -86,6 +87,24 @@ describe('dist/cli/index.js', () => {
     const result = await cli(['examples/generations.yml', '--api-url', sim.url], { NO_COLOR: '1' })
     expect(result.stdout).not.toContain('\u001b[')
     expect(result.stdout).toMatch(/^✅ Within budget/)
+  })
+
+  it('prints the JSON stop report for an invalid manifest with --json (never an empty file)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lbg-cli-json-'))
+    await writeFile(join(dir, 'bad.yml'), 'version: 1\ngenerations:\n  - name: x\n    model_id: nope\n')
+    const result = await run(process.execPath, [CLI, 'bad.yml', '--json'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', LAYER_API_TOKEN: sim.token },
+    }).then(
+      () => ({ code: 0, stdout: '' }),
+      (error: { code: number; stdout: string }) => error,
+    )
+    expect(result.code).toBe(2)
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      status: 'error',
+      sufficient: false,
+      problems: [expect.objectContaining({ line: 4 })],
+    })
   })
 
   it('prints one line and the usage for a usage error, exit 2', async () => {
