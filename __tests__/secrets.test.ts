@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { createRedactor, redactSecrets } from '../src/secrets.js'
+import { createRedactor, redactedJson, redactSecrets } from '../src/secrets.js'
 
 describe('redactSecrets', () => {
   it('cuts every secret out, also URL-encoded, and leaves short ones alone', () => {
@@ -46,5 +46,17 @@ describe('createRedactor: every form a secret takes', () => {
       /^raw \*\*\* url \*\*\* b64url \*\*\*.?$/,
     ) // at most the last, partial character stays
     expect(redact('within budget: 444.025 CU of 12,480.5 CU')).toBe('within budget: 444.025 CU of 12,480.5 CU')
+  })
+})
+
+describe('redactedJson', () => {
+  it('writes indented JSON with every string value redacted, keys and other values as they are', () => {
+    const redact = createRedactor(['tok-secret-123'])
+    const text = redactedJson(
+      { message: 'bad tok-secret-123', nested: [{ url: 'https://x/tok-secret-123' }], total: 1.5, ok: true },
+      redact,
+    )
+    expect(JSON.parse(text)).toEqual({ message: 'bad ***', nested: [{ url: 'https://x/***' }], total: 1.5, ok: true })
+    expect(text).toContain('\n  "message"')
   })
 })

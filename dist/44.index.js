@@ -169,7 +169,7 @@ async function publishComment(octokit, options) {
         return { action: 'off' };
     const { owner, repo, issueNumber: issue_number, run } = options;
     const where = `${owner}/${repo}#${issue_number}`;
-    const ours = await listOurs(octokit, options, () => (options.author ? Promise.resolve(options.author) : viewer(octokit)));
+    const ours = await listOurs(octokit, options, options.author);
     const newest = [...ours].reverse().find((c) => isNewerRun(c.marker, run));
     if (newest) {
         const m = newest.marker;
@@ -252,7 +252,10 @@ async function publishComment(octokit, options) {
     const message = [cleanup, settled.message].filter((m) => m !== undefined).join(' ');
     return { ...settled, ...(message ? { message } : {}) };
 }
-/** Lists this key's comments written by `author` (asked only when some comment carries the marker), oldest first. */
+/**
+ * Lists this key's comments written by `author` (by default the token's own account, asked through
+ * `viewer` only when some comment carries the marker), oldest first.
+ */
 async function listOurs(octokit, { owner, repo, issueNumber: issue_number, key }, author) {
     const where = `${owner}/${repo}#${issue_number}`;
     const escapedKey = escapeField(key);
@@ -270,7 +273,7 @@ async function listOurs(octokit, { owner, repo, issueNumber: issue_number, key }
         }
         // Who "we" are only matters when some comment carries the marker; the first run of a PR skips the question.
         if (ours.length > 0) {
-            const account = await author();
+            const account = author ?? (await viewer(octokit));
             ours.splice(0, ours.length, ...ours.filter((c) => writtenBy(c.comment, account)));
         }
     }
@@ -292,7 +295,7 @@ async function settleRace(octokit, options, created, before) {
     const author = options.author ?? (typeof created.user?.id === 'number' ? { id: created.user.id, login: created.user.login } : undefined);
     let fresh;
     try {
-        const listed = await listOurs(octokit, options, () => (author ? Promise.resolve(author) : viewer(octokit)));
+        const listed = await listOurs(octokit, options, author);
         fresh = listed.filter((c) => !before.has(c.comment.id));
         // GitHub may not list a comment the moment it is written: it is still this run's to weigh.
         if (!fresh.some((c) => c.comment.id === created.id))

@@ -4,7 +4,7 @@ import { parseConfig, policyOf } from './config.js'
 import { describeError, GateError } from './errors.js'
 import { createLayerClient } from './layer/from-config.js'
 import { describePause } from './layer/pace.js'
-import { createRedactor } from './secrets.js'
+import { createRedactor, redactedJson } from './secrets.js'
 import { loadManifests } from './manifest/load.js'
 import { MissingManifestError } from './manifest/files.js'
 import { priceManifests } from './pipeline.js'
@@ -144,10 +144,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
 /** The JSON report of a run that stopped before pricing (status `error`, the problems), token cut out. */
 function writeStopReport(io: CliIO, error: unknown, message: string): void {
+  const problems = error instanceof GateError ? error.problems : []
   const redact = createRedactor([io.env.LAYER_API_TOKEN?.trim()])
-  const problems = error instanceof GateError ? error.problems.map((p) => ({ ...p, message: redact(p.message) })) : []
-  const report = toStopReport({ message: redact(message), problems }, undefined)
-  io.stdout.write(`${JSON.stringify(report, (_key, value: unknown) => (typeof value === 'string' ? redact(value) : value), 2)}\n`)
+  io.stdout.write(`${redactedJson(toStopReport({ message, problems }, undefined), redact)}\n`)
 }
 
 function parseCommandLine(argv: string[]) {

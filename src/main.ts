@@ -4,7 +4,7 @@ import { dirname } from 'node:path'
 import { tmpdir } from 'node:os'
 import { maskSecrets, policyOf, readConfig, readReportPath, type Config } from './config.js'
 import { describeError, GateError } from './errors.js'
-import type { Redactor } from './secrets.js'
+import { redactedJson, type Redactor } from './secrets.js'
 import { trustedWorkspace } from './workspace.js'
 import { createLayerClient } from './layer/from-config.js'
 import { describePause } from './layer/pace.js'
@@ -181,6 +181,5 @@ async function stop(
 /** A JSON document written to `path`, its directory created first, with every secret cut out. */
 async function writeJson(path: string, document: unknown, redact: Redactor): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
-  // Each string value is redacted on its own: scanning the whole text of a 10,000-generation report costs memory.
-  await writeFile(path, `${JSON.stringify(document, (_key, value: unknown) => (typeof value === 'string' ? redact(value) : value), 2)}\n`)
+  await writeFile(path, `${redactedJson(document, redact)}\n`)
 }

@@ -34,6 +34,14 @@ export function createRedactor(secrets: readonly (string | undefined)[]): Redact
 }
 
 /**
+ * `document` as indented JSON with every string value redacted on its own: no secret is published,
+ * and a 10,000-generation report is never scanned (or copied) as one text.
+ */
+export function redactedJson(document: unknown, redact: Redactor): string {
+  return JSON.stringify(document, (_key, value: unknown) => (typeof value === 'string' ? redact(value) : value), 2)
+}
+
+/**
  * `text` with every secret cut out (also URL-encoded, as in a quoted link). Secrets shorter than
  * 4 characters are left alone: cutting them would cut ordinary text.
  */

@@ -172,7 +172,7 @@ export async function publishComment(octokit: Octokit, options: PublishOptions):
   const { owner, repo, issueNumber: issue_number, run } = options
   const where = `${owner}/${repo}#${issue_number}`
 
-  const ours = await listOurs(octokit, options, () => (options.author ? Promise.resolve(options.author) : viewer(octokit)))
+  const ours = await listOurs(octokit, options, options.author)
   const newest = [...ours].reverse().find((c) => isNewerRun(c.marker, run))
   if (newest) {
     const m = newest.marker
@@ -257,11 +257,14 @@ export async function publishComment(octokit: Octokit, options: PublishOptions):
   return { ...settled, ...(message ? { message } : {}) }
 }
 
-/** Lists this key's comments written by `author` (asked only when some comment carries the marker), oldest first. */
+/**
+ * Lists this key's comments written by `author` (by default the token's own account, asked through
+ * `viewer` only when some comment carries the marker), oldest first.
+ */
 async function listOurs(
   octokit: Octokit,
   { owner, repo, issueNumber: issue_number, key }: PublishOptions,
-  author: () => Promise<Account>,
+  author: Account | undefined,
 ): Promise<OurComment[]> {
   const where = `${owner}/${repo}#${issue_number}`
   const escapedKey = escapeField(key)
@@ -280,7 +283,7 @@ async function listOurs(
     }
     // Who "we" are only matters when some comment carries the marker; the first run of a PR skips the question.
     if (ours.length > 0) {
-      const account = await author()
+      const account = author ?? (await viewer(octokit))
       ours.splice(0, ours.length, ...ours.filter((c) => writtenBy(c.comment, account)))
     }
   } catch (error) {
@@ -302,7 +305,7 @@ async function settleRace(octokit: Octokit, options: PublishOptions, created: Is
   const author = options.author ?? (typeof created.user?.id === 'number' ? { id: created.user.id, login: created.user.login } : undefined)
   let fresh: OurComment[]
   try {
-    const listed = await listOurs(octokit, options, () => (author ? Promise.resolve(author) : viewer(octokit)))
+    const listed = await listOurs(octokit, options, author)
     fresh = listed.filter((c) => !before.has(c.comment.id))
     // GitHub may not list a comment the moment it is written: it is still this run's to weigh.
     if (!fresh.some((c) => c.comment.id === created.id))
