@@ -206,7 +206,7 @@ async function dirSize(path: string): Promise<number> {
 }
 
 /**
- * Bundles (with ncc, as `npm run bundle` does) a module that imports the action's start-up
+ * Bundles (with ncc, as `npm run package` does) a module that imports the action's start-up
  * dependencies and does nothing else; returns its path. Built under node_modules/.cache so that
  * the bundler resolves the packages from this repository.
  */
