@@ -23,6 +23,9 @@
  * RUNS=7 npm run bench for more runs; `npm run bench -- --scenario=b` (or a,c,d, comma separated)
  * runs only some scenarios; BENCH_DIST=<dir> measures another build of the action than dist/;
  * BENCH_NODE=<path to node> runs the action (and bare `node -e 0`) with another Node, e.g. Node 24.
+ *
+ * Over 400 lines because every scenario's set-up (its servers, manifests and environment) stays
+ * beside the row it prints; the counting of scenario G is pure and tested, in overlap.ts.
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtemp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
