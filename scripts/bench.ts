@@ -12,10 +12,20 @@
  *      burst 5, 429 with Retry-After: 1: wall / ((200 - 5) / 25 s)   target ≤ 1.3, refused ≤ 25 %
  *      and stricter, 5 requests/s, burst 1, 60 distinct, concurrency 4, default max-retries:
  *      passes with the exact total
+ *   F. 1,000 generations, 250 distinct bodies, 150 ms latency, concurrency 8: wall time /
+ *      (ceil(250 / 8) × 150 ms + the start-up floor, the wall time of the floor bundle of C)  target ≤ 1.05
+ *   G. a pull request (GitHub and Layer both answering in 100 ms, 40 distinct bodies in the head,
+ *      concurrency 8): GitHub round trips not overlapped with pricing, i.e. sent before the first
+ *      estimate request or after Layer's last answer (scripts/overlap.ts), with the gate's comment
+ *      already there (the write: an update) and on the first run (a create, then the listing that
+ *      settles a race); and a one-round pull request (5 distinct bodies)            target ≤ 2
  *
  * RUNS=7 npm run bench for more runs; `npm run bench -- --scenario=b` (or a,c,d, comma separated)
  * runs only some scenarios; BENCH_DIST=<dir> measures another build of the action than dist/;
  * BENCH_NODE=<path to node> runs the action (and bare `node -e 0`) with another Node, e.g. Node 24.
+ *
+ * Over 400 lines because every scenario's set-up (its servers, manifests and environment) stays
+ * beside the row it prints; the counting of scenario G is pure and tested, in overlap.ts.
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtemp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
@@ -24,6 +34,8 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { SIM_MODELS } from '../src/simulator/prices.js'
 import { SIM_WORKSPACE_ID, createTokenBucket, startSimulator, type Simulator } from '../src/simulator/server.js'
+import { startFakeGitHub } from '../__tests__/helpers/fake-github.js'
+import { overlapWithPricing } from './overlap.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const distDir = resolve(process.env.BENCH_DIST ?? join(root, 'dist'))
@@ -35,10 +47,10 @@ const scenarioArg = process.argv
   .slice(2)
   .find((arg) => arg.startsWith('--scenario='))
   ?.slice('--scenario='.length)
-const wanted = new Set((scenarioArg ?? 'a,b,c,d,e').toLowerCase().split(','))
+const wanted = new Set((scenarioArg ?? 'a,b,c,d,e,f,g').toLowerCase().split(','))
 
-/** A manifest of `count` generations cycling through `distinct` request bodies. */
-function manifest(count: number, distinct: number): string {
+/** A manifest of `count` generations cycling through `distinct` request bodies (`first` the first variant). */
+function manifest(count: number, distinct: number, first = 0): string {
   const lines = [
     'version: 1',
     `workspace_id: ${SIM_WORKSPACE_ID}`,
@@ -51,7 +63,7 @@ function manifest(count: number, distinct: number): string {
   for (let i = 0; i < count; i++) {
     // The body (prompt, width, height and the defaults) depends on the variant only, so there are
     // exactly `distinct` different bodies; runs and group vary freely (they are not sent).
-    const variant = i % distinct
+    const variant = first + (i % distinct)
     lines.push(
       `  - name: gen-${i}`,
       '    model_id: art',
@@ -229,6 +241,94 @@ async function buildFloorBundle(): Promise<string> {
   return join(work, 'dist', 'index.mjs')
 }
 
+/** Medians of RUNS runs (after one to warm the cache) of bare `node -e 0` and of the floor bundle. */
+let startUp: { bare: number; floor: number } | undefined
+async function measureStartUp(dir: string): Promise<{ bare: number; floor: number }> {
+  if (startUp) return startUp
+  const floorBundle = await buildFloorBundle()
+  const bare: number[] = []
+  const floor: number[] = []
+  for (let i = 0; i < RUNS + 1; i++) {
+    const m = await runOnce(['--import', probe, '-e', '0'], { PATH: process.env.PATH ?? '' }, dir)
+    const f = await runOnce(['--import', probe, floorBundle], { PATH: process.env.PATH ?? '' }, dir)
+    if (f.code !== 0) throw new Error(`the floor bundle exited ${f.code}`)
+    if (i > 0) bare.push(m.ms)
+    if (i > 0) floor.push(f.ms)
+  }
+  startUp = { bare: median(bare), floor: median(floor) }
+  return startUp
+}
+
+const PR_BASE_SHA = 'b'.repeat(40)
+const PR_HEAD_SHA = 'c'.repeat(40)
+const PR_MARKER = `<!-- layer-budget-gate key=default run=990 attempt=1 sha=${'d'.repeat(40)} -->`
+
+/**
+ * Runs the action RUNS times on a pull request against a fake GitHub and the simulator, both
+ * answering every request `latencyMs` late; returns, per run, the GitHub requests outside pricing.
+ */
+async function pullRequestScenario(
+  dir: string,
+  name: string,
+  { distinct, existing, latencyMs }: { distinct: number; existing: boolean; latencyMs: number },
+): Promise<{ outside: number[]; labels: string[] }> {
+  const simulator = await startSimulator({ latencyMs, workspaces: { [SIM_WORKSPACE_ID]: 1e9 } })
+  // The base: most head bodies, and two of its own; the head adds two (a diff of every kind).
+  const base = manifest(distinct, distinct, 2)
+  const github = await startFakeGitHub({
+    owner: 'acme',
+    repo: 'art',
+    files: { [PR_BASE_SHA]: { '.layer/generations.yml': base } },
+    slow: [{ delayMs: latencyMs }],
+  })
+  const workspace = join(dir, name)
+  await mkdir(join(workspace, '.layer'), { recursive: true })
+  await writeFile(join(workspace, '.layer', 'generations.yml'), manifest(distinct, distinct))
+  const repository = { full_name: 'acme/art', name: 'art', owner: { login: 'acme' } }
+  const event = join(dir, `${name}-event.json`)
+  await writeFile(
+    event,
+    JSON.stringify({
+      number: 7,
+      pull_request: { number: 7, head: { sha: PR_HEAD_SHA, repo: repository }, base: { sha: PR_BASE_SHA, repo: repository } },
+      repository,
+    }),
+  )
+  const env = {
+    ...actionEnv(dir, simulator, name, workspace, 8),
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: event,
+    // Newer than the run of the comment already there (PR_MARKER), so the comment is written.
+    GITHUB_RUN_ID: '1000',
+    GITHUB_API_URL: github.url,
+    GITHUB_GRAPHQL_URL: github.graphqlUrl,
+    'INPUT_GITHUB-TOKEN': 'ghs_bench',
+  }
+  const outside: number[] = []
+  let labels: string[] = []
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      for (const c of github.comments(7)) await fetch(`${github.url}/repos/acme/art/issues/comments/${c.id}`, { method: 'DELETE' })
+      if (existing) github.addComment(7, `${PR_MARKER}\nold verdict`)
+      github.requests.length = 0
+      simulator.resetStats()
+      await writeFile(join(dir, `${name}.out`), '')
+      const measured = await runOnce([action], env, workspace)
+      if (measured.code !== 0) throw new Error(`${name}: the action exited ${measured.code}`)
+      if (simulator.requests !== distinct + 2) throw new Error(`${name}: ${simulator.requests} estimate requests, expected ${distinct + 2}`)
+      const overlap = overlapWithPricing(github.requests, simulator.log)
+      outside.push(overlap.before.length + overlap.after.length)
+      const label = (side: string) => (r: { method: string; path: string }) =>
+        `${side} ${r.method} ${r.path.replace(/^\/repos\/acme\/art/, '').replace(/\/\d+$/, '/{id}')}`
+      labels = [...overlap.before.map(label('before:')), ...overlap.after.map(label('after:'))]
+    }
+  } finally {
+    await github.close()
+    await simulator.close()
+  }
+  return { outside, labels }
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'lbg-bench-'))
 await writeFile(join(dir, 'event.json'), '{}')
 const rows: string[][] = [['measure', 'median', 'target', 'ok']]
@@ -265,20 +365,11 @@ try {
         const c = await scenario(dir, fast, 'c', manifest(1, 1), 4, 1)
         // Bare node, and the floor: a bundle that only loads the dependencies the action cannot
         // start without (@actions/core, undici, zod, yaml), built like dist/ and run the same way.
-        const floorBundle = await buildFloorBundle()
-        const bare: number[] = []
-        const floor: number[] = []
-        for (let i = 0; i < RUNS + 1; i++) {
-          const m = await runOnce(['--import', probe, '-e', '0'], { PATH: process.env.PATH ?? '' }, dir)
-          const f = await runOnce(['--import', probe, floorBundle], { PATH: process.env.PATH ?? '' }, dir)
-          if (f.code !== 0) throw new Error(`the floor bundle exited ${f.code}`)
-          if (i > 0) bare.push(m.ms)
-          if (i > 0) floor.push(f.ms)
-        }
-        const overhead = median(c.map((m) => m.ms)) - median(bare)
-        const parts = `(${median(c.map((m) => m.ms)).toFixed(0)} - ${median(bare).toFixed(0)})`
+        const { bare, floor } = await measureStartUp(dir)
+        const overhead = median(c.map((m) => m.ms)) - bare
+        const parts = `(${median(c.map((m) => m.ms)).toFixed(0)} - ${bare.toFixed(0)})`
         row('C. start-up: one generation minus `node -e 0`', `${overhead.toFixed(0)} ms ${parts}`, '≤ 100 ms', overhead <= 100)
-        rows.push(['   of which loading @actions/core, undici, zod, yaml alone', `${(median(floor) - median(bare)).toFixed(0)} ms`, '', ''])
+        rows.push(['   of which loading @actions/core, undici, zod, yaml alone', `${(floor - bare).toFixed(0)} ms`, '', ''])
       }
     } finally {
       await fast.close()
@@ -310,6 +401,43 @@ try {
       '0, one total',
       strict.failed === 0 && exact,
     )
+  }
+
+  if (wanted.has('f')) {
+    const slow = await startSimulator({ latencyMs: 150, logLimit: 0, workspaces: { [SIM_WORKSPACE_ID]: 1e9 } })
+    try {
+      const f = await scenario(dir, slow, 'f', manifest(1000, 250), 8, 250)
+      const { floor } = await measureStartUp(dir)
+      const network = Math.ceil(250 / 8) * 150
+      const ms = median(f.map((m) => m.ms))
+      const ratio = ms / (network + floor)
+      row(
+        `F. 1,000 gens / 250 distinct, 150 ms, conc. 8: wall / (${network} ms + floor ${floor.toFixed(0)} ms)`,
+        `${ratio.toFixed(3)} (${ms.toFixed(0)} ms)`,
+        '≤ 1.05',
+        ratio <= 1.05,
+      )
+    } finally {
+      await slow.close()
+    }
+  }
+
+  if (wanted.has('g')) {
+    const cases = [
+      { name: 'g-update', what: '40 distinct, the comment there (update)', distinct: 40, existing: true },
+      { name: 'g-create', what: '40 distinct, first run (create + settling list)', distinct: 40, existing: false },
+      { name: 'g-small', what: '5 distinct (one round), the comment there', distinct: 5, existing: true },
+    ]
+    for (const c of cases) {
+      const g = await pullRequestScenario(dir, c.name, { distinct: c.distinct, existing: c.existing, latencyMs: 100 })
+      const outside = median(g.outside)
+      row(
+        `G. pull request, GitHub and Layer at 100 ms, ${c.what}: round trips outside pricing`,
+        `${outside} (${g.labels.join(', ')})`,
+        '≤ 2',
+        outside <= 2,
+      )
+    }
   }
 
   if (wanted.has('d')) {

@@ -9,7 +9,7 @@ import { trustedWorkspace } from './workspace.js'
 import { createLayerClient } from './layer/from-config.js'
 import { describePause } from './layer/pace.js'
 import { loadManifests } from './manifest/load.js'
-import { priceManifests, type PricingResult } from './pipeline.js'
+import { judgePlan, pricePlan, type PricedPlan, type PricingResult } from './pipeline.js'
 import { renderStopSummary, renderSummary } from './report/markdown.js'
 import { SIMULATED_NOTE, statusLine } from './report/rows.js'
 import { reportFailure, stepErrors } from './report/annotations.js'
@@ -48,22 +48,33 @@ export async function run(): Promise<void> {
       // Says when and why every request waits on Layer's rate limit.
       onPause: (pause) => core.info(`Layer: ${describePause(pause)}`),
     })
-    let result: PricingResult
+    let priced: PricedPlan
     try {
-      result = await priceManifests({
+      const pricing = pricePlan({
         workspaceId,
         head,
         base,
-        baseNote,
-        policy: policyOf(config),
         concurrency: config.concurrency,
         maxRequests: config.maxRequests,
         estimator: client,
-        commit: pr?.headSha ?? context.sha,
-        runUrl: context.runUrl,
       })
+      // GitHub's reads run while Layer prices (SPEC 10): each is started here, once the estimate
+      // requests are on their way, and awaited where it is used (the listing by the comment's write).
+      github?.listComments()
+      priced = await pricing
     } finally {
       await client.close()
+    }
+    const result: PricingResult = {
+      ...priced,
+      ...judgePlan(priced.plan, priced.outcomes, {
+        policy: policyOf(config),
+        baseRead: base !== undefined,
+        baseNote,
+        balanceAt: new Date().toISOString(),
+        commit: pr?.headSha ?? context.sha,
+        runUrl: context.runUrl,
+      }),
     }
     await publish(config, redact, github, result)
   } catch (error) {
@@ -76,7 +87,11 @@ function configContext(): { tempDir: string; baseDir: string } {
   return { tempDir: process.env.RUNNER_TEMP || tmpdir(), baseDir: process.env.GITHUB_WORKSPACE || process.cwd() }
 }
 
-/** The head manifests (the workspace, or the PR head through the API on pull_request_target) and the base ones. */
+/**
+ * The head manifests (the workspace, or the PR head through the API on pull_request_target) and the
+ * base ones, read at once. The base is awaited before pricing: `max-requests` counts head and base
+ * bodies before any request is sent (SPEC 6).
+ */
 async function readManifests(
   config: Config,
   eventName: string,
@@ -84,10 +99,11 @@ async function readManifests(
 ): Promise<{ head: Manifest[]; base?: Manifest[]; baseNote?: string }> {
   const head =
     github && eventName === 'pull_request_target'
-      ? await github.headManifests()
-      : await loadManifests(process.env.GITHUB_WORKSPACE || process.cwd(), config.manifestPatterns)
-  if (!github || !config.compareBase) return { head }
-  return { head, ...(await github.baseManifests()) }
+      ? github.headManifests()
+      : loadManifests(process.env.GITHUB_WORKSPACE || process.cwd(), config.manifestPatterns)
+  // Promise.all, so a base read left behind by a failed head read is never an unhandled rejection.
+  const [headManifests, baseManifests] = await Promise.all([head, github && config.compareBase ? github.baseManifests() : undefined])
+  return { head: headManifests, ...baseManifests }
 }
 
 /** Everything a run writes: annotations, summary, JSON report, comment, outputs, and the step's result. */

@@ -8,19 +8,29 @@ import type { Estimator, Manifest, Plan, Policy, Report, RequestOutcome } from '
 import type { Problem } from './problem.js'
 
 /** What to price: the head manifests, and on pull requests the base ones. */
-export interface PricingInput {
+export interface PlanInput {
   /** The `workspace-id` input (or CLI flag), if given. */
   workspaceId?: string
   head: Manifest[]
   /** Base manifests to diff against (none: the manifest is new); `undefined` when not comparing. */
   base?: Manifest[]
-  /** Why there is no diff though one was asked for (e.g. the base manifest is invalid). */
-  baseNote?: string
-  policy: Policy
   concurrency: number
   maxRequests: number
   estimator: Estimator
   onProgress?: (done: number, total: number) => void
+}
+
+/** A plan and Layer's answer (or failure) for each of its requests. */
+export interface PricedPlan {
+  plan: Plan
+  outcomes: RequestOutcome[]
+}
+
+/** Everything `priceManifests` needs: the plan's input, and what judging it needs besides Layer's answers. */
+export interface PricingInput extends PlanInput {
+  /** Why there is no diff though one was asked for (e.g. the base manifest is invalid). */
+  baseNote?: string
+  policy: Policy
   commit?: string
   runUrl?: string
   /** Clock for the balance's time; injectable for fixtures. */
@@ -28,21 +38,28 @@ export interface PricingInput {
 }
 
 /** The outcome of a pricing run: the report, and the located problems to annotate. */
-export interface PricingResult {
-  plan: Plan
-  outcomes: RequestOutcome[]
+export interface PricingResult extends PricedPlan {
   report: Report
   problems: Problem[]
 }
 
-/** The engine shared by the action and the CLI: plan, estimate, decide, build the report. */
-export async function priceManifests(input: PricingInput): Promise<PricingResult> {
+/**
+ * The Layer half of the engine: one request per distinct body of head and base, refused before any
+ * is sent when there are more than `maxRequests`, then every request through the estimator.
+ */
+export async function pricePlan(input: PlanInput): Promise<PricedPlan> {
   const workspaceId = resolveWorkspace(input.workspaceId, [...input.head])
   const head = input.head.flatMap((m) => m.generations)
   const base = input.base?.flatMap((m) => m.generations) ?? []
   const plan = buildPlan(workspaceId, head, base)
   assertWithinRequestLimit(plan, input.maxRequests)
   const outcomes = await runPlan(plan, input.estimator, { concurrency: input.concurrency, onProgress: input.onProgress })
+  return { plan, outcomes }
+}
+
+/** The engine shared by the action and the CLI: plan, estimate, decide, build the report. */
+export async function priceManifests(input: PricingInput): Promise<PricingResult> {
+  const { plan, outcomes } = await pricePlan(input)
   const judged = judgePlan(plan, outcomes, {
     policy: input.policy,
     baseRead: input.base !== undefined,

@@ -4,12 +4,14 @@ import {
   CommentError,
   CommentPermissionError,
   commentMarker,
+  findComments,
   isNewerRun,
   parseMarker,
   publishComment,
   type CommentMode,
   type CommentRun,
   type PublishOptions,
+  writeComment,
 } from '../../src/github/comment.js'
 import { GateError } from '../../src/errors.js'
 import { createOctokit, type Octokit } from '../../src/github/octokit.js'
@@ -482,5 +484,36 @@ describe('publishComment: GitHub refusing or failing', () => {
     await expect(publishComment(octokit, options({ mode }))).rejects.toBeInstanceOf(CommentPermissionError)
     expect(fake.comments(ISSUE)).toHaveLength(1)
     expect(fake.comments(ISSUE)[0]?.minimizedAs).toBeUndefined()
+  })
+})
+
+describe('findComments, then writeComment (the listing runs while Layer prices)', () => {
+  it('writes from the listing it is given, without listing again', async () => {
+    const { fake, octokit } = await setup({ comments: [{ issue: ISSUE, body: `${commentMarker('default', run(90))}\nold` }] })
+    const found = await findComments(octokit, options())
+    expect(found.ours.map((c) => c.marker.run)).toEqual([90])
+    const listings = fake.requests.length
+    // What happens on GitHub meanwhile is not seen: the write starts from the listing.
+    fake.addComment(ISSUE, `${commentMarker('default', run(95))}\nwritten meanwhile`)
+    expect(await writeComment(octokit, found, options())).toMatchObject({ action: 'updated' })
+    expect(fake.requests.slice(listings).map((r) => r.method)).toEqual(['PATCH'])
+    expect(fake.comments(ISSUE).map((c) => c.body)).toEqual([
+      `${commentMarker('default', run(100))}\nfull body`,
+      `${commentMarker('default', run(95))}\nwritten meanwhile`,
+    ])
+  })
+
+  it('is what publishComment does in one step', async () => {
+    const { fake, octokit } = await setup({ comments: [{ issue: ISSUE, body: `${commentMarker('default', run(90))}\nold` }] })
+    expect(await writeComment(octokit, await findComments(octokit, options()), options())).toMatchObject({ action: 'updated' })
+    const split = fake.requests.map((r) => `${r.method} ${r.path}`)
+    fake.requests.length = 0
+    expect(await publishComment(octokit, options({ run: run(101), render: () => 'newer body' }))).toMatchObject({ action: 'updated' })
+    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(split)
+  })
+
+  it('says why it cannot list, as publishComment does', async () => {
+    const { octokit } = await setup({ failures: [{ method: 'GET', path: COMMENTS, status: 404, times: 10 }] })
+    await expect(findComments(octokit, options())).rejects.toThrow(CommentPermissionError)
   })
 })

@@ -341,7 +341,7 @@ describe('latency, concurrency and the log', () => {
     expect(sim.requests).toBe(5)
   })
 
-  it('logs workspace, body, status, headers and arrival time', async () => {
+  it('logs workspace, body, status, headers, arrival and answer time', async () => {
     const before = Date.now()
     await call(sim, { body: { model_id: IMAGE, width: 64 } })
     await call(sim, { token: 'nope' })
@@ -358,6 +358,7 @@ describe('latency, concurrency and the log', () => {
           accept: undefined,
         },
         at: expect.any(Number),
+        answeredAt: expect.any(Number),
       },
       expect.objectContaining({ status: 401, headers: expect.objectContaining({ authorization: 'Bearer nope' }) }),
     ])
@@ -365,6 +366,19 @@ describe('latency, concurrency and the log', () => {
     expect(first!.at).toBeGreaterThanOrEqual(before)
     expect(second!.at).toBeGreaterThanOrEqual(first!.at)
     expect(second!.at).toBeLessThanOrEqual(Date.now())
+    expect(first!.answeredAt).toBeGreaterThanOrEqual(first!.at)
+    expect(second!.answeredAt).toBeLessThanOrEqual(Date.now())
+  })
+
+  it('logs the answer after the latency', async () => {
+    sim.setLatency(120)
+    try {
+      await call(sim)
+      const [entry] = sim.log
+      expect(entry!.answeredAt - entry!.at).toBeGreaterThanOrEqual(115)
+    } finally {
+      sim.setLatency(0)
+    }
   })
 
   it('caps the log at logLimit, keeping the latest', async () => {

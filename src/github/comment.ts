@@ -33,6 +33,9 @@ export interface PublishOptions {
   createWhenMissing?: boolean
 }
 
+/** What finding the comments needs: the pull request, the key, and whose comments count. */
+export type FindOptions = Pick<PublishOptions, 'owner' | 'repo' | 'issueNumber' | 'key' | 'author'>
+
 /**
  * A GitHub account, told apart by its numeric id: users and bots share one id space, so a user who
  * calls itself "github-actions" (the bot is "github-actions[bot]", id 41898282) has another id.
@@ -105,6 +108,11 @@ interface OurComment {
   marker: Marker
 }
 
+/** This key's comments by the gate's own account on the pull request, oldest first: what a write starts from. */
+export interface CommentLookup {
+  readonly ours: readonly OurComment[]
+}
+
 /** GitHub's answer to a write, checked: a comment has a numeric id and a URL; anything else is not trusted as written. */
 function checkedComment(answer: unknown, action: string, where: string): IssueComment {
   const comment = answer as Partial<IssueComment> | null
@@ -169,10 +177,23 @@ function commentStop(action: string, where: string, error: unknown): CommentErro
  */
 export async function publishComment(octokit: Octokit, options: PublishOptions): Promise<PublishResult> {
   if (options.mode === 'off') return { action: 'off' }
+  return writeComment(octokit, await findComments(octokit, options), options)
+}
+
+/**
+ * The first half of publishComment: this key's comments, found by their marker across every page.
+ * It needs no verdict, so a run lists while Layer prices; a CommentError when GitHub cannot say.
+ */
+export async function findComments(octokit: Octokit, options: FindOptions): Promise<CommentLookup> {
+  return { ours: await listOurs(octokit, options, options.author) }
+}
+
+/** The second half of publishComment: writes the comment from what `findComments` found (see publishComment). */
+export async function writeComment(octokit: Octokit, { ours }: CommentLookup, options: PublishOptions): Promise<PublishResult> {
+  if (options.mode === 'off') return { action: 'off' }
   const { owner, repo, issueNumber: issue_number, run } = options
   const where = `${owner}/${repo}#${issue_number}`
 
-  const ours = await listOurs(octokit, options, options.author)
   const newest = [...ours].reverse().find((c) => isNewerRun(c.marker, run))
   if (newest) {
     const m = newest.marker
@@ -263,7 +284,7 @@ export async function publishComment(octokit: Octokit, options: PublishOptions):
  */
 async function listOurs(
   octokit: Octokit,
-  { owner, repo, issueNumber: issue_number, key }: PublishOptions,
+  { owner, repo, issueNumber: issue_number, key }: FindOptions,
   author: Account | undefined,
 ): Promise<OurComment[]> {
   const where = `${owner}/${repo}#${issue_number}`

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { describeError, GateError } from '../errors.js'
 import type { Redactor } from '../secrets.js'
 import { COMMENT_MAX_CHARS, renderComment, renderStopComment } from '../report/markdown.js'
-import { publishComment } from './comment.js'
+import { findComments, writeComment, type CommentLookup, type FindOptions } from './comment.js'
 import { loadBaseManifests, loadManifestsAt } from './manifests.js'
 import { createOctokit, type Octokit } from './octokit.js'
 import type { Config } from '../config.js'
@@ -34,6 +34,8 @@ const NO_CHANGE_NO_COMMENT =
  */
 export class PullRequestGitHub {
   private readonly octokit: Octokit | undefined
+  /** The sticky comment's listing, started by `listComments` (while Layer prices); settled, so never an unhandled rejection. */
+  private lookup: Promise<Listed> | undefined
 
   constructor(
     private readonly config: GitHubSettings,
@@ -80,6 +82,23 @@ export class PullRequestGitHub {
     return { ...(base ? { base } : {}), ...(baseNote !== undefined ? { baseNote: this.redact(baseNote) } : {}) }
   }
 
+  /**
+   * Starts listing the sticky comment now; the write then starts from this listing. Called once the
+   * last estimate request is sent: it overlaps Layer's last answers and is as fresh as it can be
+   * without waiting, since a newer run's comment written after it would be overwritten.
+   */
+  listComments(): void {
+    if (this.config.comment !== 'off' && this.octokit) void this.listing(this.octokit)
+  }
+
+  private listing(octokit: Octokit): Promise<Listed> {
+    this.lookup ??= findComments(octokit, this.findOptions()).then(
+      (found) => ({ found }),
+      (error: unknown) => ({ error }),
+    )
+    return this.lookup
+  }
+
   /** Write the sticky comment; a failure is a warning (the verdict still decides the step). Returns its URL. */
   async comment(report: Report): Promise<string | undefined> {
     // Leave room for the marker line publishComment puts first.
@@ -103,11 +122,10 @@ export class PullRequestGitHub {
       return undefined
     }
     try {
-      const outcome = await publishComment(this.octokit, {
-        owner: this.context.owner,
-        repo: this.context.repo,
-        issueNumber: this.pr.number,
-        key: this.config.commentKey,
+      const listed = await this.listing(this.octokit)
+      if ('error' in listed) throw listed.error
+      const outcome = await writeComment(this.octokit, listed.found, {
+        ...this.findOptions(),
         mode: this.config.comment,
         run: { id: this.context.runId, attempt: this.context.runAttempt, sha: this.pr.headSha },
         // The one place every comment body passes: nothing the runner does not mask leaves with a secret.
@@ -123,4 +141,16 @@ export class PullRequestGitHub {
       return undefined
     }
   }
+
+  private findOptions(): FindOptions {
+    return {
+      owner: this.context.owner,
+      repo: this.context.repo,
+      issueNumber: this.pr.number,
+      key: this.config.commentKey,
+    }
+  }
 }
+
+/** The sticky comment's listing, or why GitHub could not give it. */
+type Listed = { found: CommentLookup } | { error: unknown }

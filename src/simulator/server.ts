@@ -72,6 +72,8 @@ export interface SimulatorLogEntry {
   fault?: Fault['kind']
   /** When the request arrived (ms since the epoch): the gaps between retries show backoff and Retry-After. */
   at: number
+  /** When it was answered (or cut, or left hanging), after the latency: what overlaps Layer's time ends here. */
+  answeredAt: number
   headers: { authorization?: string; userAgent?: string; contentType?: string; accept?: string }
 }
 
@@ -123,9 +125,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const sockets = new Set<Socket>()
   const timers = new Set<NodeJS.Timeout>()
 
-  const record = (entry: SimulatorLogEntry): void => {
+  const record = (entry: Omit<SimulatorLogEntry, 'answeredAt'>): void => {
     if (logLimit <= 0) return
-    log.push(entry)
+    log.push({ ...entry, answeredAt: Date.now() })
     // Trim in batches so a 10,000-request benchmark does not shift the array on every request.
     if (log.length > logLimit * 2) log = log.slice(-logLimit)
   }
@@ -175,7 +177,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     const rateHeaders = bucket?.headers(false, Date.now()) ?? {}
     const fault = faultFor(faults, n, body)
-    const entry = (status: number): SimulatorLogEntry => ({ workspaceId, body, status, fault: fault?.kind, headers, at })
+    const entry = (status: number): Omit<SimulatorLogEntry, 'answeredAt'> => ({
+      workspaceId,
+      body,
+      status,
+      fault: fault?.kind,
+      headers,
+      at,
+    })
     if (fault?.kind === 'reset') {
       record(entry(0))
       // resetAndDestroy sends a TCP RST (ECONNRESET on the client), like a proxy dropping the line.

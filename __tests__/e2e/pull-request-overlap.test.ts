@@ -1,0 +1,51 @@
+/**
+ * End to end, SPEC 10: on a pull request the GitHub reads run while Layer prices. The BUILT action
+ * runs against a slow Layer simulator and a slow fake GitHub; both log when each request arrived
+ * (and the simulator when it answered), so the order of the run's round trips is read off the logs.
+ * The base manifest is read before pricing on purpose: `max-requests` counts head and base bodies
+ * before any request is sent (SPEC 6).
+ */
+import { describe, expect, it } from '@jest/globals'
+import { overlapWithPricing } from '../../scripts/overlap.js'
+import { COMMENTS_PATH, OTHER_HEAD_SHA, PR, marker, usePullRequestWorld } from '../helpers/pull-request.js'
+
+const world = usePullRequestWorld()
+
+const label = (r: { method: string; path: string }): string => `${r.method} ${r.path.replace(/\/\d+$/, '/{id}')}`
+
+describe('GitHub reads while Layer prices', () => {
+  it('lists the comments and asks who the token is before Layer has answered; only the write waits for the verdict', async () => {
+    const github = await world.startFake({ slow: [{ delayMs: 40 }] })
+    github.addComment(PR, `${marker(990, OTHER_HEAD_SHA)}\nold verdict`)
+    world.sim.setLatency(400)
+    try {
+      const result = await world.runPr(github)
+      expect(result.code).toBe(0)
+      // The same figures as without the latencies (pull-request-manifests.test.ts), and the same requests.
+      expect(result.outputs).toMatchObject({ 'total-creative-units': '18.326', 'delta-creative-units': '5.786', requests: '5' })
+      expect(world.sim.requests).toBe(5)
+
+      const overlap = overlapWithPricing(github.requests, world.sim.log)
+      expect(overlap.before.map(label)).toEqual(['GET /repos/acme/art/contents/.layer/generations.yml'])
+      expect(overlap.during.map(label)).toEqual([`GET ${COMMENTS_PATH}`, 'POST /graphql'])
+      expect(overlap.after.map(label)).toEqual(['PATCH /repos/acme/art/issues/comments/{id}'])
+      expect(github.comments(PR)[0]!.body.split('\n')[0]).toBe(marker(1000))
+    } finally {
+      world.sim.setLatency(0)
+    }
+  })
+
+  it('on the first run of a pull request, creates the comment after the verdict and lists again to settle a race', async () => {
+    const github = await world.startFake({ slow: [{ delayMs: 40 }] })
+    world.sim.setLatency(400)
+    try {
+      const result = await world.runPr(github)
+      expect(result.code).toBe(0)
+      const overlap = overlapWithPricing(github.requests, world.sim.log)
+      expect(overlap.during.map(label)).toEqual([`GET ${COMMENTS_PATH}`])
+      expect(overlap.after.map(label)).toEqual([`POST ${COMMENTS_PATH}`, `GET ${COMMENTS_PATH}`])
+    } finally {
+      world.sim.setLatency(0)
+    }
+  })
+})
