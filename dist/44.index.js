@@ -167,9 +167,21 @@ function commentStop(action, where, error) {
 async function publishComment(octokit, options) {
     if (options.mode === 'off')
         return { action: 'off' };
+    return writeComment(octokit, await findComments(octokit, options), options);
+}
+/**
+ * The first half of publishComment: this key's comments, found by their marker across every page.
+ * It needs no verdict, so a run lists while Layer prices; a CommentError when GitHub cannot say.
+ */
+async function findComments(octokit, options) {
+    return { ours: await listOurs(octokit, options, options.author) };
+}
+/** The second half of publishComment: writes the comment from what `findComments` found (see publishComment). */
+async function writeComment(octokit, { ours }, options) {
+    if (options.mode === 'off')
+        return { action: 'off' };
     const { owner, repo, issueNumber: issue_number, run } = options;
     const where = `${owner}/${repo}#${issue_number}`;
-    const ours = await listOurs(octokit, options, options.author);
     const newest = [...ours].reverse().find((c) => isNewerRun(c.marker, run));
     if (newest) {
         const m = newest.marker;
@@ -838,6 +850,8 @@ class PullRequestGitHub {
     context;
     pr;
     octokit;
+    /** The sticky comment's listing, started by `listComments` (while Layer prices); settled, so never an unhandled rejection. */
+    lookup;
     constructor(config, 
     /** GitHub's error texts are quoted in notes, warnings and comments; one that echoes a token (a proxy's
      * error page, a misconfigured GHES) must not publish it: comments and job summaries are not masked. */
@@ -881,6 +895,19 @@ class PullRequestGitHub {
         // The note lands in the comment and the job summary, which the runner does not mask.
         return { ...(base ? { base } : {}), ...(baseNote !== undefined ? { baseNote: this.redact(baseNote) } : {}) };
     }
+    /**
+     * Starts listing the sticky comment now; the write then starts from this listing. Called once the
+     * last estimate request is sent: it overlaps Layer's last answers and is as fresh as it can be
+     * without waiting, since a newer run's comment written after it would be overwritten.
+     */
+    listComments() {
+        if (this.config.comment !== 'off' && this.octokit)
+            void this.listing(this.octokit);
+    }
+    listing(octokit) {
+        this.lookup ??= findComments(octokit, this.findOptions()).then((found) => ({ found }), (error) => ({ error }));
+        return this.lookup;
+    }
     /** Write the sticky comment; a failure is a warning (the verdict still decides the step). Returns its URL. */
     async comment(report) {
         // Leave room for the marker line publishComment puts first.
@@ -903,11 +930,11 @@ class PullRequestGitHub {
             return undefined;
         }
         try {
-            const outcome = await publishComment(this.octokit, {
-                owner: this.context.owner,
-                repo: this.context.repo,
-                issueNumber: this.pr.number,
-                key: this.config.commentKey,
+            const listed = await this.listing(this.octokit);
+            if ('error' in listed)
+                throw listed.error;
+            const outcome = await writeComment(this.octokit, listed.found, {
+                ...this.findOptions(),
                 mode: this.config.comment,
                 run: { id: this.context.runId, attempt: this.context.runAttempt, sha: this.pr.headSha },
                 // The one place every comment body passes: nothing the runner does not mask leaves with a secret.
@@ -926,6 +953,14 @@ class PullRequestGitHub {
             core/* warning */.$e(`The pull-request comment was not written: ${this.redact((0,errors/* describeError */.Uc)(error))}`);
             return undefined;
         }
+    }
+    findOptions() {
+        return {
+            owner: this.context.owner,
+            repo: this.context.repo,
+            issueNumber: this.pr.number,
+            key: this.config.commentKey,
+        };
     }
 }
 

@@ -18,6 +18,8 @@ export interface PlanInput {
   maxRequests: number
   estimator: Estimator
   onProgress?: (done: number, total: number) => void
+  /** Called once the last estimate request has been started (see runPlan). */
+  onAllSent?: () => void
 }
 
 /** A plan and Layer's answer (or failure) for each of its requests. */
@@ -53,7 +55,11 @@ export async function pricePlan(input: PlanInput): Promise<PricedPlan> {
   const base = input.base?.flatMap((m) => m.generations) ?? []
   const plan = buildPlan(workspaceId, head, base)
   assertWithinRequestLimit(plan, input.maxRequests)
-  const outcomes = await runPlan(plan, input.estimator, { concurrency: input.concurrency, onProgress: input.onProgress })
+  const outcomes = await runPlan(plan, input.estimator, {
+    concurrency: input.concurrency,
+    onProgress: input.onProgress,
+    onAllSent: input.onAllSent,
+  })
   return { plan, outcomes }
 }
 
