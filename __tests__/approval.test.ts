@@ -153,6 +153,17 @@ describe('decideApproval: the decision table', () => {
     expect(approvalCandidates({ author: 'Contributor', head: HEAD, reviews })).toEqual(['walt', 'maria'])
   })
 
+  it('counts nothing when the pull request moved on since the run began (its head on GitHub is not the commit priced)', () => {
+    const check = decideApproval(facts([review('maria', 'APPROVED')], { maria: MAINTAINER }, { currentHead: OLD }))
+    expect(approvalOf(check)).toBeUndefined()
+    expect(check.kind === 'read' && check.rejected).toEqual([
+      "The pull request's head is now dead000, not the commit this run priced (c0ffee0): no approval counts here; the run for the new head judges it.",
+    ])
+    expect(approvalOf(decideApproval(facts([review('maria', 'APPROVED')], { maria: MAINTAINER }, { currentHead: HEAD })))?.login).toBe(
+      'maria',
+    )
+  })
+
   it('never counts an approval whose permission was not read', () => {
     const check = decideApproval(facts([review('maria', 'APPROVED')]))
     expect(check.kind === 'read' && check.rejected).toEqual(["@maria's permission on the repository was not read."])

@@ -35,6 +35,8 @@ export interface ApprovalFacts {
   author: string
   /** The head commit this run priced. */
   head: string
+  /** The pull request's head on GitHub now; another than `head` means a push came since the run began. */
+  currentHead?: string
   reviews: ReviewFact[]
   /** The permission of each login `approvalCandidates` named, keyed by the login in lower case (absent: not read). */
   permissions: ReadonlyMap<string, PermissionFact>
@@ -115,6 +117,11 @@ export function approvalCandidates(facts: Pick<ApprovalFacts, 'author' | 'head' 
 export function decideApproval(facts: ApprovalFacts): ApprovalCheck {
   const labelled = facts.labels.some((name) => name.toLowerCase() === facts.label.toLowerCase())
   if (!labelled) return { kind: 'read', label: facts.label, required: facts.required, labelled: false, rejected: [] }
+  if (facts.currentHead !== undefined && facts.currentHead !== facts.head) {
+    // What this run priced is no longer the pull request: an approval of either commit is not one of what was priced.
+    const moved = `The pull request's head is now ${short(facts.currentHead)}, not the commit this run priced (${short(facts.head)}): no approval counts here; the run for the new head judges it.`
+    return { kind: 'read', label: facts.label, required: facts.required, labelled: true, rejected: [moved] }
+  }
   let approval: Approval | undefined
   const rejected: string[] = []
   for (const { login, latest, approvedBefore } of byReviewer(facts.reviews)) {

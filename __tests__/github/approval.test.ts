@@ -50,6 +50,18 @@ describe('readApproval', () => {
     expect(pages).toEqual(['1', '2', '3'])
   })
 
+  it('reads no review when the pull request moved on since the run began (a push after the event)', async () => {
+    const github = await start()
+    github.pulls.review(7, 'maria', 'APPROVED')
+    github.pulls.push(7, OLD)
+    const result = await check(github)
+    expect(approvalOf(result)).toBeUndefined()
+    expect(rejectedOf(result)).toEqual([
+      expect.stringMatching(/^The pull request's head is now dead000, not the commit this run priced \(c0ffee0\)/),
+    ])
+    expect(github.requests.map((r) => r.path)).toEqual(['/repos/acme/game/pulls/7'])
+  })
+
   it('reads no review and no role without the label', async () => {
     const github = await start()
     github.pulls.setLabels(7, ['art'])

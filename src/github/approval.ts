@@ -74,8 +74,9 @@ async function read(octokit: Octokit, query: ApprovalQuery): Promise<ApprovalChe
   if (!Array.isArray(labels)) throw malformed('the pull request has no list of labels')
   const names = labels.map((l, i) => text(record(l, `label ${i}`)['name'], `label ${i}'s name`))
   const author = text(record(pull['user'], "the pull request's author")['login'], "the author's login")
-  const base = { label, labels: names, author, head, required }
-  if (!names.some((name) => name.toLowerCase() === label.toLowerCase())) {
+  const currentHead = text(record(pull['head'], "the pull request's head")['sha'], "the head's sha")
+  const base = { label, labels: names, author, head, currentHead, required }
+  if (currentHead !== head || !names.some((name) => name.toLowerCase() === label.toLowerCase())) {
     return decideApproval({ ...base, reviews: [], permissions: new Map() })
   }
 
