@@ -6,6 +6,19 @@
  * State is mutable between runs: label, push (a new head), review, dismiss, change a role.
  */
 
+import type { components } from '@octokit/openapi-types'
+
+type Schema = components['schemas']
+/** The fields of GitHub's pull-request answer that the gate reads, typed by GitHub's own OpenAPI description. */
+type PullAnswer = Pick<
+  Schema['pull-request'],
+  'url' | 'id' | 'node_id' | 'html_url' | 'number' | 'state' | 'title' | 'user' | 'labels' | 'draft' | 'author_association'
+> & {
+  // The repositories are cut to a few fields: the gate reads none of them here.
+  head: Pick<Schema['pull-request']['head'], 'label' | 'ref' | 'sha' | 'user'> & { repo: Record<string, unknown> }
+  base: Pick<Schema['pull-request']['base'], 'label' | 'ref' | 'sha' | 'user'> & { repo: Record<string, unknown> }
+}
+
 /** A repository role as GitHub reports it: a base role, or a custom role built on one. */
 export interface FakeRole {
   /** admin, maintain, write, triage, read, none, or a custom role's name. */
@@ -78,21 +91,37 @@ export function createFakePulls(
   let clock = Date.UTC(2026, 11, 1, 9, 0, 0)
   const repoApi = (): string => `${url()}/repos/${owner}/${repo}`
   const userId = (name: string): number => 583231 + [...name].reduce((sum, c) => sum + c.charCodeAt(0), 0)
-  const user = (login: string): Record<string, unknown> => ({
-    login,
-    id: userId(login),
-    node_id: `U_${login}`,
-    type: login.endsWith('[bot]') ? 'Bot' : 'User',
-    site_admin: false,
-    html_url: `${SERVER_URL}/${login}`,
-  })
+  // A simple-user, every field GitHub's description requires.
+  const user = (login: string): Schema['simple-user'] => {
+    const api = `https://api.github.com/users/${encodeURIComponent(login)}`
+    return {
+      login,
+      id: userId(login),
+      node_id: `U_${login}`,
+      avatar_url: `https://avatars.githubusercontent.com/u/${userId(login)}?v=4`,
+      gravatar_id: '',
+      url: api,
+      html_url: `${SERVER_URL}/${login}`,
+      followers_url: `${api}/followers`,
+      following_url: `${api}/following{/other_user}`,
+      gists_url: `${api}/gists{/gist_id}`,
+      starred_url: `${api}/starred{/owner}{/repo}`,
+      subscriptions_url: `${api}/subscriptions`,
+      organizations_url: `${api}/orgs`,
+      repos_url: `${api}/repos`,
+      events_url: `${api}/events{/privacy}`,
+      received_events_url: `${api}/received_events`,
+      type: login.endsWith('[bot]') ? 'Bot' : 'User',
+      site_admin: false,
+    }
+  }
   const pullOf = (number: number): FakePull => {
     const p = pulls.get(number)
     if (!p) throw new Error(`the fake has no pull request #${number}`)
     return p
   }
 
-  function pullJson(p: FakePull): Record<string, unknown> {
+  function pullJson(p: FakePull): PullAnswer & Record<string, unknown> {
     const repository = { full_name: `${owner}/${repo}`, name: repo, owner: user(owner), private: false }
     return {
       url: `${repoApi()}/pulls/${p.number}`,
@@ -122,7 +151,7 @@ export function createFakePulls(
     }
   }
 
-  function reviewJson(number: number, r: FakeReview): Record<string, unknown> {
+  function reviewJson(number: number, r: FakeReview): Schema['pull-request-review'] {
     const html = `${SERVER_URL}/${owner}/${repo}/pull/${number}#pullrequestreview-${r.id}`
     return {
       id: r.id,
@@ -146,14 +175,12 @@ export function createFakePulls(
     const permission = level === 'maintain' ? 'write' : level === 'triage' ? 'read' : level
     const at = (base: string): boolean => BASE_ROLES.indexOf(level) >= BASE_ROLES.indexOf(base)
     const grants = { admin: at('admin'), maintain: at('maintain'), push: at('write'), triage: at('triage'), pull: at('read') }
-    return {
-      status: 200,
-      body: {
-        permission,
-        role_name: role.roleName,
-        user: { ...user(login), ...(options.noGrants ? {} : { permissions: grants }), role_name: role.roleName },
-      },
+    const body: Schema['repository-collaborator-permission'] = {
+      permission,
+      role_name: role.roleName,
+      user: { ...user(login), ...(options.noGrants ? {} : { permissions: grants }), role_name: role.roleName },
     }
+    return { status: 200, body }
   }
 
   function listReviews(number: number, query: Record<string, string>, path: string): PullsAnswer {
