@@ -12,8 +12,11 @@ import type { FakeGitHub, FakeGitHubOptions } from '../helpers/fake-github.js'
 import type { ActionRun } from '../helpers/run-action.js'
 import { SIM_WORKSPACE_ID } from '../../src/simulator/server.js'
 import {
+  BASE_MANIFEST,
   BASE_SHA,
+  HEAD_MANIFEST,
   HEAD_SHA,
+  MANIFEST_PATH,
   OTHER_HEAD_SHA,
   PR,
   decoded,
@@ -169,6 +172,22 @@ describe('an approved exception', () => {
     expect(await approvalJson(run)).toMatchObject({ approved_by: 'maria', lifted: [], not_lifted: expect.stringMatching(/go negative/) })
   })
 
+  it('works the same on pull_request_target, for a fork (the label and the reviews read from the base repository)', async () => {
+    const github = await startFake([LABEL], {
+      files: { [BASE_SHA]: { [MANIFEST_PATH]: BASE_MANIFEST }, [HEAD_SHA]: { [MANIFEST_PATH]: HEAD_MANIFEST } },
+    })
+    github.pulls.review(PR, 'maria', 'APPROVED')
+    const run = await world.runPr(github, {
+      eventName: 'pull_request_target',
+      event: prEvent({ headRepo: 'contributor/art', action: 'labeled' }),
+      files: {},
+      inputs: OVER_RESERVE,
+    })
+    expect(run.code).toBe(0)
+    expect(run.outputs['total-creative-units']).toBe('18.326')
+    expect(await approvalJson(run)).toMatchObject({ approved_by: 'maria', commit: HEAD_SHA })
+  })
+
   it('re-judges on a pull_request_review event, whose payload carries the pull request', async () => {
     const github = await startFake()
     const review = github.pulls.review(PR, 'maria', 'APPROVED')
@@ -181,6 +200,18 @@ describe('an approved exception', () => {
     const run = await world.runPr(github, { eventName: 'pull_request_review', event, inputs: OVER_RESERVE })
     expect(run.code).toBe(0)
     expect(await approvalJson(run)).toMatchObject({ approved_by: 'maria' })
+  })
+
+  it('on a review of a fork’s pull request (no secrets), fails closed pointing to the pull_request_target recipe', async () => {
+    const github = await startFake()
+    const pr = (prEvent({ headRepo: 'contributor/art' }) as { pull_request: unknown }).pull_request
+    const run = await world.runPr(github, {
+      eventName: 'pull_request_review',
+      event: { action: 'submitted', review: { state: 'approved' }, pull_request: pr },
+      inputs: { ...OVER_RESERVE, 'layer-token': '' },
+    })
+    expect(run.code).toBe(1)
+    expect(run.errors.join('\n')).toMatch(/input `layer-token` is empty.*use the `pull_request_target` recipe in the README/)
   })
 })
 
