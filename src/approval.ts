@@ -118,7 +118,7 @@ export function decideApproval(facts: ApprovalFacts): ApprovalCheck {
   const labelled = facts.labels.some((name) => name.toLowerCase() === facts.label.toLowerCase())
   if (!labelled) return { kind: 'read', label: facts.label, required: facts.required, labelled: false, rejected: [] }
   if (facts.currentHead !== undefined && facts.currentHead !== facts.head) {
-    // What this run priced is no longer the pull request: an approval of either commit is not one of what was priced.
+    // A push came after the event: the workspace may hold either commit, so no approval can be tied to what was priced.
     const moved = `The pull request's head is now ${short(facts.currentHead)}, not the commit this run priced (${short(facts.head)}): no approval counts here; the run for the new head judges it.`
     return { kind: 'read', label: facts.label, required: facts.required, labelled: true, rejected: [moved] }
   }
