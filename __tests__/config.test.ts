@@ -38,7 +38,28 @@ describe('parseConfig', () => {
       reportPath: '/tmp/runner/layer-budget-gate/report.json',
       commentOn: 'change',
       maxWaitMs: 300_000,
+      approvalPermission: 'maintain',
     })
+  })
+
+  it('reads approval-label and approval-permission (SPEC 9), off by default', () => {
+    expect(parse({}).approvalLabel).toBeUndefined()
+    expect(parse({ 'approval-label': ' budget exception ', 'approval-permission': 'admin' })).toMatchObject({
+      approvalLabel: 'budget exception',
+      approvalPermission: 'admin',
+    })
+    expect(parse({ 'approval-permission': 'write' }).approvalPermission).toBe('write')
+  })
+
+  it.each(['triage', 'read', 'Maintain', 'owner'])('refuses approval-permission %s, naming the levels it accepts', (value) => {
+    expect(() => parse({ 'approval-permission': value })).toThrow(
+      `input \`approval-permission\` must be the least repository permission of an approver: write, maintain, admin, got "${value}"`,
+    )
+  })
+
+  it('refuses an approval-label no GitHub label can have', () => {
+    expect(() => parse({ 'approval-label': 'x'.repeat(51) })).toThrow(/input `approval-label` must be the name of a label/)
+    expect(() => parse({ 'approval-label': 'budget\nexception' })).toThrow(/at most 50 characters, one line/)
   })
 
   it.each(['-1', 'soon', '1.5', '3601'])('refuses max-wait-seconds %s before any request, naming the input', (value) => {

@@ -56,9 +56,15 @@ describe('workflow recipes', () => {
       const trigger = workflow.on[event] ?? {}
       expect(trigger.paths).toBeUndefined()
       expect(trigger['paths-ignore']).toBeUndefined()
-      expect(trigger.types).toEqual(['opened', 'synchronize', 'reopened'])
+      // An approved exception (approval-label) is re-judged when its label comes or goes.
+      const labels = /approval-label:/.test(text) ? ['labeled', 'unlabeled'] : []
+      expect(trigger.types).toEqual(['opened', 'synchronize', 'reopened', ...labels])
       expect(workflow.concurrency?.group).toContain('${{ github.event.pull_request.number || github.ref }}')
       expect(workflow.concurrency?.['cancel-in-progress']).toBe(true)
+    }
+    if (workflow.on && 'pull_request_review' in workflow.on) {
+      expect(workflow.on['pull_request_review']?.types).toEqual(['submitted', 'dismissed'])
+      expect(workflow.concurrency?.group).toContain('${{ github.event.pull_request.number || github.ref }}')
     }
     if (workflow.on && 'merge_group' in workflow.on) expect(workflow.on['merge_group']?.types).toEqual(['checks_requested'])
   })

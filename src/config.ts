@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import { ConfigError } from './errors.js'
 import { createRedactor, type Redactor } from './secrets.js'
 import { toMicro, type Micro, type Rounding } from './money.js'
-import type { Policy } from './types.js'
+import type { ApprovalPermission, Policy } from './types.js'
 
 /** How the pull-request comment is written (SPEC section 4). */
 export const COMMENT_MODES = ['update', 'new', 'delete-and-new', 'hide-and-new', 'off'] as const
@@ -12,6 +12,9 @@ export type CommentMode = (typeof COMMENT_MODES)[number]
 /** When a pull request gets a new comment (SPEC section 4): `change`, only when it changes a generation; `always`. */
 export const COMMENT_ON = ['change', 'always'] as const
 export type CommentOn = (typeof COMMENT_ON)[number]
+
+/** The least repository permission of a user whose approval lifts the policy limits (SPEC section 9). */
+export const APPROVAL_PERMISSIONS = ['write', 'maintain', 'admin'] as const satisfies readonly ApprovalPermission[]
 
 /** Every input of the action, validated and typed. Built once by readConfig(); nothing else reads inputs. */
 export interface Config {
@@ -52,6 +55,10 @@ export interface Config {
   warnRemaining?: Micro
   /** Longest total pause for Layer's rate limit over the run, in milliseconds (max-wait-seconds). */
   maxWaitMs: number
+  /** The label that, with an approving review on the head commit, lifts the policy limits (SPEC 9); undefined: off. */
+  approvalLabel?: string
+  /** The least repository permission of such an approver. */
+  approvalPermission: ApprovalPermission
 }
 
 /** The action's inputs with their defaults, as in action.yml (used when an input is absent, e.g. in the CLI). */
@@ -75,6 +82,8 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'comment-on': 'change',
   'warn-remaining-balance': '',
   'max-wait-seconds': '300',
+  'approval-label': '',
+  'approval-permission': 'maintain',
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -199,6 +208,22 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
   // Rounded up like the reserve: a level given with more than 6 decimals warns, never less.
   const warnRemaining = amount('warn-remaining-balance', true, 'up')
   const maxWaitSeconds = integer('max-wait-seconds', 0, 3600)
+  const approvalLabel = get('approval-label') || undefined
+  // GitHub's own limit on a label's name; a control character could not be a label at all.
+  if (
+    approvalLabel !== undefined &&
+    ([...approvalLabel].length > 50 || [...approvalLabel].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f))
+  ) {
+    problems.push(
+      `${label('approval-label')} must be the name of a label of the repository (at most 50 characters, one line), got "${approvalLabel.slice(0, 60)}"`,
+    )
+  }
+  const approvalPermission = get('approval-permission') as ApprovalPermission
+  if (!APPROVAL_PERMISSIONS.includes(approvalPermission)) {
+    problems.push(
+      `${label('approval-permission')} must be the least repository permission of an approver: ${APPROVAL_PERMISSIONS.join(', ')}, got "${approvalPermission}"`,
+    )
+  }
 
   if (problems.length > 0) {
     const message = problems.length === 1 ? problems[0]! : `${problems.length} invalid settings: ${problems.join('; ')}`
@@ -224,6 +249,8 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
     commentOn,
     ...(warnRemaining !== undefined ? { warnRemaining } : {}),
     maxWaitMs: maxWaitSeconds * 1000,
+    ...(approvalLabel !== undefined ? { approvalLabel } : {}),
+    approvalPermission,
   }
 }
 

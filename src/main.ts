@@ -17,7 +17,8 @@ import { toStopReport, toJsonReport } from './report/json.js'
 import { toOutputs } from './report/outputs.js'
 import { readRunContext, type RunContext } from './github/context.js'
 import type { PullRequestGitHub } from './github/pull-request.js'
-import type { StopNotice, Manifest } from './types.js'
+import type { ApprovalRecord, StopNotice, Manifest } from './types.js'
+import { approvalNotice } from './report/approval.js'
 import type { Problem } from './problem.js'
 
 const FORK_HINT =
@@ -35,10 +36,13 @@ export async function run(): Promise<void> {
     const pr = context.pullRequest
     config = readConfig({
       ...configContext(),
-      missingTokenHint: context.eventName === 'pull_request' && pr?.isFork ? FORK_HINT : undefined,
+      missingTokenHint:
+        (context.eventName === 'pull_request' || context.eventName === 'pull_request_review') && pr?.isFork ? FORK_HINT : undefined,
     })
     // Octokit is loaded only on pull-request events: audits and pushes start faster without it.
     github = pr ? new (await import('./github/pull-request.js')).PullRequestGitHub(config, redact, context, pr) : undefined
+    // SPEC 9: the approval is read while the manifests are read and priced, and awaited before judging.
+    const approval = github?.approval()
     const { head, base, baseNote } = await readManifests(config, context.eventName, github)
     const workspaceId = context.eventName === 'pull_request_target' ? trustedWorkspace(config.workspaceId, head, base) : config.workspaceId
 
@@ -68,9 +72,12 @@ export async function run(): Promise<void> {
     } finally {
       await client.close()
     }
+    // The reads that ran while Layer priced (SPEC 9's approval) are awaited here, before judging.
+    const approved = await approval
     const result: PricingResult = {
       ...priced,
       ...judgePlan(priced.plan, priced.outcomes, {
+        ...(approved !== undefined ? { approval: approved } : {}),
         policy: policyOf(config),
         baseRead: base !== undefined,
         baseNote,
@@ -130,6 +137,7 @@ async function publish(
     core.setOutput(name, value)
   }
   if (report.simulated) core.notice(SIMULATED_NOTE)
+  announceApproval(report.verdict.approval)
   const failure = reportFailure(report)
   if (failure !== undefined) {
     // At most 10 error annotations: a generation's own problems on their lines, then the one failing line.
@@ -140,6 +148,13 @@ async function publish(
   // Over in advisory mode (the headline says so) and the warning tier both pass with a warning annotation.
   if (report.verdict.status === 'over' || report.verdict.status === 'warn') core.warning(headline)
   else core.info(headline)
+}
+
+/** SPEC 9's audit trail in the log: a notice for an approval that lifted the limits, a warning for one that could not be checked. */
+function announceApproval(record: ApprovalRecord | undefined): void {
+  if (record?.check.kind === 'unread') core.warning(record.check.warning)
+  const notice = approvalNotice(record)
+  if (notice !== undefined) core.notice(notice, { title: 'Approved exception' })
 }
 
 /** Fails the step: the located problems as error annotations (so they show on the diff), then the failing line, 10 at most. */

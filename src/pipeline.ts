@@ -1,10 +1,11 @@
 import { decideVerdict } from './budget.js'
+import { applyApproval, liftedPolicy } from './approval.js'
 import { assertWithinRequestLimit, buildPlan } from './pricing/plan.js'
 import { runPlan } from './pricing/estimate.js'
 import { priceGenerations } from './pricing/price.js'
 import { buildReport, unpricedBaseNote, unpricedProblems } from './report/build.js'
 import { resolveWorkspace } from './workspace.js'
-import type { Estimator, Manifest, Plan, Policy, Report, RequestOutcome } from './types.js'
+import type { ApprovalCheck, Estimator, Manifest, Plan, Policy, Report, RequestOutcome } from './types.js'
 import type { Problem } from './problem.js'
 
 /** What to price: the head manifests, and on pull requests the base ones. */
@@ -88,6 +89,8 @@ export interface JudgeOptions {
   balanceAt: string
   commit?: string
   runUrl?: string
+  /** What the approval check found (SPEC 9); absent when `approval-label` is off. */
+  approval?: ApprovalCheck
 }
 
 /**
@@ -96,7 +99,12 @@ export interface JudgeOptions {
  */
 export function judgePlan(plan: Plan, outcomes: RequestOutcome[], options: JudgeOptions): Omit<PricingResult, 'plan' | 'outcomes'> {
   const pricing = priceGenerations(plan, outcomes)
-  const verdict = decideVerdict(pricing, options.policy)
+  const decided = decideVerdict(pricing, options.policy)
+  // An approval is judged against the same pricing under the lifted rules (SPEC 9).
+  const verdict =
+    options.approval === undefined
+      ? decided
+      : applyApproval(decided, decideVerdict(pricing, liftedPolicy(options.policy)), options.approval)
   // A diff needs a base that was read and whose every generation was priced.
   const baseNote = options.baseRead ? (options.baseNote ?? unpricedBaseNote(pricing)) : options.baseNote
   const report = buildReport({

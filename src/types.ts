@@ -162,6 +162,8 @@ export interface Verdict {
   reasons: string[]
   /** Whether the step passes: `within` and `warn`, or `over` in advisory mode. Never on `error`. */
   passes: boolean
+  /** What the `approval-label` check found and what it lifted (SPEC 9); absent when the check is off. */
+  approval?: ApprovalRecord
 }
 
 /** One generation's line in the report (head generations; removed base ones on pull requests). */
@@ -211,4 +213,47 @@ export interface Report {
   /** Head commit SHA, workflow run URL: the footer of the comment. */
   commit?: string
   runUrl?: string
+}
+
+// Approved exceptions (SPEC section 9): what GitHub says about the pull request's approvals, and
+// what the verdict made of it. Read by github/approval.ts, decided by approval.ts.
+
+/** The least repository permission of an approver (input `approval-permission`). */
+export type ApprovalPermission = 'write' | 'maintain' | 'admin'
+
+/** An approving review that counts: on the head commit, by someone other than the author, with the permission. */
+export interface Approval {
+  /** The approver's login. */
+  login: string
+  /** Their repository role as GitHub names it (`maintain`, `admin`, a custom role's name). */
+  role: string
+  reviewUrl: string
+  /** The commit the review approved: the head this run priced. */
+  commit: string
+  /** ISO time the review was submitted. */
+  submittedAt: string
+}
+
+/** What the approval check found on GitHub. */
+export type ApprovalCheck =
+  | {
+      /** The label is on the pull request and an approval counts (`approval`), or none does. */
+      kind: 'read'
+      label: string
+      required: ApprovalPermission
+      labelled: boolean
+      approval?: Approval
+      /** Reviews that look like approvals and do not count, one sentence each saying why. */
+      rejected: string[]
+    }
+  /** GitHub could not be read (403, 5xx after retries, a malformed answer): no approval. */
+  | { kind: 'unread'; label: string; required: ApprovalPermission; warning: string }
+
+/** The approval check as the verdict took it: the audit trail of the comment, the summary, the JSON and the notice. */
+export interface ApprovalRecord {
+  check: ApprovalCheck
+  /** The policy rules the approval lifted, as the verdict's sentences; empty when it lifted nothing. */
+  lifted: string[]
+  /** Why a valid approval could not make the verdict pass (a negative balance, Layer's own no, an unknown total). */
+  notLifted?: string
 }

@@ -129,6 +129,22 @@ describe('parseRunContext', () => {
     )
   })
 
+  it('pull_request_review (an approval re-judges the pull request, SPEC 9): the pull request from its payload, which has no top-level number', () => {
+    // As GitHub sends it: the review, and the pull request as on pull_request events.
+    const { pull_request, repository } = pullRequestPayload('acme/game')
+    const payload = {
+      pull_request,
+      repository,
+      action: 'submitted',
+      review: { id: 80, state: 'approved', commit_id: HEAD, user: { login: 'maria' } },
+    }
+    expect(parseRunContext('pull_request_review', payload, ENV)).toMatchObject({
+      eventName: 'pull_request_review',
+      sha: HEAD,
+      pullRequest: { number: 42, headSha: HEAD, baseSha: BASE, isFork: false },
+    })
+  })
+
   it('fails without an event name', () => {
     expect(() => parseRunContext('', {}, ENV)).toThrow('The GitHub Actions environment lacks GITHUB_EVENT_NAME')
   })
@@ -138,6 +154,7 @@ describe('isPullRequestEvent', () => {
   it.each([
     ['pull_request', true],
     ['pull_request_target', true],
+    ['pull_request_review', true],
     ['push', false],
     ['merge_group', false],
     ['workflow_dispatch', false],

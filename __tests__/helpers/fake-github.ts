@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { createFakePulls, type FakePulls, type FakePullsOptions } from './fake-github-pulls.js'
 
 /** An issue comment as the fake stores it. */
 export interface FakeComment {
@@ -97,6 +98,8 @@ export interface FakeGitHubOptions {
   failures?: FailureRule[]
   /** Routes that answer slowly on every request. */
   slow?: SlowRoute[]
+  // --- Approved exceptions (SPEC 9): pull requests, reviews, collaborator permissions (fake-github-pulls.ts).
+  approvals?: FakePullsOptions
 }
 
 /** A running fake; `close()` it in afterEach/afterAll. */
@@ -117,6 +120,8 @@ export interface FakeGitHub {
   setFiles(ref: string, files: Record<string, FakeFile>): void
   fail(rule: FailureRule): void
   close(): Promise<void>
+  // --- Approved exceptions (SPEC 9): labels, pushes, reviews and roles, changed between runs.
+  pulls: FakePulls
 }
 
 /** A 502 Bad Gateway for the next `times` matching requests. */
@@ -207,6 +212,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
 
   const userId = (name: string): number => 41898282 + [...name].reduce((sum, c) => sum + c.charCodeAt(0), 0)
   const repoPath = `/repos/${owner}/${repo}`
+  // --- Approved exceptions (SPEC 9): the pull-request routes live in fake-github-pulls.ts.
+  const fakePulls = createFakePulls({ owner, repo, url: () => url }, options.approvals)
 
   function addComment(issue: number, body: string, author = login): FakeComment {
     const now = new Date(Date.UTC(2025, 0, 1) + (nextId - 1_000_000) * 1000).toISOString()
@@ -406,6 +413,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (method === 'POST' && path === '/graphql') return graphql(body)
     if (!path.startsWith(`${repoPath}/`)) return notFound()
     const rest = path.slice(repoPath.length)
+    // --- Approved exceptions (SPEC 9).
+    const pullsAnswer = fakePulls.route(method, rest, query)
+    if (pullsAnswer) return new HttpAnswer(pullsAnswer.status, pullsAnswer.body, pullsAnswer.headers)
     let m = /^\/issues\/(\d+)\/comments$/.exec(rest)
     if (m) {
       const issue = Number(m[1])
@@ -596,6 +606,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     fail: (rule) => {
       failures.push({ ...rule })
     },
+    pulls: fakePulls.state,
     close: async () => {
       for (const timer of timers) clearTimeout(timer)
       timers.clear()

@@ -132,7 +132,7 @@ export function marker(run: number, sha = HEAD_SHA, attempt = 1, key = 'default'
 
 /** One run's place in the pull request: the event, the inputs over the defaults, the workspace, the run id. */
 export interface PrRun {
-  eventName?: 'pull_request' | 'pull_request_target'
+  eventName?: 'pull_request' | 'pull_request_target' | 'pull_request_review'
   event?: unknown
   inputs?: Record<string, string>
   files?: Record<string, string>

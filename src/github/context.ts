@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { GateError } from '../errors.js'
 
-/** The pull request a run is about (`pull_request` and `pull_request_target` only). */
+/** The pull request a run is about (`pull_request`, `pull_request_target` and `pull_request_review` only). */
 export interface PullRequestContext {
   number: number
   /** The commit the pull request merges into, as of this event. */
@@ -36,7 +36,9 @@ export interface RunContext {
 /** The environment variables the run context is read from (process.env fits). */
 export type RunEnv = Record<string, string | undefined>
 
-const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target'])
+// A review (SPEC 9: an approval lifts the policy limits) re-judges its pull request: its payload
+// carries `pull_request` as `pull_request` does, and runs with the same token and secrets.
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review'])
 
 /** Whether an event is one of those that carry a pull request to comment on. */
 export function isPullRequestEvent(eventName: string): boolean {

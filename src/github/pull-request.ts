@@ -5,12 +5,14 @@ import { COMMENT_MAX_CHARS, renderComment, renderStopComment } from '../report/m
 import { findComments, writeComment, type CommentLookup, type FindOptions } from './comment.js'
 import { loadBaseManifests, loadManifestsAt } from './manifests.js'
 import { createOctokit, type Octokit } from './octokit.js'
+import { readApproval } from './approval.js'
 import type { Config } from '../config.js'
 
 /** What the pull-request code needs of the inputs. */
-export type GitHubSettings = Pick<Config, 'githubToken' | 'manifestPatterns' | 'comment' | 'commentKey' | 'commentOn'>
+export type GitHubSettings = Pick<Config, 'githubToken' | 'manifestPatterns' | 'comment' | 'commentKey' | 'commentOn'> &
+  Partial<Pick<Config, 'approvalLabel' | 'approvalPermission'>>
 import type { RunContext, PullRequestContext } from './context.js'
-import type { StopNotice, Manifest, Report } from '../types.js'
+import type { ApprovalCheck, StopNotice, Manifest, Report } from '../types.js'
 
 /**
  * Whether the pull request adds, changes or removes a generation, as the report's diff says. A
@@ -97,6 +99,24 @@ export class PullRequestGitHub {
       (error: unknown) => ({ error }),
     )
     return this.lookup
+  }
+
+  /** The approval check of SPEC 9, or undefined when `approval-label` is off; it never rejects (a failed read is `unread`). */
+  approval(): Promise<ApprovalCheck> | undefined {
+    const label = this.config.approvalLabel
+    if (label === undefined) return undefined
+    const required = this.config.approvalPermission ?? 'maintain'
+    if (!this.octokit) {
+      return Promise.resolve({
+        kind: 'unread',
+        label,
+        required,
+        warning: 'The approval could not be checked: the `github-token` input is empty.',
+      })
+    }
+    const { owner, repo } = this.context
+    const query = { owner, repo, number: this.pr.number, head: this.pr.headSha, label, required }
+    return readApproval(this.octokit, query, this.redact)
   }
 
   /** Write the sticky comment; a failure is a warning (the verdict still decides the step). Returns its URL. */

@@ -1,6 +1,6 @@
 import { toCU } from '../money.js'
 import type { Micro, Rounding } from '../money.js'
-import type { Change, StopNotice, Report, VerdictStatus } from '../types.js'
+import type { ApprovalRecord, Change, StopNotice, Report, VerdictStatus } from '../types.js'
 import type { Problem } from '../problem.js'
 
 /** One generation in the JSON report (Layer's snake_case naming; CU as exact decimals). */
@@ -50,6 +50,31 @@ export interface JsonReport {
   balance_at: string
   commit?: string
   run_url?: string
+  /** The approval check (SPEC 9), when `approval-label` is set. */
+  approval?: JsonApproval
+}
+
+/** The audit trail of an approved exception (SPEC 9): who approved which commit when, and what it lifted. */
+export interface JsonApproval {
+  label: string
+  /** The label is on the pull request now; null when GitHub could not be read. */
+  labelled: boolean | null
+  approval_permission: string
+  /** The approver's login, or null when no approval counts. */
+  approved_by: string | null
+  /** Their role as GitHub names it (maintain, admin, a custom role). */
+  role: string | null
+  review_url: string | null
+  commit: string | null
+  submitted_at: string | null
+  /** The verdict's sentences the approval lifted (empty: it lifted nothing). */
+  lifted: string[]
+  /** Why a counting approval could not make the verdict pass. */
+  not_lifted?: string
+  /** Reviews that do not count, and why. */
+  rejected: string[]
+  /** Why GitHub could not be read (then no approval counts). */
+  warning?: string
 }
 
 /**
@@ -97,6 +122,25 @@ export function toJsonReport(report: Report): JsonReport {
     balance_at: report.balanceAt,
     ...(report.commit !== undefined ? { commit: report.commit } : {}),
     ...(report.runUrl !== undefined ? { run_url: report.runUrl } : {}),
+    ...(verdict.approval !== undefined ? { approval: jsonApproval(verdict.approval) } : {}),
+  }
+}
+
+function jsonApproval({ check, lifted, notLifted }: ApprovalRecord): JsonApproval {
+  const approval = check.kind === 'read' ? check.approval : undefined
+  return {
+    label: check.label,
+    labelled: check.kind === 'read' ? check.labelled : null,
+    approval_permission: check.required,
+    approved_by: approval?.login ?? null,
+    role: approval?.role ?? null,
+    review_url: approval?.reviewUrl ?? null,
+    commit: approval?.commit ?? null,
+    submitted_at: approval?.submittedAt || null,
+    lifted,
+    ...(notLifted !== undefined ? { not_lifted: notLifted } : {}),
+    rejected: check.kind === 'read' ? check.rejected : [],
+    ...(check.kind === 'unread' ? { warning: check.warning } : {}),
   }
 }
 

@@ -16,6 +16,7 @@ import {
 } from './rows.js'
 import type { Align, Table } from './rows.js'
 import { escapeItem, escapeText, safeUrl } from './escape.js'
+import { approvalBlocks } from './approval.js'
 import { cut, cutBytes, largestFitting, mostRows, utf8Length } from './fit.js'
 import { formatCount } from '../money.js'
 import { formatPosition } from '../problem.js'
@@ -184,6 +185,7 @@ function renderBody(report: Report, shape: Shape, target: 'comment' | 'summary')
   if (report.verdict.reasons.length > 0) {
     blocks.push(report.verdict.reasons.map((reason) => `- ${escapeItem(reason)}`).join('\n'))
   }
+  blocks.push(...approvalBlocks(report))
   blocks.push(runLine(report))
   blocks.push(renderTable(summaryTable(report)))
 
