@@ -3,9 +3,9 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
-import { EXIT, main } from '../src/cli.js'
-import { SIM_MODELS } from '../src/simulator/prices.js'
-import { SIM_WORKSPACE_ID, startSimulator, type Simulator } from '../src/simulator/server.js'
+import { EXIT, main } from '../../src/cli/main.js'
+import { SIM_MODELS } from '../../src/simulator/prices.js'
+import { SIM_WORKSPACE_ID, startSimulator, type Simulator } from '../../src/simulator/server.js'
 
 class Capture extends Writable {
   text = ''
@@ -108,7 +108,7 @@ describe('the CLI', () => {
     expect(invalid.stderr).toMatch(/^broken\.yml:4:15: error: .*nope/m) // the terminal still gets the problems
     const usage = await cli(['--nope', '--json'])
     expect(usage.code).toBe(EXIT.error)
-    expect(JSON.parse(usage.stdout)).toMatchObject({ status: 'error', failures: ["Unknown option '--nope'"] })
+    expect(JSON.parse(usage.stdout)).toMatchObject({ status: 'error', failures: ["unknown option '--nope' (see --help)"] })
   })
 
   it('exits 2 when Layer cannot price, saying a refused token once, for the run', async () => {
@@ -122,18 +122,41 @@ describe('the CLI', () => {
   })
 
   it.each([
-    [['--bogus'], /^layer-budget-gate: Unknown option '--bogus'$/],
+    [['--bogus'], "layer-budget-gate: unknown option '--bogus' (see --help)"],
+    [
+      ['--min-remaining', '2450'],
+      "layer-budget-gate: unknown option '--min-remaining': did you mean --min-remaining-balance? (see --help)",
+    ],
+    [['--concurency', '2'], "layer-budget-gate: unknown option '--concurency': did you mean --concurrency? (see --help)"],
+    [['--format', 'yaml'], 'layer-budget-gate: --format must be table, json or markdown, got "yaml" (see --help)'],
+    [['--max-total', '-5'], "layer-budget-gate: --max-total -5: a value that starts with '-' is taken for an option; write --max-total=-5"],
+    [['--max-total'], 'layer-budget-gate: --max-total needs a value, but --api-url follows it: see --help'],
+    [['--check', '--base', 'main'], 'layer-budget-gate: --check prices nothing, so it has no --base: give one of them (see --help)'],
     [
       ['missing.yml'],
-      /^layer-budget-gate: no manifest found at missing\.yml \(the command line\); create it or name your manifest \(a path or a glob\) on the command line$/,
+      'layer-budget-gate: no manifest found at missing.yml (named on the command line, relative to the current directory); create it or fix the path',
     ],
-  ])('usage error %j: one line, the usage, and exit 2', async (argv, message) => {
+  ])('usage error %j: one line, no usage text, and exit 2', async (argv, line) => {
     const result = await cli([...argv, '--api-url', sim.url])
     expect(result.code).toBe(EXIT.error)
-    const [first, blank, usage] = result.stderr.split('\n')
-    expect(first).toMatch(message)
-    expect(blank).toBe('')
-    expect(usage).toMatch(/^Usage: layer-budget-gate/)
+    expect(result.stderr).toBe(`${line}\n`)
+    expect(result.stdout).toBe('')
+  })
+
+  it('accepts a negative number written with = and refuses its value in one line', async () => {
+    const result = await cli(['--max-total=-5', '--api-url', sim.url])
+    expect([result.code, result.stderr]).toEqual([EXIT.error, 'layer-budget-gate: --max-total must be ≥ 0 (Creative Units), got -5\n'])
+  })
+
+  it('names the default manifest as the default when none is given and it is missing', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'lbg-cli-empty-'))
+    const stdout = new Capture()
+    const stderr = new Capture()
+    const code = await main([], { stdout, stderr, env: { LAYER_API_TOKEN: sim.token }, cwd: empty })
+    expect(code).toBe(EXIT.error)
+    expect(stderr.text).toBe(
+      'layer-budget-gate: no manifest found at .layer/generations.yml (the default); create it or name your manifests (paths or globs) on the command line\n',
+    )
   })
 
   it('refuses an invalid flag value in one line, naming the flag, and exits 2', async () => {
@@ -142,11 +165,10 @@ describe('the CLI', () => {
     expect(result.stderr).toBe('layer-budget-gate: --concurrency must be a whole number from 1 to 64, got "lots"\n')
   })
 
-  it('says how to set LAYER_API_TOKEN, with the usage', async () => {
+  it('says how to set LAYER_API_TOKEN, in one line', async () => {
     const result = await cli(['--api-url', sim.url], { LAYER_API_TOKEN: undefined })
     expect(result.code).toBe(EXIT.error)
-    expect(result.stderr).toMatch(/^layer-budget-gate: LAYER_API_TOKEN is not set: export LAYER_API_TOKEN=/)
-    expect(result.stderr).toContain('Usage: layer-budget-gate')
+    expect(result.stderr).toMatch(/^layer-budget-gate: LAYER_API_TOKEN is not set: export LAYER_API_TOKEN=.*--check\n$/)
   })
 
   it('prints help and version', async () => {
