@@ -115,10 +115,6 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
   const amount = (name: string, allowEmpty: boolean, rounding: Rounding): Micro | undefined => {
     const text = get(name)
     if (text === '' && allowEmpty) return undefined
-    if (/^-\d+(\.\d+)?$/.test(text)) {
-      problems.push(`${label(name)} must be ≥ 0 (Creative Units), got ${text}`)
-      return undefined
-    }
     if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(Number(text))) {
       problems.push(
         `${label(name)} must be a number of Creative Units ≥ 0 such as 250 or 99.5${allowEmpty ? ', or empty' : ''}, got "${text}"`,
