@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url'
 import { startSimulator } from '../src/simulator/server.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const manifest = process.argv[2] ?? 'examples/generations.yml'
+// `npm run demo -- --min-remaining-balance 2450`: the first argument is the manifest only when it is not a flag.
+const given = process.argv[2] !== undefined && !process.argv[2].startsWith('-')
+const manifest = given ? process.argv[2]! : 'examples/generations.yml'
+const rest = process.argv.slice(given ? 3 : 2)
 
 const simulator = await startSimulator({ latencyMs: 20 })
 process.stderr.write(
@@ -17,7 +20,7 @@ process.stderr.write(
 )
 const child = spawn(
   process.execPath,
-  [join(root, 'dist', 'cli', 'index.js'), manifest, '--api-url', simulator.url, ...process.argv.slice(3)],
+  [join(root, 'dist', 'cli', 'index.js'), manifest, '--api-url', simulator.url, ...rest],
   {
     cwd: root,
     env: { ...process.env, LAYER_API_TOKEN: simulator.token },
