@@ -18,15 +18,11 @@ process.stderr.write(
   `Layer simulator on ${simulator.url}. Its prices and balance are MADE UP for this demo: they are not Layer's.\n` +
     `Pricing ${manifest} with: layer-budget-gate ${manifest} --api-url ${simulator.url}\n\n`,
 )
-const child = spawn(
-  process.execPath,
-  [join(root, 'dist', 'cli', 'index.js'), manifest, '--api-url', simulator.url, ...rest],
-  {
-    cwd: root,
-    env: { ...process.env, LAYER_API_TOKEN: simulator.token },
-    stdio: 'inherit',
-  },
-)
+const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'index.js'), manifest, '--api-url', simulator.url, ...rest], {
+  cwd: root,
+  env: { ...process.env, LAYER_API_TOKEN: simulator.token },
+  stdio: 'inherit',
+})
 const code = await new Promise<number>((resolve) => child.on('close', (exitCode) => resolve(exitCode ?? 2)))
 await simulator.close()
 process.stderr.write(`\n(${simulator.requests} estimate requests answered by the simulator; exit code ${code})\n`)

@@ -145,7 +145,10 @@ describe('the CLI', () => {
 
   it('accepts a negative number written with = and refuses its value in one line', async () => {
     const result = await cli(['--max-total=-5', '--api-url', sim.url])
-    expect([result.code, result.stderr]).toEqual([EXIT.error, 'layer-budget-gate: --max-total must be a number of Creative Units ≥ 0 such as 250 or 99.5, or empty, got "-5"\n'])
+    expect([result.code, result.stderr]).toEqual([
+      EXIT.error,
+      'layer-budget-gate: --max-total must be a number of Creative Units ≥ 0 such as 250 or 99.5, or empty, got "-5"\n',
+    ])
   })
 
   it('names the default manifest as the default when none is given and it is missing', async () => {
