@@ -4,6 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { EXIT, main } from '../../src/cli/main.js'
+import { policyOf, parseConfig } from '../../src/config.js'
+import { createLayerClient } from '../../src/layer/from-config.js'
+import { loadManifests } from '../../src/manifest/load.js'
+import { priceManifests } from '../../src/pipeline.js'
+import { FOOTER_MARK, renderComment } from '../../src/report/markdown.js'
 import { SIM_MODELS } from '../../src/simulator/prices.js'
 import { SIM_WORKSPACE_ID, startSimulator, type Simulator } from '../../src/simulator/server.js'
 
@@ -109,6 +114,49 @@ describe('the CLI', () => {
     const usage = await cli(['--nope', '--json'])
     expect(usage.code).toBe(EXIT.error)
     expect(JSON.parse(usage.stdout)).toMatchObject({ status: 'error', failures: ["unknown option '--nope' (see --help)"] })
+  })
+
+  it('prints exactly the pull-request comment with --format markdown', async () => {
+    const result = await cli(['--api-url', sim.url, '--format', 'markdown'])
+    expect(result.code).toBe(EXIT.within)
+    // The comment the action would post for the same manifest and settings (its footer holds the time).
+    const config = parseConfig((name) => (name === 'layer-token' ? sim.token : name === 'api-url' ? sim.url : ''), { tempDir: tmpdir() })
+    const client = createLayerClient(config, { redact: (text) => text })
+    const { report } = await priceManifests({
+      head: await loadManifests(cwd, config.manifestPatterns),
+      policy: policyOf(config),
+      concurrency: 1,
+      maxRequests: 10,
+      estimator: client,
+    })
+    await client.close()
+    const before = (text: string) => text.slice(0, text.indexOf(FOOTER_MARK))
+    expect(result.stdout).toContain(FOOTER_MARK)
+    expect(before(result.stdout)).toBe(before(renderComment(report, {})))
+    expect(result.stdout).not.toContain('\u001b[')
+  })
+
+  it('prints the stop comment with --format markdown when the manifest is invalid', async () => {
+    const result = await cli(['broken.yml', '--api-url', sim.url, '--format', 'markdown'])
+    expect(result.code).toBe(EXIT.error)
+    expect(result.stdout).toMatch(/broken\.yml:4/)
+    expect(result.stderr).toMatch(/^broken\.yml:4:15: error:/m)
+  })
+
+  it('prints the verdict’s reasons in the terminal: which rule failed, by how much', async () => {
+    const result = await cli(['--api-url', sim.url, '--max-total', '2'])
+    expect(result.code).toBe(EXIT.over)
+    const why = result.stdout.slice(result.stdout.indexOf('\nWhy:\n'))
+    expect(why).toMatch(/^\nWhy:\n {2}- .*2\.1 CU.*2 CU/)
+    const within = await cli(['--api-url', sim.url])
+    expect(within.stdout).not.toContain('Why:')
+  })
+
+  it('says a workspace mismatch once', async () => {
+    const result = await cli(['--api-url', sim.url, '--workspace-id', '0b1c2d9e-8b1a-4c53-9f0e-2a7d4b8c1e55'])
+    expect(result.code).toBe(EXIT.error)
+    expect(result.stderr.match(/differs from/g)).toHaveLength(1)
+    expect(result.stderr).toMatch(/^\.layer\/generations\.yml:2:15: error: workspace_id /)
   })
 
   it('exits 2 when Layer cannot price, saying a refused token once, for the run', async () => {
