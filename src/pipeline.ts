@@ -6,6 +6,7 @@ import { buildReport, unpricedBaseNote, unpricedProblems } from './report/build.
 import { resolveWorkspace } from './workspace.js'
 import type { Estimator, Manifest, Plan, Policy, Report, RequestOutcome } from './types.js'
 import type { Problem } from './problem.js'
+import type { Vocabulary } from './vocabulary.js'
 
 /** What to price: the head manifests, and on pull requests the base ones. */
 export interface PricingInput {
@@ -25,6 +26,8 @@ export interface PricingInput {
   runUrl?: string
   /** Clock for the balance's time; injectable for fixtures. */
   now?: () => Date
+  /** The audience's words in the run's refusals (default: the action's). */
+  words?: Vocabulary
 }
 
 /** The outcome of a pricing run: the report, and the located problems to annotate. */
@@ -37,11 +40,11 @@ export interface PricingResult {
 
 /** The engine shared by the action and the CLI: plan, estimate, decide, build the report. */
 export async function priceManifests(input: PricingInput): Promise<PricingResult> {
-  const workspaceId = resolveWorkspace(input.workspaceId, [...input.head])
+  const workspaceId = resolveWorkspace(input.workspaceId, [...input.head], input.words)
   const head = input.head.flatMap((m) => m.generations)
   const base = input.base?.flatMap((m) => m.generations) ?? []
   const plan = buildPlan(workspaceId, head, base)
-  assertWithinRequestLimit(plan, input.maxRequests)
+  assertWithinRequestLimit(plan, input.maxRequests, input.words)
   const outcomes = await runPlan(plan, input.estimator, { concurrency: input.concurrency, onProgress: input.onProgress })
   const judged = judgePlan(plan, outcomes, {
     policy: input.policy,

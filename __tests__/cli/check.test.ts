@@ -129,6 +129,6 @@ describe('layer-budget-gate --check', () => {
   it('still validates the flags it shares with a priced run', async () => {
     const result = await cli(['--check', '--max-requests', '1'])
     expect(result.code).toBe(EXIT.error)
-    expect(result.stderr).toMatch(/more than max-requests \(1\)/)
+    expect(result.stderr).toMatch(/more than max-requests \(1\): raise `--max-requests` or remove generations/)
   })
 })

@@ -35,6 +35,7 @@ beforeAll(async () => {
     join(cwd, '.layer', 'generations.yml'),
     `version: 1\nworkspace_id: ${SIM_WORKSPACE_ID}\ngenerations:\n  - name: hero\n    model_id: ${SIM_MODELS.image.id}\n    batch_size: 2\n    runs: 3\n`,
   )
+  await writeFile(join(cwd, 'no-workspace.yml'), `version: 1\ngenerations:\n  - name: a\n    model_id: ${SIM_MODELS.image.id}\n`)
   await writeFile(join(cwd, 'broken.yml'), 'version: 1\ngenerations:\n  - name: x\n    model_id: nope\n')
 })
 afterAll(async () => sim.close())
@@ -156,7 +157,23 @@ describe('the CLI', () => {
     const result = await cli(['--api-url', sim.url, '--workspace-id', '0b1c2d9e-8b1a-4c53-9f0e-2a7d4b8c1e55'])
     expect(result.code).toBe(EXIT.error)
     expect(result.stderr.match(/differs from/g)).toHaveLength(1)
-    expect(result.stderr).toMatch(/^\.layer\/generations\.yml:2:15: error: workspace_id /)
+    expect(result.stderr).toMatch(/^\.layer\/generations\.yml:2:15: error: workspace_id .* differs from `--workspace-id` 0b1c2d9e-/)
+  })
+
+  it('speaks the CLI’s words: flags and LAYER_API_TOKEN, not the action’s inputs and secret', async () => {
+    const refused = await cli(['--api-url', sim.url], { LAYER_API_TOKEN: 'wrong-token' })
+    expect(refused.stderr).toMatch(/Layer refused the token \(401 [^)]*\): check LAYER_API_TOKEN, a Personal Access Token/)
+    const unreachable = await cli(['--api-url', 'http://127.0.0.1:1/api', '--max-retries', '0'])
+    expect(unreachable.stderr).toMatch(/check `--api-url` and your network/)
+    const many = await cli(['--api-url', sim.url, '--max-requests', '0'])
+    expect(many.stderr).toMatch(/^layer-budget-gate: --max-requests must be a whole number/)
+    const nothing = await cli(['--api-url', sim.url, 'no-workspace.yml'])
+    expect(nothing.stderr).toBe(
+      'layer-budget-gate: no workspace to price against: set `--workspace-id`, or `workspace_id:` at the top of the manifest\n',
+    )
+    for (const text of [refused.stderr, unreachable.stderr, nothing.stderr]) {
+      expect(text).not.toMatch(/`layer-token`|`workspace-id` input|check `api-url`|the job/)
+    }
   })
 
   it('exits 2 when Layer cannot price, saying a refused token once, for the run', async () => {

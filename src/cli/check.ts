@@ -6,6 +6,7 @@
 import { assertWithinRequestLimit, buildPlan } from '../pricing/plan.js'
 import { resolveWorkspace } from '../workspace.js'
 import type { Manifest } from '../types.js'
+import { CLI_WORDS } from '../vocabulary.js'
 
 /** What a valid check found. */
 export interface CheckResult {
@@ -35,10 +36,10 @@ export interface JsonCheckReport {
 export function checkManifests(manifests: Manifest[], workspaceId: string | undefined, maxRequests: number): CheckResult {
   // No workspace anywhere is not an error here: the action may get it from its `workspace-id` input.
   const named = workspaceId !== undefined || manifests.some((manifest) => manifest.workspaceId !== undefined)
-  const workspace = named ? resolveWorkspace(workspaceId, manifests) : undefined
+  const workspace = named ? resolveWorkspace(workspaceId, manifests, CLI_WORDS) : undefined
   const generations = manifests.flatMap((manifest) => manifest.generations)
   const plan = buildPlan(workspace ?? '', generations)
-  assertWithinRequestLimit(plan, maxRequests)
+  assertWithinRequestLimit(plan, maxRequests, CLI_WORDS)
   return {
     files: manifests.map((manifest) => manifest.file),
     generations: generations.length,

@@ -19,6 +19,7 @@ import { painter, progressReporter, renderTerminal, type Paint } from '../report
 import { statusLine } from '../report/rows.js'
 import { VERSION } from '../version.js'
 import type { StopNotice } from '../types.js'
+import { CLI_WORDS } from '../vocabulary.js'
 import type { Problem } from '../problem.js'
 import { parseCommandLine, requestedFormat, USAGE, UsageError, type Command, type Format } from './args.js'
 import { checkLine, checkManifests, toJsonCheck } from './check.js'
@@ -103,6 +104,7 @@ async function price(command: Command, io: CliIO, redact: Redactor): Promise<num
     onRetry: ({ attempt, delayMs, reason }) =>
       io.stderr.write(`layer-budget-gate: ${terminalSafe(reason)}; retry ${attempt} in ${Math.round(delayMs)} ms\n`),
     onPause: (pause) => io.stderr.write(`layer-budget-gate: ${describePause(pause)}\n`),
+    words: CLI_WORDS,
   })
   const progress = progressReporter(io.stderr)
   let result
@@ -117,6 +119,7 @@ async function price(command: Command, io: CliIO, redact: Redactor): Promise<num
       maxRequests: config.maxRequests,
       estimator: client,
       onProgress: progress.update,
+      words: CLI_WORDS,
     })
   } finally {
     progress.done()
