@@ -98,7 +98,7 @@ async function price(command: Command, io: CliIO, redact: Redactor): Promise<num
   const config = configOf(command, token)
   const head = await loadManifests(io.cwd, config.manifestPatterns, manifestSource(command))
   const compared = command.base === undefined ? undefined : await loadManifestsAtRef(io.cwd, io.env, command.base, config.manifestPatterns)
-  if (compared?.baseNote !== undefined) io.stderr.write(`layer-budget-gate: ${compared.baseNote}\n`)
+  if (compared?.baseNote !== undefined) io.stderr.write(`layer-budget-gate: ${terminalSafe(redact(compared.baseNote))}\n`)
   const client = createLayerClient(config, {
     redact,
     onRetry: ({ attempt, delayMs, reason }) =>
