@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from './cli.js'
+import { main } from './cli/main.js'
 
 // The CLI's entry point (package.json `bin`); main() never throws and returns the exit code.
 process.exitCode = await main(process.argv.slice(2), {

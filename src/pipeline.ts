@@ -7,6 +7,7 @@ import { buildReport, unpricedBaseNote, unpricedProblems } from './report/build.
 import { resolveWorkspace } from './workspace.js'
 import type { ApprovalCheck, Estimator, Manifest, Plan, Policy, Report, RequestOutcome } from './types.js'
 import type { Problem } from './problem.js'
+import type { Vocabulary } from './vocabulary.js'
 
 /** What to price: the head manifests, and on pull requests the base ones. */
 export interface PlanInput {
@@ -21,6 +22,8 @@ export interface PlanInput {
   onProgress?: (done: number, total: number) => void
   /** Called once the last estimate request has been started (see runPlan). */
   onAllSent?: () => void
+  /** The audience's words in the run's refusals (default: the action's). */
+  words?: Vocabulary
 }
 
 /** A plan and Layer's answer (or failure) for each of its requests. */
@@ -51,11 +54,11 @@ export interface PricingResult extends PricedPlan {
  * is sent when there are more than `maxRequests`, then every request through the estimator.
  */
 export async function pricePlan(input: PlanInput): Promise<PricedPlan> {
-  const workspaceId = resolveWorkspace(input.workspaceId, [...input.head])
+  const workspaceId = resolveWorkspace(input.workspaceId, [...input.head], input.words)
   const head = input.head.flatMap((m) => m.generations)
   const base = input.base?.flatMap((m) => m.generations) ?? []
   const plan = buildPlan(workspaceId, head, base)
-  assertWithinRequestLimit(plan, input.maxRequests)
+  assertWithinRequestLimit(plan, input.maxRequests, input.words)
   const outcomes = await runPlan(plan, input.estimator, {
     concurrency: input.concurrency,
     onProgress: input.onProgress,

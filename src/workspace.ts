@@ -1,12 +1,14 @@
 import { GateError } from './errors.js'
+import { ACTION_WORDS, type Vocabulary } from './vocabulary.js'
 import type { Manifest } from './types.js'
 import type { Problem } from './problem.js'
 
 /**
  * The workspace to price against (SPEC 3.2): the `workspace-id` input, else the manifests'
- * `workspace_id`. Input and manifest that differ, or two manifests that disagree, or neither: an error.
+ * `workspace_id`. Input and manifest that differ, or two manifests that disagree, or neither: an error,
+ * worded for `words`' audience.
  */
-export function resolveWorkspace(inputId: string | undefined, manifests: Manifest[]): string {
+export function resolveWorkspace(inputId: string | undefined, manifests: Manifest[], words: Vocabulary = ACTION_WORDS): string {
   const declared = manifests.filter((m) => m.workspaceId !== undefined)
   const problems: Problem[] = []
   const located = (m: Manifest): Problem => ({
@@ -23,7 +25,7 @@ export function resolveWorkspace(inputId: string | undefined, manifests: Manifes
       if (m.workspaceId!.toLowerCase() !== wanted) {
         problems.push({
           ...located(m),
-          message: `workspace_id ${m.workspaceId} in ${m.file} differs from the \`workspace-id\` input ${inputId}: make them agree, or remove one`,
+          message: `workspace_id ${m.workspaceId} in ${m.file} differs from ${words.named('workspace-id')} ${inputId}: make them agree, or remove one`,
         })
       }
     }
@@ -31,23 +33,25 @@ export function resolveWorkspace(inputId: string | undefined, manifests: Manifes
       throw new GateError(
         problems.length === 1
           ? problems[0]!.message
-          : `${problems.length} manifests name another workspace than the \`workspace-id\` input ${inputId}`,
+          : `${problems.length} manifests name another workspace than ${words.named('workspace-id')} ${inputId}`,
         problems,
       )
     return wanted
   }
   const ids = [...new Set(declared.map((m) => m.workspaceId!.toLowerCase()))]
   if (ids.length === 0) {
-    throw new GateError('no workspace to price against: set the `workspace-id` input, or `workspace_id:` at the top of the manifest')
+    throw new GateError(
+      `no workspace to price against: set ${words.named('workspace-id')}, or \`workspace_id:\` at the top of the manifest`,
+    )
   }
   if (ids.length > 1) {
     for (const m of declared)
       problems.push({
         ...located(m),
-        message: `${m.file} names workspace ${m.workspaceId}, but the manifests disagree (${ids.join(', ')}): use one workspace, or run the action once per workspace`,
+        message: `${m.file} names workspace ${m.workspaceId}, but the manifests disagree (${ids.join(', ')}): use one workspace, or run ${words.tool} once per workspace`,
       })
     throw new GateError(
-      `the manifests name ${ids.length} different workspaces (${ids.join(', ')}): use one, or set \`workspace-id\``,
+      `the manifests name ${ids.length} different workspaces (${ids.join(', ')}): use one, or set ${words.setting('workspace-id')}`,
       problems,
     )
   }

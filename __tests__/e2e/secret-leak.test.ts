@@ -305,8 +305,10 @@ describe('the tokens never leak', () => {
 
 describe('what a pull request controls', () => {
   it('cannot make the action run code: the action has no primitive that could (no child processes, eval, Function or vm)', async () => {
-    // The simulator and the CLI entry are not part of the action bundle; everything else is.
-    const files = (await readdir(join(ROOT, 'src'), { recursive: true })).filter((f) => f.endsWith('.ts') && !f.startsWith('simulator'))
+    // The simulator and the CLI (src/cli/, whose --base runs git) are not part of the action bundle; everything else is.
+    const files = (await readdir(join(ROOT, 'src'), { recursive: true })).filter(
+      (f) => f.endsWith('.ts') && !f.startsWith('simulator') && !f.startsWith('cli/') && f !== 'bin.ts',
+    )
     expect(files.length).toBeGreaterThan(20)
     for (const file of files) {
       const source = await readFile(join(ROOT, 'src', file), 'utf8')
@@ -314,6 +316,8 @@ describe('what a pull request controls', () => {
         file,
         found: source.match(/child_process|\beval\s*\(|new Function\b|node:vm|from 'vm'|\bexecSync\b|\bspawn\s*\(/g),
       }).toEqual({ file, found: null })
+      // ... and none of them brings the CLI into the action.
+      expect({ file, cli: /from '(\.\.?\/)+cli\//.test(source) }).toEqual({ file, cli: false })
       // Dynamic imports only of the action's own modules, by a literal path.
       for (const match of source.matchAll(/\bimport\s*\(([^)]*)\)/g))
         expect({ file, specifier: match[1] }).toEqual({ file, specifier: expect.stringMatching(/^(\/\*.*\*\/\s*)?'\.\.?\/[\w/.-]+\.js'$/) })

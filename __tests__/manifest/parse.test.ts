@@ -565,9 +565,13 @@ describe('parseManifest: problems, each at its exact place', () => {
         message: 'a manifest is one YAML document: remove the second `---` document or move it to its own file',
       },
     ])
-    // An unclosed quote is found at the end of the text: placed on the last line written, not past it.
+    // An unclosed quote is found at the end of the text, but placed where it opened, in our words.
     expect(located(yaml('version: 1', 'generations:', '  - name: a', '    prompt: "unclosed', '    width: 5'))).toEqual([
-      { at: '5:12', title: 'YAML syntax error', message: 'invalid YAML: Missing closing "quote' },
+      {
+        at: '4:13',
+        title: 'YAML syntax error',
+        message: 'invalid YAML: the " opened here ("unclosed) is never closed: end the text with ", or remove the quote',
+      },
     ])
   })
 

@@ -28,6 +28,7 @@ import { createRedactor, type Redactor } from '../secrets.js'
 import type { EstimateRequest, EstimateResponse, Estimator } from '../types.js'
 import { MAX_ANSWER_BYTES, parseEstimateAnswer, SIMULATOR_HEADER } from './answer.js'
 import { LayerError } from './errors.js'
+import { ACTION_WORDS, type Vocabulary } from '../vocabulary.js'
 import { malformedFailure, networkFailure, statusFailure, timeoutFailure, type Failure, type FailureContext } from './failures.js'
 import { Pace, type PauseInfo } from './pace.js'
 import { abortableSleep, backoffDelay, defaultSleep, rateLimitWait, type RateLimitWait } from './retry.js'
@@ -64,6 +65,8 @@ export interface LayerClientOptions {
   maxWaitMs?: number
   /** Told once when Layer's rate limit pauses every request (not for each request it holds). */
   onPause?: (info: PauseInfo) => void
+  /** The audience's words for settings and the token in messages (default: the action's). */
+  words?: Vocabulary
 }
 
 /** One retry about to happen. */
@@ -129,7 +132,14 @@ export class LayerClient implements Estimator {
   /** Prices one request body in a workspace; throws `LayerError` when it cannot. */
   async estimate(workspaceId: string, body: EstimateRequest, signal?: AbortSignal): Promise<EstimateResponse> {
     const modelId = typeof body.model_id === 'string' ? body.model_id : String(body.model_id)
-    const context: FailureContext = { workspaceId, modelId, shownUrl: this.shownUrl, quote: this.quote, redact: this.redact }
+    const context: FailureContext = {
+      workspaceId,
+      modelId,
+      shownUrl: this.shownUrl,
+      quote: this.quote,
+      redact: this.redact,
+      words: this.options.words,
+    }
     if (signal?.aborted) throw aborted(context, 0)
     // Under a shared pause every request in flight waits on the caller's one signal at once (up to
     // three listeners each): lift Node's leak warning, meant for unbounded growth, to that bound.
@@ -212,11 +222,12 @@ export class LayerClient implements Estimator {
 
   /** The run waited as long as `maxWaitMs` allows for Layer's rate limit: fail closed, naming it. */
   private rateLimited(context: FailureContext, attempts: number, limit: RateLimitWait | undefined): LayerError {
-    const allowed = Number.isFinite(this.maxWaitMs) ? ` (\`max-wait-seconds\` allows ${formatSeconds(this.maxWaitMs)})` : ''
+    const words = this.options.words ?? ACTION_WORDS
+    const allowed = Number.isFinite(this.maxWaitMs) ? ` (${words.setting('max-wait-seconds')} allows ${formatSeconds(this.maxWaitMs)})` : ''
     const asked = limit ? `; Layer asked to wait ${formatSeconds(limit.ms)} more (${this.quote(limit.asked)})` : ''
     return new LayerError(
       'rate-limited',
-      `Layer's rate limit (429 Too Many Requests): the estimate requests waited ${formatSeconds(this.pace.waited)} in all for it${allowed}${asked}, so the estimate for model ${context.modelId} was not priced: raise \`max-wait-seconds\`, lower \`concurrency\`, or re-run the job later`,
+      `Layer's rate limit (429 Too Many Requests): the estimate requests waited ${formatSeconds(this.pace.waited)} in all for it${allowed}${asked}, so the estimate for model ${context.modelId} was not priced: raise ${words.setting('max-wait-seconds')}, lower ${words.setting('concurrency')}, or ${words.rerun} later`,
       429,
       [],
       Math.max(attempts, 1),

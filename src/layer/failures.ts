@@ -6,6 +6,7 @@
 import { STATUS_CODES } from 'node:http'
 import { describeError } from '../errors.js'
 import type { Redactor } from '../secrets.js'
+import { ACTION_WORDS, type Vocabulary } from '../vocabulary.js'
 import type { LayerErrorKind, LayerFieldError } from './errors.js'
 import { parseRetryAfter } from './retry.js'
 import { formatSeconds, plural, truncate, QUOTE_LIMIT, type Quote } from './text.js'
@@ -32,6 +33,8 @@ export interface FailureContext {
   /** Layer text made safe to quote (redacted, one line, cut). */
   quote: Quote
   redact: Redactor
+  /** The audience's words for settings and the token (default: the action's). */
+  words?: Vocabulary
 }
 
 /** How a `Retry-After` header is read: the clock for HTTP dates, and the longest wait it may impose. */
@@ -76,7 +79,7 @@ export function malformedFailure(status: number, what: string, context: FailureC
     status,
     reason: what,
     message: () =>
-      `Layer's answer is not a valid estimate: ${what} (HTTP ${status} for workspace ${context.workspaceId} and model ${context.modelId}). Check \`api-url\` points at Layer's API (${context.shownUrl})`,
+      `Layer's answer is not a valid estimate: ${what} (HTTP ${status} for workspace ${context.workspaceId} and model ${context.modelId}). Check ${words(context).setting('api-url')} points at Layer's API (${context.shownUrl})`,
   }
 }
 
@@ -87,7 +90,7 @@ export function timeoutFailure(timeoutMs: number, context: FailureContext): Fail
     retryable: true,
     reason: `no answer within ${timeoutMs} ms`,
     message: (n) =>
-      `Layer did not answer within ${formatSeconds(timeoutMs)} (${plural(n, 'attempt')}) for workspace ${context.workspaceId} and model ${context.modelId}: raise \`request-timeout-seconds\` or re-run the job later`,
+      `Layer did not answer within ${formatSeconds(timeoutMs)} (${plural(n, 'attempt')}) for workspace ${context.workspaceId} and model ${context.modelId}: raise ${words(context).setting('request-timeout-seconds')} or ${words(context).rerun} later`,
   }
 }
 
@@ -114,20 +117,22 @@ export function statusFailure(
   if (status === 401) {
     return plain(
       'auth',
-      `Layer refused the token (${statusLine}): check the \`layer-token\` secret (LAYER_API_TOKEN for the CLI), a Personal Access Token from app.layer.ai → Settings → Personal Access Tokens, and that it can access workspace ${ws}${said}`,
+      `Layer refused the token (${statusLine}): check ${words(context).token}, a Personal Access Token from app.layer.ai → Settings → Personal Access Tokens, and that it can access workspace ${ws}${said}`,
     )
   }
   if (status === 403) {
     return plain(
       'auth',
-      `Layer refused access to workspace ${ws} (${statusLine}): the token in the \`layer-token\` secret (LAYER_API_TOKEN for the CLI) is valid but cannot use this workspace; check \`workspace-id\` and that the token's owner is a member of it${said}`,
+      `Layer refused access to workspace ${ws} (${statusLine}): the token in ${words(context).token} is valid but cannot use this workspace; check ${words(context).setting('workspace-id')} and that the token's owner is a member of it${said}`,
     )
   }
   if (status === 404) {
-    const hint = /workspace|model/i.test(detail) ? '' : `; if every request fails like this, check \`api-url\` (${shownUrl})`
+    const hint = /workspace|model/i.test(detail)
+      ? ''
+      : `; if every request fails like this, check ${words(context).setting('api-url')} (${shownUrl})`
     return plain(
       'not-found',
-      `Layer answered 404 for workspace ${ws} and model ${model}: ${detail || 'Not Found'}. Check \`workspace-id\` and the generation's \`model_id\`${hint}`,
+      `Layer answered 404 for workspace ${ws} and model ${model}: ${detail || 'Not Found'}. Check ${words(context).setting('workspace-id')} and the generation's \`model_id\`${hint}`,
     )
   }
   if (status === 422) {
@@ -144,21 +149,23 @@ export function statusFailure(
         ...retried,
         kind: 'rate-limited',
         message: (n) =>
-          `Layer kept rate-limiting the estimate requests (${statusLine}, ${plural(n, 'attempt')}): lower \`concurrency\` or raise \`max-retries\`, then re-run the job${said}`,
+          `Layer kept rate-limiting the estimate requests (${statusLine}, ${plural(n, 'attempt')}): lower ${words(context).setting('concurrency')} or raise ${words(context).setting('max-retries')}, then ${words(context).rerun}${said}`,
       }
     }
     return {
       ...retried,
       kind: 'server',
       message: (n) =>
-        `Layer answered ${statusLine} for workspace ${ws} and model ${model} (${plural(n, 'attempt')}): Layer may be having trouble; re-run the job later${said}`,
+        `Layer answered ${statusLine} for workspace ${ws} and model ${model} (${plural(n, 'attempt')}): Layer may be having trouble; ${words(context).rerun} later${said}`,
     }
   }
   if (status >= 500)
-    return plain('server', `Layer answered ${statusLine} for workspace ${ws} and model ${model}: re-run the job later${said}`)
+    return plain('server', `Layer answered ${statusLine} for workspace ${ws} and model ${model}: ${words(context).rerun} later${said}`)
   // 3xx (undici does not follow redirects) and the remaining 4xx: the request itself is wrong.
   const hint =
-    status >= 300 && status < 400 ? `check \`api-url\` (${shownUrl})` : "check the generation's fields against Layer's estimate endpoint"
+    status >= 300 && status < 400
+      ? `check ${words(context).setting('api-url')} (${shownUrl})`
+      : "check the generation's fields against Layer's estimate endpoint"
   return plain('bad-request', `Layer rejected the request for workspace ${ws} and model ${model} (${statusLine}): ${hint}${said}`)
 }
 
@@ -173,13 +180,21 @@ export function networkFailure(error: unknown, context: FailureContext): Failure
     code !== undefined
       ? RETRY_ERRNO.has(code) || (code.startsWith('UND_ERR_') && !NO_RETRY_UNDICI.has(code))
       : /socket hang up|other side closed/i.test(text)
-  const hint = code === 'ENOTFOUND' ? 'check the host name in `api-url`' : "check `api-url` and the runner's network"
+  const hint =
+    code === 'ENOTFOUND'
+      ? `check the host name in ${words(context).setting('api-url')}`
+      : `check ${words(context).setting('api-url')} and ${words(context).network}`
   return {
     kind: 'network',
     retryable,
     reason,
     message: (n) => `Could not reach Layer at ${context.shownUrl} (${truncate(reason, QUOTE_LIMIT)}, ${plural(n, 'attempt')}): ${hint}`,
   }
+}
+
+/** The words a message uses for the context's audience. */
+function words(context: FailureContext): Vocabulary {
+  return context.words ?? ACTION_WORDS
 }
 
 /** Layer's explanation in an error body: FastAPI's `detail` (string or list), else the raw text. */

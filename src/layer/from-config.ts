@@ -1,6 +1,7 @@
 /** The one place the action and the CLI build their Layer client from a validated Config. */
 import type { Config } from '../config.js'
 import type { Redactor } from '../secrets.js'
+import type { Vocabulary } from '../vocabulary.js'
 import { USER_AGENT } from '../version.js'
 import { LayerClient, type RetryInfo } from './client.js'
 import type { PauseInfo } from './pace.js'
@@ -14,6 +15,8 @@ export interface LayerClientHooks {
   onPause?: (info: PauseInfo) => void
   /** Default: layer-budget-gate/<version>. */
   userAgent?: string
+  /** The audience's words in Layer's failure messages (the CLI passes its own). */
+  words?: Vocabulary
 }
 
 /** A LayerClient for `config`: its api-url, token, timeout, retries, rate-limit wait, and one socket per request in flight. */
@@ -29,5 +32,6 @@ export function createLayerClient(config: Config, hooks: LayerClientHooks): Laye
     onRetry: hooks.onRetry,
     maxWaitMs: config.maxWaitMs,
     onPause: hooks.onPause,
+    ...(hooks.words !== undefined ? { words: hooks.words } : {}),
   })
 }

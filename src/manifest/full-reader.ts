@@ -22,6 +22,7 @@ import {
   YAML_OPTIONS,
 } from './limits.js'
 import type { Located, Segment } from './located.js'
+import { placeSyntaxError } from './syntax.js'
 import { excerpt, formatPath, quoted, type FileProblems, type LineCol } from './problems.js'
 import type { Problem } from '../problem.js'
 
@@ -203,12 +204,17 @@ class FullReader {
     // An error at the end of the text (an unclosed quote or bracket) is placed on its last written
     // character: GitHub shows no annotation past the last line.
     const lastWritten = Math.max(0, this.text.trimEnd().length - 1)
+    // An unclosed quote or bracket is placed where it opened; what the library says at the same place is its echo.
+    const echoed = new Set<number>()
     doc.errors.slice(0, MAX_SYNTAX_PROBLEMS).forEach((error) => {
-      const at = this.problems.lineCol(Math.min(error.pos[0], lastWritten))
+      if (echoed.has(error.pos[0])) return
+      const placed = placeSyntaxError(this.text, error)
+      if (placed !== undefined && /quote/.test(placed.message)) echoed.add(error.pos[0])
+      const at = this.problems.lineCol(placed?.offset ?? Math.min(error.pos[0], lastWritten))
       const message =
         error.code === 'MULTIPLE_DOCS'
           ? 'a manifest is one YAML document: remove the second `---` document or move it to its own file'
-          : `invalid YAML: ${libraryMessage(error.message)}`
+          : (placed?.message ?? `invalid YAML: ${libraryMessage(error.message)}`)
       this.problems.add(at, 'YAML syntax error', message)
     })
     const rest = doc.errors.length - MAX_SYNTAX_PROBLEMS

@@ -1,4 +1,5 @@
 import { GateError } from '../errors.js'
+import { ACTION_WORDS, type Vocabulary } from '../vocabulary.js'
 import type { Generation, Plan, PlannedRequest } from '../types.js'
 
 /**
@@ -67,12 +68,12 @@ export function buildPlan(workspaceId: string, head: Generation[], base: Generat
 }
 
 /** Refuses a plan with more distinct requests (head and base) than `max-requests`, before any is sent. */
-export function assertWithinRequestLimit(plan: Plan, maxRequests: number): void {
+export function assertWithinRequestLimit(plan: Plan, maxRequests: number, words: Vocabulary = ACTION_WORDS): void {
   const needed = plan.requests.length
   if (needed <= maxRequests) return
   throw new GateError(
     `the manifests need ${groupDigits(needed)} distinct estimate requests, more than max-requests ` +
-      `(${maxRequests}): raise \`max-requests\` or remove generations`,
+      `(${maxRequests}): raise ${words.setting('max-requests')} or remove generations`,
   )
 }
 

@@ -3,9 +3,14 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
-import { EXIT, main } from '../src/cli.js'
-import { SIM_MODELS } from '../src/simulator/prices.js'
-import { SIM_WORKSPACE_ID, startSimulator, type Simulator } from '../src/simulator/server.js'
+import { EXIT, main } from '../../src/cli/main.js'
+import { policyOf, parseConfig } from '../../src/config.js'
+import { createLayerClient } from '../../src/layer/from-config.js'
+import { loadManifests } from '../../src/manifest/load.js'
+import { priceManifests } from '../../src/pipeline.js'
+import { FOOTER_MARK, renderComment } from '../../src/report/markdown.js'
+import { SIM_MODELS } from '../../src/simulator/prices.js'
+import { SIM_WORKSPACE_ID, startSimulator, type Simulator } from '../../src/simulator/server.js'
 
 class Capture extends Writable {
   text = ''
@@ -30,6 +35,7 @@ beforeAll(async () => {
     join(cwd, '.layer', 'generations.yml'),
     `version: 1\nworkspace_id: ${SIM_WORKSPACE_ID}\ngenerations:\n  - name: hero\n    model_id: ${SIM_MODELS.image.id}\n    batch_size: 2\n    runs: 3\n`,
   )
+  await writeFile(join(cwd, 'no-workspace.yml'), `version: 1\ngenerations:\n  - name: a\n    model_id: ${SIM_MODELS.image.id}\n`)
   await writeFile(join(cwd, 'broken.yml'), 'version: 1\ngenerations:\n  - name: x\n    model_id: nope\n')
 })
 afterAll(async () => sim.close())
@@ -108,7 +114,66 @@ describe('the CLI', () => {
     expect(invalid.stderr).toMatch(/^broken\.yml:4:15: error: .*nope/m) // the terminal still gets the problems
     const usage = await cli(['--nope', '--json'])
     expect(usage.code).toBe(EXIT.error)
-    expect(JSON.parse(usage.stdout)).toMatchObject({ status: 'error', failures: ["Unknown option '--nope'"] })
+    expect(JSON.parse(usage.stdout)).toMatchObject({ status: 'error', failures: ["unknown option '--nope' (see --help)"] })
+  })
+
+  it('prints exactly the pull-request comment with --format markdown', async () => {
+    const result = await cli(['--api-url', sim.url, '--format', 'markdown'])
+    expect(result.code).toBe(EXIT.within)
+    // The comment the action would post for the same manifest and settings (its footer holds the time).
+    const config = parseConfig((name) => (name === 'layer-token' ? sim.token : name === 'api-url' ? sim.url : ''), { tempDir: tmpdir() })
+    const client = createLayerClient(config, { redact: (text) => text })
+    const { report } = await priceManifests({
+      head: await loadManifests(cwd, config.manifestPatterns),
+      policy: policyOf(config),
+      concurrency: 1,
+      maxRequests: 10,
+      estimator: client,
+    })
+    await client.close()
+    const before = (text: string) => text.slice(0, text.indexOf(FOOTER_MARK))
+    expect(result.stdout).toContain(FOOTER_MARK)
+    expect(before(result.stdout)).toBe(before(renderComment(report, {})))
+    expect(result.stdout).not.toContain('\u001b[')
+  })
+
+  it('prints the stop comment with --format markdown when the manifest is invalid', async () => {
+    const result = await cli(['broken.yml', '--api-url', sim.url, '--format', 'markdown'])
+    expect(result.code).toBe(EXIT.error)
+    expect(result.stdout).toMatch(/broken\.yml:4/)
+    expect(result.stderr).toMatch(/^broken\.yml:4:15: error:/m)
+  })
+
+  it('prints the verdict’s reasons in the terminal: which rule failed, by how much', async () => {
+    const result = await cli(['--api-url', sim.url, '--max-total', '2'])
+    expect(result.code).toBe(EXIT.over)
+    const why = result.stdout.slice(result.stdout.indexOf('\nWhy:\n'))
+    expect(why).toMatch(/^\nWhy:\n {2}- .*2\.1 CU.*2 CU/)
+    const within = await cli(['--api-url', sim.url])
+    expect(within.stdout).not.toContain('Why:')
+  })
+
+  it('says a workspace mismatch once', async () => {
+    const result = await cli(['--api-url', sim.url, '--workspace-id', '0b1c2d9e-8b1a-4c53-9f0e-2a7d4b8c1e55'])
+    expect(result.code).toBe(EXIT.error)
+    expect(result.stderr.match(/differs from/g)).toHaveLength(1)
+    expect(result.stderr).toMatch(/^\.layer\/generations\.yml:2:15: error: workspace_id .* differs from `--workspace-id` 0b1c2d9e-/)
+  })
+
+  it('speaks the CLI’s words: flags and LAYER_API_TOKEN, not the action’s inputs and secret', async () => {
+    const refused = await cli(['--api-url', sim.url], { LAYER_API_TOKEN: 'wrong-token' })
+    expect(refused.stderr).toMatch(/Layer refused the token \(401 [^)]*\): check LAYER_API_TOKEN, a Personal Access Token/)
+    const unreachable = await cli(['--api-url', 'http://127.0.0.1:1/api', '--max-retries', '0'])
+    expect(unreachable.stderr).toMatch(/check `--api-url` and your network/)
+    const many = await cli(['--api-url', sim.url, '--max-requests', '0'])
+    expect(many.stderr).toMatch(/^layer-budget-gate: --max-requests must be a whole number/)
+    const nothing = await cli(['--api-url', sim.url, 'no-workspace.yml'])
+    expect(nothing.stderr).toBe(
+      'layer-budget-gate: no workspace to price against: set `--workspace-id`, or `workspace_id:` at the top of the manifest\n',
+    )
+    for (const text of [refused.stderr, unreachable.stderr, nothing.stderr]) {
+      expect(text).not.toMatch(/`layer-token`|`workspace-id` input|check `api-url`|the job/)
+    }
   })
 
   it('exits 2 when Layer cannot price, saying a refused token once, for the run', async () => {
@@ -122,18 +187,44 @@ describe('the CLI', () => {
   })
 
   it.each([
-    [['--bogus'], /^layer-budget-gate: Unknown option '--bogus'$/],
+    [['--bogus'], "layer-budget-gate: unknown option '--bogus' (see --help)"],
+    [
+      ['--min-remaining', '2450'],
+      "layer-budget-gate: unknown option '--min-remaining': did you mean --min-remaining-balance? (see --help)",
+    ],
+    [['--concurency', '2'], "layer-budget-gate: unknown option '--concurency': did you mean --concurrency? (see --help)"],
+    [['--format', 'yaml'], 'layer-budget-gate: --format must be table, json or markdown, got "yaml" (see --help)'],
+    [['--max-total', '-5'], "layer-budget-gate: --max-total -5: a value that starts with '-' is taken for an option; write --max-total=-5"],
+    [['--max-total'], 'layer-budget-gate: --max-total needs a value, but --api-url follows it: see --help'],
+    [['--check', '--base', 'main'], 'layer-budget-gate: --check prices nothing, so it has no --base: give one of them (see --help)'],
     [
       ['missing.yml'],
-      /^layer-budget-gate: no manifest found at missing\.yml \(the command line\); create it or name your manifest \(a path or a glob\) on the command line$/,
+      'layer-budget-gate: no manifest found at missing.yml (named on the command line, relative to the current directory); create it or fix the path',
     ],
-  ])('usage error %j: one line, the usage, and exit 2', async (argv, message) => {
+  ])('usage error %j: one line, no usage text, and exit 2', async (argv, line) => {
     const result = await cli([...argv, '--api-url', sim.url])
     expect(result.code).toBe(EXIT.error)
-    const [first, blank, usage] = result.stderr.split('\n')
-    expect(first).toMatch(message)
-    expect(blank).toBe('')
-    expect(usage).toMatch(/^Usage: layer-budget-gate/)
+    expect(result.stderr).toBe(`${line}\n`)
+    expect(result.stdout).toBe('')
+  })
+
+  it('accepts a negative number written with = and refuses its value in one line', async () => {
+    const result = await cli(['--max-total=-5', '--api-url', sim.url])
+    expect([result.code, result.stderr]).toEqual([
+      EXIT.error,
+      'layer-budget-gate: --max-total must be a number of Creative Units ≥ 0 such as 250 or 99.5, or empty, got "-5"\n',
+    ])
+  })
+
+  it('names the default manifest as the default when none is given and it is missing', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'lbg-cli-empty-'))
+    const stdout = new Capture()
+    const stderr = new Capture()
+    const code = await main([], { stdout, stderr, env: { LAYER_API_TOKEN: sim.token }, cwd: empty })
+    expect(code).toBe(EXIT.error)
+    expect(stderr.text).toBe(
+      'layer-budget-gate: no manifest found at .layer/generations.yml (the default); create it or name your manifests (paths or globs) on the command line\n',
+    )
   })
 
   it('refuses an invalid flag value in one line, naming the flag, and exits 2', async () => {
@@ -142,11 +233,10 @@ describe('the CLI', () => {
     expect(result.stderr).toBe('layer-budget-gate: --concurrency must be a whole number from 1 to 64, got "lots"\n')
   })
 
-  it('says how to set LAYER_API_TOKEN, with the usage', async () => {
+  it('says how to set LAYER_API_TOKEN, in one line', async () => {
     const result = await cli(['--api-url', sim.url], { LAYER_API_TOKEN: undefined })
     expect(result.code).toBe(EXIT.error)
-    expect(result.stderr).toMatch(/^layer-budget-gate: LAYER_API_TOKEN is not set: export LAYER_API_TOKEN=/)
-    expect(result.stderr).toContain('Usage: layer-budget-gate')
+    expect(result.stderr).toMatch(/^layer-budget-gate: LAYER_API_TOKEN is not set: export LAYER_API_TOKEN=.*--check\n$/)
   })
 
   it('prints help and version', async () => {
