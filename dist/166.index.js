@@ -379,8 +379,8 @@ async function hideComments(octokit, old) {
     }
 }
 
-// EXTERNAL MODULE: ./src/manifest/load.ts + 5 modules
-var load = __webpack_require__(6983);
+// EXTERNAL MODULE: ./src/manifest/load.ts + 6 modules
+var load = __webpack_require__(4709);
 // EXTERNAL MODULE: ./src/manifest/problems.ts + 1 modules
 var manifest_problems = __webpack_require__(2943);
 // EXTERNAL MODULE: ./node_modules/tinyglobby/dist/index.mjs + 3 modules
