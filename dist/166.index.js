@@ -11,6 +11,7 @@ __webpack_require__.r(__webpack_exports__);
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   PullRequestGitHub: () => (/* binding */ PullRequestGitHub),
+  RELIST_AFTER_MS: () => (/* binding */ RELIST_AFTER_MS),
   changesGenerations: () => (/* binding */ changesGenerations)
 });
 
@@ -174,7 +175,7 @@ async function publishComment(octokit, options) {
  * It needs no verdict, so a run lists while Layer prices; a CommentError when GitHub cannot say.
  */
 async function findComments(octokit, options) {
-    return { ours: await listOurs(octokit, options, options.author) };
+    return listOurs(octokit, options, options.author);
 }
 /** The second half of publishComment: writes the comment from what `findComments` found (see publishComment). */
 async function writeComment(octokit, { ours }, options) {
@@ -272,6 +273,7 @@ async function listOurs(octokit, { owner, repo, issueNumber: issue_number, key }
     const where = `${owner}/${repo}#${issue_number}`;
     const escapedKey = escapeField(key);
     const ours = [];
+    let account = author;
     try {
         const listed = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
         if (!Array.isArray(listed) ||
@@ -285,14 +287,15 @@ async function listOurs(octokit, { owner, repo, issueNumber: issue_number, key }
         }
         // Who "we" are only matters when some comment carries the marker; the first run of a PR skips the question.
         if (ours.length > 0) {
-            const account = author ?? (await viewer(octokit));
-            ours.splice(0, ours.length, ...ours.filter((c) => writtenBy(c.comment, account)));
+            const own = author ?? (await viewer(octokit));
+            account = own;
+            ours.splice(0, ours.length, ...ours.filter((c) => writtenBy(c.comment, own)));
         }
     }
     catch (error) {
         throw commentStop('find the comment', where, error);
     }
-    return ours.sort((a, b) => a.comment.id - b.comment.id);
+    return { ours: ours.sort((a, b) => a.comment.id - b.comment.id), ...(account !== undefined ? { account } : {}) };
 }
 /**
  * Two runs racing on one pull request can both find no comment and both create one. So after
@@ -307,7 +310,7 @@ async function settleRace(octokit, options, created, before) {
     const author = options.author ?? (typeof created.user?.id === 'number' ? { id: created.user.id, login: created.user.login } : undefined);
     let fresh;
     try {
-        const listed = await listOurs(octokit, options, author);
+        const { ours: listed } = await listOurs(octokit, options, author);
         fresh = listed.filter((c) => !before.has(c.comment.id));
         // GitHub may not list a comment the moment it is written: it is still this run's to weigh.
         if (!fresh.some((c) => c.comment.id === created.id))
@@ -978,14 +981,18 @@ class PullRequestGitHub {
     octokit;
     /** The sticky comment's listing, started by `listComments` (while Layer prices); settled, so never an unhandled rejection. */
     lookup;
+    now;
+    relistAfterMs;
     constructor(config, 
     /** GitHub's error texts are quoted in notes, warnings and comments; one that echoes a token (a proxy's
      * error page, a misconfigured GHES) must not publish it: comments and job summaries are not masked. */
-    redact, context, pr) {
+    redact, context, pr, clock = {}) {
         this.config = config;
         this.redact = redact;
         this.context = context;
         this.pr = pr;
+        this.now = clock.now ?? Date.now;
+        this.relistAfterMs = clock.relistAfterMs ?? RELIST_AFTER_MS;
         this.octokit = config.githubToken ? createOctokit(config.githubToken) : undefined;
     }
     /** On pull_request_target the workspace holds the base branch: the PR's manifests are read at its head commit, as data. */
@@ -1022,17 +1029,29 @@ class PullRequestGitHub {
         return { ...(base ? { base } : {}), ...(baseNote !== undefined ? { baseNote: this.redact(baseNote) } : {}) };
     }
     /**
-     * Starts listing the sticky comment now; the write then starts from this listing. Called once the
-     * last estimate request is sent: it overlaps Layer's last answers and is as fresh as it can be
-     * without waiting, since a newer run's comment written after it would be overwritten.
+     * Starts listing the sticky comment now, while Layer prices; the write starts from this listing
+     * (or from a fresh one when pricing outlasted it: see `current`).
      */
     listComments() {
         if (this.config.comment !== 'off' && this.octokit)
             void this.listing(this.octokit);
     }
     listing(octokit) {
-        this.lookup ??= findComments(octokit, this.findOptions()).then((found) => ({ found }), (error) => ({ error }));
+        this.lookup ??= findComments(octokit, this.findOptions()).then((found) => ({ found, at: this.now() }), (error) => ({ error }));
         return this.lookup;
+    }
+    /**
+     * What the write starts from: the early listing, or, when pricing outlasted it by more than
+     * RELIST_AFTER_MS, a fresh one (the account already known), so a newer run's comment written
+     * meanwhile is seen and not overwritten. A quick run keeps the listing it made while Layer priced.
+     */
+    async current(octokit) {
+        const listed = await this.listing(octokit);
+        if ('error' in listed)
+            throw listed.error;
+        if (this.now() - listed.at <= this.relistAfterMs)
+            return listed.found;
+        return findComments(octokit, { ...this.findOptions(), ...(listed.found.account ? { author: listed.found.account } : {}) });
     }
     /** The approval check of SPEC 9, or undefined when `approval-label` is off; it never rejects (a failed read is `unread`). */
     approval() {
@@ -1074,10 +1093,7 @@ class PullRequestGitHub {
             return undefined;
         }
         try {
-            const listed = await this.listing(this.octokit);
-            if ('error' in listed)
-                throw listed.error;
-            const outcome = await writeComment(this.octokit, listed.found, {
+            const outcome = await writeComment(this.octokit, await this.current(this.octokit), {
                 ...this.findOptions(),
                 mode: this.config.comment,
                 run: { id: this.context.runId, attempt: this.context.runAttempt, sha: this.pr.headSha },
@@ -1107,6 +1123,12 @@ class PullRequestGitHub {
         };
     }
 }
+/**
+ * How old the early listing may be when the comment is written. Past it a run lists again: a newer
+ * run's comment written in that time would otherwise be overwritten. Below it the window is about
+ * what it was when the listing followed the verdict (a listing's own round trips).
+ */
+const RELIST_AFTER_MS = 3_000;
 
 
 /***/ })

@@ -61,13 +61,10 @@ export async function run(): Promise<void> {
         concurrency: config.concurrency,
         maxRequests: config.maxRequests,
         estimator: client,
-        // The comment listing starts when the last estimate request is sent: it overlaps Layer's last
-        // answers, and a newer run's comment written meanwhile has no more time to go unseen than
-        // when it was read after the verdict (it would be overwritten).
-        onAllSent: () => github?.listComments(),
       })
-      // GitHub's reads run while Layer prices (SPEC 10): each is started here and awaited where it
-      // is used (the listing by the comment's write).
+      // GitHub's reads run while Layer prices (SPEC 10): each is started here, once the estimate
+      // requests are on their way, and awaited where it is used (the listing by the comment's write).
+      github?.listComments()
       priced = await pricing
     } finally {
       await client.close()

@@ -20,8 +20,6 @@ export interface PlanInput {
   maxRequests: number
   estimator: Estimator
   onProgress?: (done: number, total: number) => void
-  /** Called once the last estimate request has been started (see runPlan). */
-  onAllSent?: () => void
   /** The audience's words in the run's refusals (default: the action's). */
   words?: Vocabulary
 }
@@ -62,7 +60,6 @@ export async function pricePlan(input: PlanInput): Promise<PricedPlan> {
   const outcomes = await runPlan(plan, input.estimator, {
     concurrency: input.concurrency,
     onProgress: input.onProgress,
-    onAllSent: input.onAllSent,
   })
   return { plan, outcomes }
 }

@@ -91,30 +91,6 @@ describe('runPlan', () => {
     ])
   })
 
-  it('says once when the last request has been sent, while the first answers are still out', async () => {
-    const fake = manualEstimator()
-    const sentWhen: number[] = []
-    const running = runPlan(planOf(5), fake.estimator, { concurrency: 2, onAllSent: () => sentWhen.push(fake.calls.length) })
-    await settle()
-    expect(sentWhen).toEqual([])
-    for (let round = 0; round < 3; round++) {
-      for (const call of fake.calls.filter((c) => c.index >= 0)) {
-        call.resolve(answer(1))
-        call.index = -1
-      }
-      await settle()
-    }
-    await running
-    // Called as the fifth request started (the fourth was still in flight), and only then.
-    expect(sentWhen).toEqual([4])
-  })
-
-  it('says at once that all is sent when the plan has no request', async () => {
-    let called = 0
-    await runPlan(planOf(0), manualEstimator().estimator, { concurrency: 2, onAllSent: () => (called += 1) })
-    expect(called).toBe(1)
-  })
-
   it('keeps each failure as a LayerError outcome and goes on with the others', async () => {
     const estimator: Estimator = {
       async estimate(_w, body) {

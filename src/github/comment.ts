@@ -111,6 +111,8 @@ interface OurComment {
 /** This key's comments by the gate's own account on the pull request, oldest first: what a write starts from. */
 export interface CommentLookup {
   readonly ours: readonly OurComment[]
+  /** The gate's own account, when the listing had to know it: a second listing need not ask again. */
+  readonly account?: Account
 }
 
 /** GitHub's answer to a write, checked: a comment has a numeric id and a URL; anything else is not trusted as written. */
@@ -185,7 +187,7 @@ export async function publishComment(octokit: Octokit, options: PublishOptions):
  * It needs no verdict, so a run lists while Layer prices; a CommentError when GitHub cannot say.
  */
 export async function findComments(octokit: Octokit, options: FindOptions): Promise<CommentLookup> {
-  return { ours: await listOurs(octokit, options, options.author) }
+  return listOurs(octokit, options, options.author)
 }
 
 /** The second half of publishComment: writes the comment from what `findComments` found (see publishComment). */
@@ -286,10 +288,11 @@ async function listOurs(
   octokit: Octokit,
   { owner, repo, issueNumber: issue_number, key }: FindOptions,
   author: Account | undefined,
-): Promise<OurComment[]> {
+): Promise<CommentLookup> {
   const where = `${owner}/${repo}#${issue_number}`
   const escapedKey = escapeField(key)
   const ours: OurComment[] = []
+  let account = author
   try {
     const listed: unknown = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 })
     if (
@@ -304,13 +307,14 @@ async function listOurs(
     }
     // Who "we" are only matters when some comment carries the marker; the first run of a PR skips the question.
     if (ours.length > 0) {
-      const account = author ?? (await viewer(octokit))
-      ours.splice(0, ours.length, ...ours.filter((c) => writtenBy(c.comment, account)))
+      const own = author ?? (await viewer(octokit))
+      account = own
+      ours.splice(0, ours.length, ...ours.filter((c) => writtenBy(c.comment, own)))
     }
   } catch (error) {
     throw commentStop('find the comment', where, error)
   }
-  return ours.sort((a, b) => a.comment.id - b.comment.id)
+  return { ours: ours.sort((a, b) => a.comment.id - b.comment.id), ...(account !== undefined ? { account } : {}) }
 }
 
 /**
@@ -326,7 +330,7 @@ async function settleRace(octokit: Octokit, options: PublishOptions, created: Is
   const author = options.author ?? (typeof created.user?.id === 'number' ? { id: created.user.id, login: created.user.login } : undefined)
   let fresh: OurComment[]
   try {
-    const listed = await listOurs(octokit, options, author)
+    const { ours: listed } = await listOurs(octokit, options, author)
     fresh = listed.filter((c) => !before.has(c.comment.id))
     // GitHub may not list a comment the moment it is written: it is still this run's to weigh.
     if (!fresh.some((c) => c.comment.id === created.id))

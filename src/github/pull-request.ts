@@ -38,6 +38,8 @@ export class PullRequestGitHub {
   private readonly octokit: Octokit | undefined
   /** The sticky comment's listing, started by `listComments` (while Layer prices); settled, so never an unhandled rejection. */
   private lookup: Promise<Listed> | undefined
+  private readonly now: () => number
+  private readonly relistAfterMs: number
 
   constructor(
     private readonly config: GitHubSettings,
@@ -46,7 +48,10 @@ export class PullRequestGitHub {
     private readonly redact: Redactor,
     private readonly context: RunContext,
     private readonly pr: PullRequestContext,
+    clock: PullRequestClock = {},
   ) {
+    this.now = clock.now ?? Date.now
+    this.relistAfterMs = clock.relistAfterMs ?? RELIST_AFTER_MS
     this.octokit = config.githubToken ? createOctokit(config.githubToken) : undefined
   }
 
@@ -85,9 +90,8 @@ export class PullRequestGitHub {
   }
 
   /**
-   * Starts listing the sticky comment now; the write then starts from this listing. Called once the
-   * last estimate request is sent: it overlaps Layer's last answers and is as fresh as it can be
-   * without waiting, since a newer run's comment written after it would be overwritten.
+   * Starts listing the sticky comment now, while Layer prices; the write starts from this listing
+   * (or from a fresh one when pricing outlasted it: see `current`).
    */
   listComments(): void {
     if (this.config.comment !== 'off' && this.octokit) void this.listing(this.octokit)
@@ -95,10 +99,22 @@ export class PullRequestGitHub {
 
   private listing(octokit: Octokit): Promise<Listed> {
     this.lookup ??= findComments(octokit, this.findOptions()).then(
-      (found) => ({ found }),
+      (found) => ({ found, at: this.now() }),
       (error: unknown) => ({ error }),
     )
     return this.lookup
+  }
+
+  /**
+   * What the write starts from: the early listing, or, when pricing outlasted it by more than
+   * RELIST_AFTER_MS, a fresh one (the account already known), so a newer run's comment written
+   * meanwhile is seen and not overwritten. A quick run keeps the listing it made while Layer priced.
+   */
+  private async current(octokit: Octokit): Promise<CommentLookup> {
+    const listed = await this.listing(octokit)
+    if ('error' in listed) throw listed.error
+    if (this.now() - listed.at <= this.relistAfterMs) return listed.found
+    return findComments(octokit, { ...this.findOptions(), ...(listed.found.account ? { author: listed.found.account } : {}) })
   }
 
   /** The approval check of SPEC 9, or undefined when `approval-label` is off; it never rejects (a failed read is `unread`). */
@@ -142,9 +158,7 @@ export class PullRequestGitHub {
       return undefined
     }
     try {
-      const listed = await this.listing(this.octokit)
-      if ('error' in listed) throw listed.error
-      const outcome = await writeComment(this.octokit, listed.found, {
+      const outcome = await writeComment(this.octokit, await this.current(this.octokit), {
         ...this.findOptions(),
         mode: this.config.comment,
         run: { id: this.context.runId, attempt: this.context.runAttempt, sha: this.pr.headSha },
@@ -172,5 +186,18 @@ export class PullRequestGitHub {
   }
 }
 
-/** The sticky comment's listing, or why GitHub could not give it. */
-type Listed = { found: CommentLookup } | { error: unknown }
+/** The sticky comment's listing and when it answered (ms), or why GitHub could not give it. */
+type Listed = { found: CommentLookup; at: number } | { error: unknown }
+
+/**
+ * How old the early listing may be when the comment is written. Past it a run lists again: a newer
+ * run's comment written in that time would otherwise be overwritten. Below it the window is about
+ * what it was when the listing followed the verdict (a listing's own round trips).
+ */
+export const RELIST_AFTER_MS = 3_000
+
+/** Test seams of PullRequestGitHub: the clock and the listing's age bound. */
+export interface PullRequestClock {
+  now?: () => number
+  relistAfterMs?: number
+}

@@ -11,11 +11,6 @@ export interface RunPlanOptions {
   signal?: AbortSignal
   /** Called after each request settles (`done` of `total` requests). */
   onProgress?: (done: number, total: number) => void
-  /**
-   * Called once, when the last request of the plan has been started (at once for an empty plan):
-   * what must be as fresh as possible when the answers are in (the comment listing) starts here.
-   */
-  onAllSent?: () => void
 }
 
 const NOT_SENT_AFTER_AUTH = 'not sent: another estimate request was refused with an authentication error (check `layer-token`)'
@@ -29,7 +24,7 @@ const CANCELLED = 'cancelled: the run was cancelled before this estimate request
  * signal, queued ones are never sent, and all of them end as kind 'aborted'.
  */
 export async function runPlan(plan: Plan, estimator: Estimator, options: RunPlanOptions): Promise<RequestOutcome[]> {
-  const { concurrency, signal, onProgress, onAllSent } = options
+  const { concurrency, signal, onProgress } = options
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new ConfigError(`concurrency must be a whole number of at least 1, got ${String(concurrency)}`)
   }
@@ -56,13 +51,9 @@ export async function runPlan(plan: Plan, estimator: Estimator, options: RunPlan
 
   const total = plan.requests.length
   let done = 0
-  let started = 0
   const limit = pLimit(concurrency)
-  if (total === 0) onAllSent?.()
 
   const send = async (request: PlannedRequest): Promise<RequestOutcome> => {
-    started += 1
-    if (started === total) onAllSent?.()
     const outcome = controller.signal.aborted ? abortedOutcome(false) : await estimate(request)
     done += 1
     onProgress?.(done, total)
