@@ -61,6 +61,7 @@ export async function run(): Promise<void> {
         estimator: client,
         commit: pr?.headSha ?? context.sha,
         runUrl: context.runUrl,
+        links: pr && { serverUrl: context.serverUrl, owner: context.owner, repo: context.repo, headSha: pr.headSha, baseSha: pr.baseSha },
       })
     } finally {
       await client.close()

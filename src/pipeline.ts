@@ -4,7 +4,7 @@ import { runPlan } from './pricing/estimate.js'
 import { priceGenerations } from './pricing/price.js'
 import { buildReport, unpricedBaseNote, unpricedProblems } from './report/build.js'
 import { resolveWorkspace } from './workspace.js'
-import type { Estimator, Manifest, Plan, Policy, Report, RequestOutcome } from './types.js'
+import type { Estimator, Manifest, Plan, Policy, Report, ReportLinks, RequestOutcome } from './types.js'
 import type { Problem } from './problem.js'
 
 /** What to price: the head manifests, and on pull requests the base ones. */
@@ -23,6 +23,8 @@ export interface PricingInput {
   onProgress?: (done: number, total: number) => void
   commit?: string
   runUrl?: string
+  /** Where the comment links each changed generation (pull requests only). */
+  links?: ReportLinks
   /** Clock for the balance's time; injectable for fixtures. */
   now?: () => Date
 }
@@ -50,6 +52,7 @@ export async function priceManifests(input: PricingInput): Promise<PricingResult
     balanceAt: (input.now ?? (() => new Date()))().toISOString(),
     commit: input.commit,
     runUrl: input.runUrl,
+    links: input.links,
   })
   return { plan, outcomes, ...judged }
 }
@@ -65,6 +68,8 @@ export interface JudgeOptions {
   balanceAt: string
   commit?: string
   runUrl?: string
+  /** Where the comment links each changed generation (pull requests only). */
+  links?: ReportLinks
 }
 
 /**
@@ -85,6 +90,7 @@ export function judgePlan(plan: Plan, outcomes: RequestOutcome[], options: Judge
     balanceAt: options.balanceAt,
     commit: options.commit,
     runUrl: options.runUrl,
+    links: options.links,
   })
   // The priced lines are not kept: the report holds what is shown, and 10,000 lines are memory.
   return { report, problems: unpricedProblems(pricing) }
