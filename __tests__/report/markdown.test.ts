@@ -222,6 +222,27 @@ describe('renderComment', () => {
     expect(text.split('\n').filter((line) => line.startsWith('- '))).toHaveLength(2)
   })
 
+  it('escapes manifest text in the changed, group and breakdown tables: names, groups and models stay inert', () => {
+    const hostile = '@octocat #12 | `x` <b>bold</b> [pwn](https://evil.example)'
+    const head = [gen(hostile, { group: hostile, modelLabel: hostile, runs: 2 }), gen('plain', { group: 'ok' })]
+    const base = [gen(hostile, { group: hostile, modelLabel: 'knight-style' })]
+    const plan = buildPlan(WORKSPACE, head, base)
+    const r = judgePlan(plan, [ok(1), ok(2), ok(1)], { policy: strict, baseRead: true, balanceAt: 'now', links: SCENARIO_LINKS }).report
+    for (const text of [renderComment(r, { marker: MARKER }), renderSummary(r)]) {
+      expect(text).toContain('| Group | Base CU | Head CU | Δ CU |')
+      expect(text).toContain('| Generation | Change | Model | Runs |')
+      expect(onlyOwnTags(text)).toBe(true)
+      expect(tablesAreWellFormed(text)).toBe(true)
+      expect(pingsNobody(text)).toBe(true)
+      expect(text).not.toMatch(/\]\(https:\/\/evil/)
+      expect(text).not.toContain('`x`')
+      // The one link of the row is the gate's own, to the line at the head commit.
+      const linked = text.split('\n').find((line) => line.includes('| changed |'))!
+      expect(linked.match(/\]\(/g)).toHaveLength(1)
+      expect(linked).toContain(`](https://github.com/pixel-forge/dungeon-art/blob/${SCENARIO_LINKS.headSha}/.layer/generations.yml#L10)`)
+    }
+  })
+
   it('folds a long breakdown into <details>', () => {
     const text = renderComment(bigReport(30), { marker: MARKER })
     expect(text).toContain('<details><summary>Breakdown: 30 generations, most expensive first</summary>\n\n| Generation |')
