@@ -51,11 +51,27 @@ export function markdownTable(header: string[], rows: string[][], align: Align[]
   return [line(header), line(rule), ...rows.map(line)].join('\n')
 }
 
+/** A table cell's text as inert Markdown. */
+type CellText = (cell: string) => string
+
+/** escapeText for table cells, remembered: a comment is rendered several times to fit, with the same cells. */
+function cellEscaper(): CellText {
+  const seen = new Map<string, string>()
+  return (cell) => {
+    let text = seen.get(cell)
+    if (text === undefined) {
+      text = escapeText(cell, MAX_CELL)
+      seen.set(cell, text)
+    }
+    return text
+  }
+}
+
 /** A rows.ts table as Markdown: every cell escaped, a row's link on its first cell, subtotal rows in bold. */
-function renderTable(table: Table): string {
+function renderTable(table: Table, cellText: CellText): string {
   const rows = table.rows.map((row) =>
     row.cells.map((cell, i) => {
-      const text = escapeText(cell, MAX_CELL)
+      const text = cellText(cell)
       if (text === '') return ''
       // The text is escaped (no "]" or "[" left) and the URL percent-encoded: the link cannot break out.
       if (i === 0 && row.href !== undefined) return `[${text}](${row.href})`
@@ -114,7 +130,8 @@ export function renderComment(report: Report, options: CommentOptions): string {
   const maxChars = options.maxChars ?? COMMENT_MAX_CHARS
   const elsewhere = 'the job summary of the workflow run has the full table'
   const prefix = options.marker ? `${options.marker}\n` : ''
-  const render = (shape: Shape): string => `${prefix}${renderBody(report, shape, 'comment')}`
+  const cellText = cellEscaper()
+  const render = (shape: Shape): string => `${prefix}${renderBody(report, shape, 'comment', cellText)}`
   const lines = report.entries
   const changed = changedLines(report)?.length ?? 0
 
@@ -177,7 +194,8 @@ function renderFailure(notice: StopNotice, heading: string, prefix: string): (sh
  */
 export function renderSummary(report: Report, maxBytes = SUMMARY_MAX_BYTES): string {
   const elsewhere = 'the JSON report (report-path) has every generation'
-  const render = (shape: Shape): string => renderBody(report, shape, 'summary')
+  const cellText = cellEscaper()
+  const render = (shape: Shape): string => renderBody(report, shape, 'summary', cellText)
   const full = render({ collapse: false, groups: true, compact: false, elsewhere })
   if (utf8Length(full) <= maxBytes) return full
   const trimmed = largestFitting(
@@ -191,7 +209,7 @@ export function renderSummary(report: Report, maxBytes = SUMMARY_MAX_BYTES): str
   return cutBytes(render(last), maxBytes)
 }
 
-function renderBody(report: Report, shape: Shape, target: 'comment' | 'summary'): string {
+function renderBody(report: Report, shape: Shape, target: 'comment' | 'summary', cellText: CellText): string {
   const blocks: string[] = []
   // The comment is one voice among many on the pull request; the summary owns its page.
   const [heading, section] = target === 'comment' ? ['###', '####'] : ['##', '###']
@@ -217,22 +235,22 @@ function renderBody(report: Report, shape: Shape, target: 'comment' | 'summary')
 
   if (report.baseNote !== undefined) blocks.push(`ℹ️ ${escapeText(report.baseNote)}`)
   const changed = changedTable(report, shape.changedLimit === undefined ? {} : { limit: shape.changedLimit })
-  if (changed !== undefined) blocks.push(`${section} Changed in this pull request\n\n${renderTable(changed)}`)
+  if (changed !== undefined) blocks.push(`${section} Changed in this pull request\n\n${renderTable(changed, cellText)}`)
   const unchanged = nothingChanged(report)
   if (unchanged !== undefined) blocks.push(escapeText(unchanged))
   const groups = shape.groups ? groupTable(report) : undefined
-  if (groups !== undefined) blocks.push(`${section} By group\n\n${renderTable(groups)}`)
+  if (groups !== undefined) blocks.push(`${section} By group\n\n${renderTable(groups, cellText)}`)
 
   const nothing = nothingPlanned(report)
   if (nothing !== undefined) blocks.push(escapeText(nothing))
-  if (report.entries > 0) blocks.push(breakdown(report, shape, section))
+  if (report.entries > 0) blocks.push(breakdown(report, shape, section, cellText))
 
   blocks.push(footer(report))
   return `${blocks.join('\n\n')}\n`
 }
 
 /** The breakdown, with its footnote on the default batch size and, when cut, where the rest is. */
-function breakdown(report: Report, shape: Shape, section: string): string {
+function breakdown(report: Report, shape: Shape, section: string, cellText: CellText): string {
   const table = breakdownTable(report, shape.rowLimit === undefined ? {} : { limit: shape.rowLimit })
   const notes: string[] = []
   const batch = defaultBatchNote(report)
@@ -241,7 +259,7 @@ function breakdown(report: Report, shape: Shape, section: string): string {
     const shown = counted(Math.max(0, shape.rowLimit), 'most expensive generation')
     notes.push(`_Showing the ${shown} of ${formatCount(report.entries)}: ${shape.elsewhere}._`)
   }
-  const body = [renderTable(table), ...notes].join('\n\n')
+  const body = [renderTable(table, cellText), ...notes].join('\n\n')
   const caption = `Breakdown: ${counted(report.entries, 'generation')}${report.entries > 1 ? ', most expensive first' : ''}`
   if (shape.collapse) return `<details><summary>${escapeText(caption)}</summary>\n\n${body}\n\n</details>`
   return `${section} ${escapeText(caption)}\n\n${body}`
