@@ -64,6 +64,7 @@ describe('renderTerminal', () => {
     expect(rest[0]).toBe('Changed:')
     expect(text).toMatch(/^knight-portraits +changed +4 → 6 +12 → 12\.5 +48 → 75 +\+27$/m)
     expect(text).toMatch(/^cinematics +192\.5 +240\.625 +\+48\.125$/m)
+    expect(text).toContain('\n\nBy group:\nGroup ')
     expect(text).toMatch(/^Generation +Model +Runs +Outputs +CU per run +Total CU +Share$/m)
     expect(text).toMatch(/^tavern-props +knight-style +12 +48\* +3\.2 +38\.4 +8\.6%$/m)
     expect(text).toContain('\n* batch_size not set: Layer makes 4 outputs per run\n')

@@ -45,7 +45,7 @@ export function renderTerminal(report: Report, paint: Paint): string {
   const unchanged = nothingChanged(report)
   if (unchanged !== undefined) parts.push('', unchanged)
   const groups = groupTable(report)
-  if (groups !== undefined) parts.push('', textTable(groups))
+  if (groups !== undefined) parts.push('', 'By group:', textTable(groups))
   const nothing = nothingPlanned(report)
   if (nothing !== undefined) parts.push('', nothing)
   if (report.entries > 0) {
