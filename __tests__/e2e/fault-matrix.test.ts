@@ -473,7 +473,9 @@ describe('GitHub faults on the sticky comment (pull_request)', () => {
       const own = ownComments(cell)
       expect(own).toHaveLength(1)
       expect(own[0]!.body.split('\n')[0]).toBe(marker(1000, HEAD_SHA))
-      expect(own[0]!.body).toContain(`### ✅ ${EXPECTED_TOTAL} of `)
+      // The headline: within budget, with the total (after the change in this pull request, when there is one).
+      expect(own[0]!.body.split('\n')[1]).toMatch(/^### ✅ /)
+      expect(own[0]!.body.split('\n')[1]).toContain(` ${EXPECTED_TOTAL} of `)
       if (cell.target.existing) expect(own[0]!.id).toBe(cell.ownBefore)
       expect(result.outputs['comment-url']).toMatch(new RegExp(`#issuecomment-${own[0]!.id}$`))
       // The look-alikes were left alone.
