@@ -31,6 +31,7 @@ describe('decideVerdict', () => {
       balance: 300_000,
       remaining: 0,
       reasons: [],
+      breaches: [],
       passes: true,
     })
   })
@@ -96,6 +97,7 @@ describe('decideVerdict', () => {
     const verdict = verdictOf(plan, [no], strict)
     expect(verdict).toMatchObject({ status: 'over', sufficient: false, passes: false, remaining: 995_000_000 })
     expect(verdict.reasons.join(' ')).toMatch(/has_sufficient_creative_units: false/)
+    expect(verdict.breaches).toEqual([{ rule: 'layer-insufficient', by: 0, limit: 0 }])
     expect(verdictOf(plan, [no], { ...strict, failOnInsufficient: false }).passes).toBe(true) // advisory, as any "over"
   })
 
@@ -108,6 +110,7 @@ describe('decideVerdict', () => {
       balance: 1_000_000_000,
       remaining: -200_000_000,
       reasons: ['The estimated total of 1,200 CU is more than the workspace balance of 1,000 CU: the balance would go negative by 200 CU.'],
+      breaches: [{ rule: 'min-remaining-balance', by: 200_000_000, limit: 0 }],
       passes: false,
     })
     expect(overBy(verdict, strict)).toBe(200_000_000)
@@ -121,6 +124,7 @@ describe('decideVerdict', () => {
       'After the run 4,499.5 CU would remain, 500.5 CU short of the reserve of 5,000 CU (min-remaining-balance).',
     ])
     expect(overBy(over, policy)).toBe(500_500_000)
+    expect(over.breaches).toEqual([{ rule: 'min-remaining-balance', by: 500_500_000, limit: 5_000_000_000 }])
     expect(verdictOf(planOf([1]), [ok(5_000, 10_000)], policy).status).toBe('within')
   })
 
@@ -130,6 +134,7 @@ describe('decideVerdict', () => {
     expect(over.status).toBe('over')
     expect(over.reasons).toEqual(['The estimated total of 1,000.001 CU exceeds the cap of 1,000 CU (max-total) by 0.001 CU.'])
     expect(overBy(over, policy)).toBe(1000)
+    expect(over.breaches).toEqual([{ rule: 'max-total', by: 1000, limit: 1_000_000_000 }])
     expect(verdictOf(planOf([1]), [ok(1000, 1_000_000)], policy).status).toBe('within')
   })
 
@@ -138,6 +143,11 @@ describe('decideVerdict', () => {
     const verdict = verdictOf(planOf([1]), [ok(150, 200)], policy)
     expect(verdict.reasons).toHaveLength(2)
     expect(overBy(verdict, policy)).toBe(100_000_000)
+    // Which rules failed, in the order of the reasons: 50 CU left of a 100 CU reserve, 100 CU over a 50 CU cap.
+    expect(verdict.breaches).toEqual([
+      { rule: 'min-remaining-balance', by: 50_000_000, limit: 100_000_000 },
+      { rule: 'max-total', by: 100_000_000, limit: 50_000_000 },
+    ])
   })
 
   it('passes when over in advisory mode, with the same verdict', () => {
@@ -159,6 +169,7 @@ describe('decideVerdict', () => {
       balance: 100_000_000,
       remaining: undefined,
       reasons: [],
+      breaches: [],
       passes: false,
     })
   })
@@ -182,6 +193,7 @@ describe('decideVerdict', () => {
       balance: undefined,
       remaining: undefined,
       reasons: [],
+      breaches: [],
       passes: true,
     })
   })
@@ -196,6 +208,7 @@ describe('decideVerdict', () => {
       balance: 1_000_000_000,
       remaining: 487_500_000,
       reasons: ['After the run 487.5 CU would remain, 12.5 CU below the warning level of 500 CU (warn-remaining-balance).'],
+      breaches: [{ rule: 'warn-remaining-balance', by: 12_500_000, limit: 500_000_000 }],
       passes: true,
     })
     expect(warnBy(verdict, policy)).toBe(12_500_000)

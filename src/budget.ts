@@ -1,6 +1,6 @@
 import { formatGrouped } from './money.js'
 import type { Micro, Rounding } from './money.js'
-import type { Policy, Pricing, Verdict } from './types.js'
+import type { Breach, Policy, Pricing, Verdict } from './types.js'
 
 /**
  * The verdict of SPEC section 3, from the one pricing pass. `total` is the exact micro-CU sum of
@@ -20,7 +20,7 @@ export function decideVerdict(pricing: Pricing, policy: Policy): Verdict {
   }
 
   if (unpriced > 0) {
-    return { status: 'error', total, balance, remaining: undefined, reasons: [], passes: false }
+    return { status: 'error', total, balance, remaining: undefined, reasons: [], breaches: [], passes: false }
   }
   // Each line is exact; a sum past 2^53 micro-CU (9 billion CU) is not, and can only come from a
   // misbehaving API: it is an error in every mode, never a figure to compare.
@@ -34,30 +34,35 @@ export function decideVerdict(pricing: Pricing, policy: Policy): Verdict {
         `Layer's figures are too large to add up exactly (more than ${cu(Number.MAX_SAFE_INTEGER)}): ` +
           'the estimate cannot be trusted; check `api-url` points at Layer and re-run the job.',
       ],
+      breaches: [],
       passes: false,
     }
   }
 
   const remaining = balance === undefined ? undefined : balance - total
   const reasons: string[] = []
+  const breaches: Breach[] = []
   // With no head generation nothing is asked of Layer, so the balance may be unknown: nothing
   // will be spent, and the reserve is only checked when a balance was seen.
   if (remaining !== undefined && remaining < policy.minRemaining) {
     reasons.push(reserveReason(total, balance ?? 0, remaining, policy.minRemaining))
+    breaches.push({ rule: 'min-remaining-balance', by: policy.minRemaining - remaining, limit: policy.minRemaining })
   }
   if (policy.maxTotal !== undefined && total > policy.maxTotal) {
     reasons.push(
       `The estimated total of ${cu(total, 'up')} exceeds the cap of ${cu(policy.maxTotal, 'down')} (max-total) ` +
         `by ${cu(total - policy.maxTotal, 'up')}.`,
     )
+    breaches.push({ rule: 'max-total', by: total - policy.maxTotal, limit: policy.maxTotal })
   }
   // Layer knows its workspace: when it says a request cannot be paid, the run is never within
   // budget, whatever our own sum says (some workspaces have holds or limits we cannot see).
   if (pricing.layerSaysInsufficient) {
     reasons.push('Layer answered that the workspace does not have enough Creative Units (has_sufficient_creative_units: false).')
+    breaches.push({ rule: 'layer-insufficient', by: 0, limit: 0 })
   }
   const over = reasons.length > 0
-  if (over) return { status: 'over', sufficient: false, total, balance, remaining, reasons, passes: !policy.failOnInsufficient }
+  if (over) return { status: 'over', sufficient: false, total, balance, remaining, reasons, breaches, passes: !policy.failOnInsufficient }
   // The warning tier passes in every mode: advisory only changes what `over` does.
   if (remaining !== undefined && policy.warnRemaining !== undefined && remaining < policy.warnRemaining) {
     return {
@@ -67,10 +72,11 @@ export function decideVerdict(pricing: Pricing, policy: Policy): Verdict {
       balance,
       remaining,
       reasons: [warnReason(remaining, policy.warnRemaining)],
+      breaches: [{ rule: 'warn-remaining-balance', by: policy.warnRemaining - remaining, limit: policy.warnRemaining }],
       passes: true,
     }
   }
-  return { status: 'within', sufficient: true, total, balance, remaining, reasons, passes: true }
+  return { status: 'within', sufficient: true, total, balance, remaining, reasons, breaches, passes: true }
 }
 
 /** How far below the warning level the remaining balance is (0 unless the verdict is `warn`). */

@@ -81,6 +81,7 @@ export async function run(): Promise<void> {
         balanceAt: new Date().toISOString(),
         commit: pr?.headSha ?? context.sha,
         runUrl: context.runUrl,
+        links: pr && { serverUrl: context.serverUrl, owner: context.owner, repo: context.repo, headSha: pr.headSha, baseSha: pr.baseSha },
       }),
     }
     await publish(config, redact, github, result)

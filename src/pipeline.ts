@@ -5,7 +5,7 @@ import { runPlan } from './pricing/estimate.js'
 import { priceGenerations } from './pricing/price.js'
 import { buildReport, unpricedBaseNote, unpricedProblems } from './report/build.js'
 import { resolveWorkspace } from './workspace.js'
-import type { ApprovalCheck, Estimator, Manifest, Plan, Policy, Report, RequestOutcome } from './types.js'
+import type { ApprovalCheck, Estimator, Manifest, Plan, Policy, Report, ReportLinks, RequestOutcome } from './types.js'
 import type { Problem } from './problem.js'
 import type { Vocabulary } from './vocabulary.js'
 
@@ -37,6 +37,8 @@ export interface PricingInput extends PlanInput {
   policy: Policy
   commit?: string
   runUrl?: string
+  /** Where the comment links each changed generation (pull requests only). */
+  links?: ReportLinks
   /** Clock for the balance's time; injectable for fixtures. */
   now?: () => Date
 }
@@ -74,6 +76,7 @@ export async function priceManifests(input: PricingInput): Promise<PricingResult
     balanceAt: (input.now ?? (() => new Date()))().toISOString(),
     commit: input.commit,
     runUrl: input.runUrl,
+    links: input.links,
   })
   return { plan, outcomes, ...judged }
 }
@@ -91,6 +94,8 @@ export interface JudgeOptions {
   runUrl?: string
   /** What the approval check found (SPEC 9); absent when `approval-label` is off. */
   approval?: ApprovalCheck
+  /** Where the comment links each changed generation (pull requests only). */
+  links?: ReportLinks
 }
 
 /**
@@ -116,6 +121,7 @@ export function judgePlan(plan: Plan, outcomes: RequestOutcome[], options: Judge
     balanceAt: options.balanceAt,
     commit: options.commit,
     runUrl: options.runUrl,
+    links: options.links,
   })
   // The priced lines are not kept: the report holds what is shown, and 10,000 lines are memory.
   return { report, problems: unpricedProblems(pricing) }

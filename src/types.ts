@@ -147,6 +147,18 @@ export interface Policy {
  */
 export type VerdictStatus = 'within' | 'warn' | 'over' | 'error'
 
+/** A budget rule of SPEC section 3, named by its input (`layer-insufficient`: Layer's own `has_sufficient_creative_units: false`). */
+export type BudgetRule = 'min-remaining-balance' | 'max-total' | 'layer-insufficient' | 'warn-remaining-balance'
+
+/** One rule the priced total breaks (or, for `warn-remaining-balance`, warns about), and by how much. */
+export interface Breach {
+  rule: BudgetRule
+  /** micro-CU short of the reserve or the warning level, or over the cap; 0 for `layer-insufficient`. */
+  by: number
+  /** The rule's level, micro-CU: the reserve (0: the balance must not go negative), the cap, the warning level; 0 for `layer-insufficient`. */
+  limit: number
+}
+
 /** What the budget rules of section 3 decided about the priced total. */
 export interface Verdict {
   status: VerdictStatus
@@ -160,6 +172,8 @@ export interface Verdict {
   remaining?: number
   /** Why it is over budget (one sentence each: reserve, cap), or on `warn` why it warns. */
   reasons: string[]
+  /** Which rules fail (`over`) or warn (`warn`), in the order of `reasons`; empty otherwise. */
+  breaches: Breach[]
   /** Whether the step passes: `within` and `warn`, or `over` in advisory mode. Never on `error`. */
   passes: boolean
   /** What the `approval-label` check found and what it lifted (SPEC 9); absent when the check is off. */
@@ -181,10 +195,37 @@ export interface ReportLine {
   total?: number
   /** Why it could not be priced. */
   error?: string
+  /** The generation's `batch_size` (outputs per run); undefined when left out, and Layer then makes 4. */
+  batchSize?: number
   /** Against the base (pull requests with a base only). */
   change?: Change
   /** total - base total, micro-CU (removed: minus the base total). */
   delta?: number
+  /** A changed line's base side, so a reader sees what changed (runs 3 -> 6), not only by how much. */
+  base?: BaseSide
+}
+
+/** What the base commit planned for a generation that the pull request changes. */
+export interface BaseSide {
+  runs: number
+  /** Line of the generation in the base's manifest. */
+  line: number
+  modelLabel: string
+  batchSize?: number
+  /** micro-CU per run, and unit x runs (every base generation of a diff is priced). */
+  unit?: number
+  total?: number
+}
+
+/** Where a report's generations live on GitHub, so a pull request's comment links each one to its line. */
+export interface ReportLinks {
+  /** e.g. https://github.com or a GitHub Enterprise Server URL. */
+  serverUrl: string
+  owner: string
+  repo: string
+  /** Commits of the pull request's head (added and changed generations) and base (removed ones). */
+  headSha: string
+  baseSha: string
 }
 
 /** The report, built once and rendered to the job summary, the comment, the JSON file and the outputs. */
@@ -213,6 +254,8 @@ export interface Report {
   /** Head commit SHA, workflow run URL: the footer of the comment. */
   commit?: string
   runUrl?: string
+  /** Where to link the generations of a pull request (absent off pull requests and in the CLI). */
+  links?: ReportLinks
 }
 
 // Approved exceptions (SPEC section 9): what GitHub says about the pull request's approvals, and

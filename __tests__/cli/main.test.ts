@@ -51,8 +51,8 @@ describe('the CLI', () => {
   it('prints a table and exits 0 within budget', async () => {
     const result = await cli(['--api-url', sim.url])
     expect(result.code).toBe(EXIT.within)
-    expect(result.stdout).toMatch(/^✅ Within budget: 2\.1 CU of 2,500\.75 CU/)
-    expect(result.stdout).toMatch(/hero\s+\S+\s+3\s+0\.7\s+2\.1\s+100\.0%/)
+    expect(result.stdout).toMatch(/^✅ 2\.1 of 2,500\.75 CU · 2,498\.65 left\n/)
+    expect(result.stdout).toMatch(/hero\s+\S+\s+3\s+\S+\s+0\.7\s+2\.1\s+100\.0%/)
     expect(result.stdout).not.toContain('\u001b[')
   })
 

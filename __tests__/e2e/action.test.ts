@@ -75,7 +75,7 @@ describe('the built action on workflow_dispatch', () => {
       ['knight', 2.1],
       ['knight-again', 0.7],
     ])
-    expect(result.summary).toContain('Within budget')
+    expect(result.summary).toMatch(/^## ✅ [\d,.]+ of [\d,.]+ CU · [\d,.]+ left$/m)
     expect(result.summary).toContain('| castle |')
     expect(result.errors).toEqual([])
     await expectNoLeakedToken(result, [sim.token])
@@ -101,7 +101,7 @@ describe('the built action on workflow_dispatch', () => {
     expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/) // no stack trace
     // The job summary and the JSON report say why too, so `report-path` can be uploaded on every run.
     expect(result.summary).toMatch(
-      /^## ⚠️ Could not price the generations: the total is unknown\n\n3 problems in \.layer\/generations\.yml\n/,
+      /^## ❌ could not price the generations: the total is unknown\n\n3 problems in \.layer\/generations\.yml\n/,
     )
     expect(result.summary).toMatch(/- \.layer\/generations\.yml:12:5: .*widht/)
     const report = JSON.parse(await readFile(result.outputs['report-path']!, 'utf8')) as Record<string, unknown>
@@ -186,11 +186,11 @@ describe('the built action on workflow_dispatch', () => {
     const over = await run({ 'min-remaining-balance': '2490' })
     expect(over.code).toBe(1)
     expect(over.outputs.sufficient).toBe('false')
-    expect(over.errors.join('\n')).toMatch(/Over budget by 2\.05 CU/)
+    expect(over.errors.join('\n')).toMatch(/❌ 2\.05 CU short of the 2,490 CU reserve/)
     const advisory = await run({ 'min-remaining-balance': '2490', 'fail-on-insufficient': 'false' })
     expect(advisory.code).toBe(0)
     expect(advisory.outputs.sufficient).toBe('false')
-    expect(advisory.warnings.join('\n')).toMatch(/Over budget.*advisory/)
+    expect(advisory.warnings.join('\n')).toMatch(/❌ 2\.05 CU short of the 2,490 CU reserve · advisory: the step still passes/)
   })
 
   it('passes with a warning annotation below warn-remaining-balance, in every mode, and says which rule and by how much', async () => {
@@ -248,9 +248,10 @@ describe('the built action on workflow_dispatch', () => {
     })
     expect(result.errors).toEqual([])
     expect(result.warnings).toEqual([])
-    expect(result.summary).toMatch(/^## ✅ Nothing planned: 0 CU\n/)
-    expect(result.summary).toContain('| Workspace balance | not read |')
-    expect(result.summary).toContain('Nothing is planned: the manifests list no generations, so no estimate was requested')
+    expect(result.summary).toMatch(/^## ✅ nothing planned: 0 CU\n/)
+    expect(result.summary).toContain(
+      'The manifests list no generations, so no estimate was requested and the workspace balance was not read.',
+    )
     expect(result.summary).not.toContain('| Generation |')
   })
 
@@ -266,7 +267,7 @@ describe('the built action on workflow_dispatch', () => {
     const result = await run({ 'max-total': '0.3' }, { '.layer/generations.yml': manifest })
     expect(result.code).toBe(1)
     expect(result.outputs).toMatchObject({ 'total-creative-units': '0.4', sufficient: 'false' })
-    expect(result.errors.join('\n')).toMatch(/Over budget by 0\.1 CU/)
+    expect(result.errors.join('\n')).toMatch(/❌ 0\.1 CU over the 0\.3 CU cap \(max-total\)/)
     // Shown to 0.001, rounded up: a price of 0.0004 CU is not shown as free.
     const report = JSON.parse(await readFile(result.outputs['report-path']!, 'utf8')) as { generations: { unit_creative_units: number }[] }
     expect(report.generations[0]!.unit_creative_units).toBe(0.001)
@@ -290,7 +291,7 @@ describe('the built action on workflow_dispatch', () => {
     expect(result.errors.join('\n')).toMatch(/castle/)
     expect(result.summary).toMatch(/castle/)
     expect(result.summary).toMatch(/knight/)
-    expect(result.summary).not.toMatch(/Within budget/)
+    expect(result.summary).not.toMatch(/^#+ ✅/m)
   }, 20000)
 
   it('stops at once on a rejected token and never prints it', async () => {

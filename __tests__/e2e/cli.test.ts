@@ -86,7 +86,7 @@ describe('dist/cli/index.js', () => {
   it('has no colour when not on a terminal or with NO_COLOR', async () => {
     const result = await cli(['examples/generations.yml', '--api-url', sim.url], { NO_COLOR: '1' })
     expect(result.stdout).not.toContain('\u001b[')
-    expect(result.stdout).toMatch(/^✅ Within budget/)
+    expect(result.stdout).toMatch(/^✅ [\d,.]+ of [\d,.]+ CU · [\d,.]+ left\n/)
   })
 
   it('prints the JSON stop report for an invalid manifest with --json (never an empty file)', async () => {
@@ -204,7 +204,7 @@ describe('npm run demo', () => {
       env: { PATH: process.env.PATH ?? '' },
     })
     expect(stderr).toMatch(/MADE UP/)
-    expect(stdout).toMatch(/^✅ Within budget: [\d,.]+ CU of 2,500\.75 CU/)
+    expect(stdout).toMatch(/^✅ [\d,.]+ of 2,500\.75 CU · /)
     expect(stdout).toMatch(/castle-flyover/)
     expect(stderr).toMatch(/11 estimate requests answered by the simulator; exit code 0/)
   }, 30000)

@@ -46,7 +46,7 @@ describe('errors said once, where they belong', () => {
     const result = await run({ 'layer-token': 'lbg-not-the-token-0123456789' })
     expect(result.code).toBe(1)
     expect(result.errors).toHaveLength(1)
-    expect(result.errors[0]).toMatch(/^::error::.*Could not price 11 generations.*401.*`layer-token`/)
+    expect(result.errors[0]).toMatch(/^::error::❌ could not price 11 generations.*401.*`layer-token`/)
     expect(located(result.errors)).toEqual([])
     expect(result.summary).toMatch(/401/)
     expect(result.summary).not.toMatch(/gen-3 \(/) // no per-generation sentence
@@ -96,7 +96,7 @@ describe('errors said once, where they belong', () => {
     expect(located(result.errors)).toHaveLength(9)
     expect(result.errors[0]).toMatch(/^::error title=.*,file=\.layer\/generations\.yml,line=\d+,col=\d+::gen-0: .*bad prompt picture 0/)
     expect(result.errors.at(-1)).toMatch(
-      /^::error::.*Could not price 12 generations.*3 more problems not annotated here: the job summary lists every one/,
+      /^::error::❌ could not price 12 generations.*3 more problems not annotated here: the job summary lists every one/,
     )
     for (let i = 0; i < 12; i++) expect(result.summary).toContain(`bad prompt picture ${i}`)
   })

@@ -199,7 +199,7 @@ describe('Layer faults at the first, a middle and the last request', () => {
     const gap = retried!.at - failed!.at
     if (cell.kind.label.includes('Retry-After: 1')) expect(gap).toBeGreaterThanOrEqual(950) // honoured
     if (cell.kind.fault.kind === 'hang') expect(gap).toBeGreaterThanOrEqual(950) // the 1 s timeout, then the retry
-    expect(result.summary).toContain('Within budget')
+    expect(result.summary).toMatch(/^## ✅ /m)
   })
 
   const failing = layerCells.filter((cell) => !cell.kind.transient || cell.mode === 'persistent')
@@ -212,7 +212,7 @@ describe('Layer faults at the first, a middle and the last request', () => {
     expect(result.outputs['total-creative-units']).toBe('')
     // The step's one-line failure names the generation and says what went wrong.
     const final = result.errors.at(-1) ?? ''
-    expect(final).toMatch(/^::error::.*Could not price 1 generation/)
+    expect(final).toMatch(/^::error::❌ could not price 1 generation/)
     expect(final).toContain(target)
     expect(final).toMatch(cell.kind.says)
     // The annotation points at the generation in the manifest.
@@ -231,7 +231,7 @@ describe('Layer faults at the first, a middle and the last request', () => {
     expect(report.status).toBe('error')
     expect(report.sufficient).toBe(false)
     expect(report.generations.filter((g) => g.total_creative_units === null).map((g) => g.name)).toEqual([target])
-    expect(result.summary).not.toMatch(/Within budget/)
+    expect(result.summary).not.toMatch(/^#+ ✅/m)
     // Transient faults were retried max-retries (1) times, the others not at all.
     expect(cell.attempts).toHaveLength(cell.kind.transient ? 2 : 1)
   })
@@ -473,7 +473,9 @@ describe('GitHub faults on the sticky comment (pull_request)', () => {
       const own = ownComments(cell)
       expect(own).toHaveLength(1)
       expect(own[0]!.body.split('\n')[0]).toBe(marker(1000, HEAD_SHA))
-      expect(own[0]!.body).toContain(`Within budget: ${EXPECTED_TOTAL} CU`)
+      // The headline: within budget, with the total (after the change in this pull request, when there is one).
+      expect(own[0]!.body.split('\n')[1]).toMatch(/^### ✅ /)
+      expect(own[0]!.body.split('\n')[1]).toContain(` ${EXPECTED_TOTAL} of `)
       if (cell.target.existing) expect(own[0]!.id).toBe(cell.ownBefore)
       expect(result.outputs['comment-url']).toMatch(new RegExp(`#issuecomment-${own[0]!.id}$`))
       // The look-alikes were left alone.
@@ -499,7 +501,10 @@ describe('GitHub faults on the sticky comment (pull_request)', () => {
             ? /is not (a comment|what its API documents)/
             : new RegExp(String(cell.fault.status)),
       )
-      if (cell.overBudget) expect(result.errors.at(-1)).toMatch(/^::error::❌ Over budget/)
+      if (cell.overBudget)
+        expect(result.errors.at(-1)).toMatch(
+          /^::error::❌ (the workspace would go [\d,.]+ CU negative|[\d,.]+ CU short of the [\d,.]+ CU reserve)$/,
+        )
       // Nothing half-written: the old comment (if any) is as it was, and there is no second one.
       const own = ownComments(cell)
       if (cell.target.existing) {

@@ -64,12 +64,12 @@ async function expectRefused(result: ActionRun, says: string | RegExp): Promise<
   expect(result.outputs.sufficient).toBe('false')
   expect(result.outputs['total-creative-units']).toBe('')
   const final = result.errors.at(-1) ?? ''
-  expect(final).toMatch(/^::error::.*Could not price 1 generation/)
+  expect(final).toMatch(/^::error::❌ could not price 1 generation/)
   expect(final).toContain(NAMES[1])
   expect(final).toMatch(says)
   const report = JSON.parse(await readFile(result.outputs['report-path']!, 'utf8')) as { status: string; sufficient: unknown }
   expect(report).toMatchObject({ status: 'error', sufficient: false })
-  expect(result.summary).not.toMatch(/Within budget/)
+  expect(result.summary).not.toMatch(/^#+ ✅/m)
 }
 
 describe('a hostile Layer endpoint', () => {
@@ -102,8 +102,8 @@ describe('a hostile Layer endpoint', () => {
     expect(result.code).toBe(1)
     expect(result.outputs.sufficient).toBe('false')
     expect(result.outputs['total-creative-units']).toBe('1205')
-    expect(result.summary).not.toMatch(/Within budget/)
-    expect(result.errors.at(-1)).toBe('::error::❌ Over budget: Layer says the workspace cannot pay for it')
+    expect(result.summary).not.toMatch(/^#+ ✅/m)
+    expect(result.errors.at(-1)).toBe('::error::❌ Layer says the workspace cannot pay for it (has_sufficient_creative_units: false)')
     expect(result.summary).toContain('has&#95;sufficient&#95;creative&#95;units: false')
     const report = JSON.parse(await readFile(result.outputs['report-path']!, 'utf8')) as { status: string; sufficient: unknown }
     expect(report).toMatchObject({ status: 'over', sufficient: false })

@@ -38,7 +38,7 @@ describe('comment-on', () => {
       sufficient: 'true',
       'comment-url': '',
     })
-    expect(result.summary).toContain('12.54 CU')
+    expect(result.summary).toContain('12.54 of 2,500.75 CU')
   })
 
   it('change: an existing comment is kept current though nothing changed', async () => {
@@ -51,7 +51,7 @@ describe('comment-on', () => {
     ])
     const [body] = gateComments(github)
     expect(body!.split('\n')[0]).toBe(marker(1000))
-    expect(body).toContain('12.54 CU')
+    expect(body).toContain('12.54 of 2,500.75 CU')
     expect(result.outputs['comment-url']).toContain(`#issuecomment-${ours.id}`)
   })
 

@@ -30,6 +30,7 @@ import {
   requestsTo,
   decoded,
   row,
+  linkedRow,
   expectWellFormedTables,
   jsonReport,
   usePullRequestWorld,
@@ -88,21 +89,20 @@ describe('the change against the base commit', () => {
     expect(knights).toHaveLength(1)
 
     const body = github.comments(PR)[0]!.body
-    expect(row(body, 'knight')).toEqual(['knight', 'art', '3', '0.7', '2.1', '11.5%', 'unchanged', '—'])
-    expect(row(body, 'castle')).toEqual(['castle', VIDEO, '1', '15', '15', '81.9%', 'changed', '+5'])
-    expect(row(body, 'dragon')).toEqual(['dragon', 'art', '1', '1.226', '1.226', '6.7%', 'added', '+1.226'])
-    expect(row(body, 'old-tiles')).toEqual(['old-tiles', 'art', '5', '—', '—', '—', 'removed', '-0.44'])
-    expect(row(body, '**Total: 3 generations**')).toEqual([
-      '**Total: 3 generations**',
-      '',
-      '',
-      '',
-      '**18.326**',
-      '**100%**',
-      '',
-      '**+5.786**',
-    ])
-    expect(body).toContain('**+5.786 CU** against base: 1 added, 1 changed, 1 removed, 1 unchanged.')
+    expect(body).toContain('### ✅ +5.786 CU in this pull request · 18.326 of 2,500.75 CU · 2,482.424 left\n')
+    // What changed, before → after, each linked to its line: at the head commit, the removed one at the base commit.
+    const blob = `https://github.com/${OWNER}/${REPO}/blob`
+    expect(linkedRow(body, 'castle')?.cells).toEqual(['castle', 'changed', '1', '10 → 15', '10 → 15', '+5'])
+    expect(linkedRow(body, 'castle')?.href).toMatch(new RegExp(`^${blob}/${HEAD_SHA}/${MANIFEST_PATH}#L\\d+$`))
+    expect(linkedRow(body, 'dragon')?.cells).toEqual(['dragon', 'added', '1', '1.226', '1.226', '+1.226'])
+    expect(linkedRow(body, 'old-tiles')?.cells).toEqual(['old-tiles', 'removed', '5', '0.088', '0.44', '-0.44'])
+    expect(linkedRow(body, 'old-tiles')?.href).toMatch(new RegExp(`^${blob}/${BASE_SHA}/${MANIFEST_PATH}#L\\d+$`))
+    expect(linkedRow(body, 'knight')).toBeUndefined()
+    // The breakdown: what the head plans, with outputs (runs × batch size) and the model's UUID shortened.
+    expect(row(body, 'knight')).toEqual(['knight', 'art', '3', '6', '0.7', '2.1', '11.5%'])
+    expect(row(body, 'castle')).toEqual(['castle', `${VIDEO.slice(0, 8)}…`, '1', '1', '15', '15', '81.9%'])
+    expect(row(body, 'dragon')).toEqual(['dragon', 'art', '1', '2', '1.226', '1.226', '6.7%'])
+    expect(row(body, 'old-tiles')).toBeUndefined()
     expectWellFormedTables(body)
 
     const report = await jsonReport(result)
@@ -113,7 +113,7 @@ describe('the change against the base commit', () => {
       knight: 'unchanged',
       'old-tiles': 'removed',
     })
-    expect(result.summary).toContain('| old-tiles |')
+    expect(result.summary).toContain('| [old-tiles](')
     // Neither token shows anywhere a person could read it (the runner hides `::add-mask::` lines).
     const seen = [
       result.stdout
@@ -156,8 +156,8 @@ describe('the change against the base commit', () => {
     expect(result.outputs.requests).toBe('3')
     expect(world.sim.requests).toBe(3)
     const body = github.comments(PR)[0]!.body
-    for (const name of ['knight', 'castle', 'dragon']) expect(row(body, name)?.[6]).toBe('added')
-    expect(body).toContain('**+18.326 CU** against base: 3 added.')
+    for (const name of ['knight', 'castle', 'dragon']) expect(linkedRow(body, name)?.cells[1]).toBe('added')
+    expect(body).toContain('### ✅ +18.326 CU in this pull request · ')
     const report = await jsonReport(result)
     expect(report.generations.every((g) => g.change === 'added')).toBe(true)
   })
@@ -198,9 +198,9 @@ describe('the change against the base commit', () => {
     })
     expect(result.errors).toEqual([])
     const body = github.comments(PR)[0]!.body
-    expect(body).toContain('### ✅ Nothing planned: 0 CU (-12.54 CU against base)')
-    expect(body).toContain('Nothing is planned: the manifests list no generations.')
-    for (const name of ['knight', 'castle', 'old-tiles']) expect(row(body, name)?.[6]).toBe('removed')
+    expect(body).toContain('### ✅ -12.54 CU in this pull request · nothing planned\n')
+    expect(body).toContain('The manifests list no generations.')
+    for (const name of ['knight', 'castle', 'old-tiles']) expect(linkedRow(body, name)?.cells[1]).toBe('removed')
   })
 
   it('reads nothing at base with compare-base: false', async () => {
@@ -211,7 +211,7 @@ describe('the change against the base commit', () => {
     expect(world.sim.requests).toBe(3)
     expect(result.outputs['delta-creative-units']).toBe('')
     const body = github.comments(PR)[0]!.body
-    expect(body).not.toMatch(/against base/)
+    expect(body).not.toMatch(/in this pull request/)
     expect(body).not.toMatch(/\| Change \|/)
   })
 })
@@ -243,7 +243,7 @@ describe('pull_request_target', () => {
     const atHead = github.requests.filter((r) => r.path.includes(HEAD_SHA) || r.query['ref'] === HEAD_SHA)
     expect(atHead.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /repos/${OWNER}/${REPO}/contents/${MANIFEST_PATH}`])
     const body = github.comments(PR)[0]!.body
-    expect(row(body, 'dragon')?.[6]).toBe('added')
+    expect(linkedRow(body, 'dragon')?.cells[1]).toBe('added')
     expect(body).not.toContain('statue')
   })
 
@@ -278,7 +278,7 @@ describe('pull_request_target', () => {
       ),
     )
     const body = github.comments(PR)[0]!.body
-    expect(body).toContain('Could not price')
+    expect(body).toContain('could not price')
     expect(body).not.toContain('99,999')
   })
 

@@ -248,6 +248,18 @@ export function row(markdown: string, first: string): string[] | undefined {
     .map((cell) => cell.trim())
 }
 
+/** The row of the changed table whose first cell links `name`: its cells (the link's text first) and the link. */
+export function linkedRow(markdown: string, name: string): { cells: string[]; href: string } | undefined {
+  const line = markdown.split('\n').find((l) => l.startsWith(`| [${name}](`))
+  const link = line === undefined ? null : /^\| \[([^\]]*)\]\(([^)]*)\) \|/.exec(line)
+  if (line === undefined || link === null) return undefined
+  const cells = line
+    .slice(1, -1)
+    .split('|')
+    .map((cell) => cell.trim())
+  return { cells: [link[1]!, ...cells.slice(1)], href: link[2]! }
+}
+
 /** Every table's rows have as many cells as its header. */
 export function expectWellFormedTables(markdown: string): void {
   let columns: number | undefined

@@ -43,9 +43,7 @@ describe('reportFailure', () => {
       [gen('a'), gen('b')],
       [failed('auth', 'Layer refused the token (401): check `layer-token`'), failed('aborted', 'x')],
     )
-    expect(reportFailure(report)).toBe(
-      '⚠️ Could not price 2 generations: the total is unknown. Layer refused the token (401): check `layer-token`',
-    )
+    expect(reportFailure(report)).toBe('❌ could not price 2 generations. Layer refused the token (401): check `layer-token`')
     expect(problems).toEqual([])
   })
 
@@ -55,13 +53,13 @@ describe('reportFailure', () => {
       [failed('validation', 'bad width'), failed('validation', 'bad height'), ok(1)],
     )
     expect(reportFailure(report)).toBe(
-      `⚠️ Could not price 2 generations: the total is unknown. a (${FILE}:3): bad width (and 1 more: see the annotations and the job summary)`,
+      `❌ could not price 2 generations. a (${FILE}:3): bad width (and 1 more: see the annotations and the job summary)`,
     )
     expect(problems.map((p) => p.line)).toEqual([3, 7])
   })
 
   it('is the headline when over budget, and nothing when the step passes', () => {
-    expect(reportFailure(judged([gen('a')], [ok(20_000)]).report)).toBe('❌ Over budget by 10,000 CU')
+    expect(reportFailure(judged([gen('a')], [ok(20_000)]).report)).toBe('❌ the workspace would go 10,000 CU negative')
     expect(reportFailure(judged([gen('a')], [ok(20_000)], false).report)).toBeUndefined()
     expect(reportFailure(judged([gen('a')], [ok(1)]).report)).toBeUndefined()
   })

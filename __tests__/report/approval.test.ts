@@ -104,6 +104,7 @@ describe('the JSON report’s approval', () => {
       balance: 0,
       remaining: 0,
       reasons: [],
+      breaches: [],
       passes: true,
       ...(approval ? { approval } : {}),
     },

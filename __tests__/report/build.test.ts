@@ -147,6 +147,26 @@ describe('buildReport', () => {
       expect(r.verdict.total).toBe(72_000_000)
     })
 
+    it("keeps a changed line's base side (runs, price, line, model, batch size), so the comment shows before → after", () => {
+      const head = [gen('a', { runs: 6, line: 20, body: { batch_size: 2 } }), gen('same')]
+      const base = [gen('a', { runs: 3, line: 12, modelLabel: 'old-style' }), gen('same')]
+      // Requests: a (head), same (head+base), a (base).
+      const r = report(head, [ok(2), ok(1), ok(1.5)], base, true)
+      expect(r.lines[0]).toMatchObject({ name: 'a', change: 'changed', runs: 6, line: 20, batchSize: 2, total: 12_000_000 })
+      expect(r.lines[0]!.base).toEqual({ runs: 3, line: 12, modelLabel: 'old-style', unit: 1_500_000, total: 4_500_000 })
+      // An unchanged line carries no base side: nothing to show before → after.
+      expect(r.lines[1]).toMatchObject({ name: 'same', change: 'unchanged' })
+      expect(r.lines[1]!.base).toBeUndefined()
+      expect(r.lines[1]!.batchSize).toBeUndefined()
+    })
+
+    it('carries the links to the report when given (pull requests)', () => {
+      const links = { serverUrl: 'https://github.com', owner: 'o', repo: 'r', headSha: 'a'.repeat(40), baseSha: 'b'.repeat(40) }
+      const plan = buildPlan(WORKSPACE, [gen('a')], [])
+      expect(judgePlan(plan, [ok(1)], { policy, baseRead: true, balanceAt, links }).report.links).toEqual(links)
+      expect(judgePlan(plan, [ok(1)], { policy, baseRead: true, balanceAt }).report.links).toBeUndefined()
+    })
+
     it('tells apart generations of the same name in different files', () => {
       const r = report([gen('a', { file: 'x.yml' })], [ok(1)], [gen('a', { file: 'y.yml' })], true)
       expect(r.lines.map((l) => [l.file, l.change])).toEqual([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { escapeItem, escapeText, safeUrl } from '../../src/report/escape.js'
+import { blobUrl, escapeItem, escapeText, safeUrl } from '../../src/report/escape.js'
 import { decoded, pingsNobody } from '../helpers/markdown.js'
 
 describe('escapeText', () => {
@@ -97,5 +97,44 @@ describe('safeUrl', () => {
 
   it('percent-encodes what would end or break a Markdown link destination', () => {
     expect(safeUrl('https://e.x/a)b(c<d>"e\'f`g|h\\i[j]')).toBe('https://e.x/a%29b%28c%3Cd%3E%22e%27f%60g%7Ch%5Ci%5Bj%5D')
+  })
+})
+
+describe('blobUrl', () => {
+  const links = { serverUrl: 'https://github.com', owner: 'acme', repo: 'game', headSha: 'a'.repeat(40), baseSha: 'b'.repeat(40) }
+  const head = `https://github.com/acme/game/blob/${'a'.repeat(40)}`
+
+  it('links a line at the head commit, or at the base commit', () => {
+    expect(blobUrl(links, 'head', '.layer/generations.yml', 12)).toBe(`${head}/.layer/generations.yml#L12`)
+    expect(blobUrl(links, 'base', '.layer/generations.yml', 3)).toBe(
+      `https://github.com/acme/game/blob/${'b'.repeat(40)}/.layer/generations.yml#L3`,
+    )
+    expect(blobUrl({ ...links, serverUrl: 'https://ghe.example.com/' }, 'head', 'a.yml', 1)).toBe(
+      `https://ghe.example.com/acme/game/blob/${'a'.repeat(40)}/a.yml#L1`,
+    )
+  })
+
+  it('percent-encodes every path segment: spaces, "#", "?", "%", parentheses and unicode', () => {
+    expect(blobUrl(links, 'head', 'art dept/#1 ?x%/ドラゴン (v2).yml', 7)).toBe(
+      `${head}/art%20dept/%231%20%3Fx%25/%E3%83%89%E3%83%A9%E3%82%B4%E3%83%B3%20%28v2%29.yml#L7`,
+    )
+    // A lone surrogate (not UTF-8) becomes U+FFFD instead of throwing.
+    expect(blobUrl(links, 'head', 'a\ud800.yml', 1)).toBe(`${head}/a%EF%BF%BD.yml#L1`)
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (file) => {
+        const url = blobUrl(links, 'head', file, 1)!
+        // Nothing that would end a Markdown link destination or start a fragment early.
+        expect(url.slice(head.length, -'#L1'.length)).not.toMatch(/[\s()<>[\]#?"'`|\\]/)
+      }),
+    )
+  })
+
+  it('gives no link without links, or with a server, commit, repository or line that is not one', () => {
+    expect(blobUrl(undefined, 'head', 'a.yml', 1)).toBeUndefined()
+    expect(blobUrl({ ...links, serverUrl: 'javascript:alert(1)' }, 'head', 'a.yml', 1)).toBeUndefined()
+    expect(blobUrl({ ...links, headSha: 'main' }, 'head', 'a.yml', 1)).toBeUndefined()
+    expect(blobUrl({ ...links, owner: 'a/b' }, 'head', 'a.yml', 1)).toBeUndefined()
+    expect(blobUrl({ ...links, repo: '@x' }, 'head', 'a.yml', 1)).toBeUndefined()
+    expect(blobUrl(links, 'head', 'a.yml', 0)).toBeUndefined()
   })
 })

@@ -5,165 +5,76 @@ import {
   breakdownRows,
   breakdownTable,
   changeCounts,
-  headline,
+  changedRows,
+  changedTable,
+  defaultBatchNote,
+  groupTable,
+  nothingChanged,
   nothingPlanned,
+  outputsText,
   shareText,
-  statusLine,
-  summaryRows,
 } from '../../src/report/rows.js'
-import type { Generation, Policy, Report, RequestOutcome } from '../../src/types.js'
-import { WORKSPACE, answer, failed, gen, ok } from '../fixtures/report/generations.js'
-import { scenarioReport } from '../fixtures/report/scenario.js'
+import { modelName } from '../../src/report/words.js'
+import type { Generation, Policy, Report, ReportLinks, RequestOutcome } from '../../src/types.js'
+import { WORKSPACE, failed, gen, ok } from '../fixtures/report/generations.js'
+import { SCENARIO_LINKS, scenarioReport } from '../fixtures/report/scenario.js'
 
 const strict: Policy = { minRemaining: 0, failOnInsufficient: true }
 
-function report(head: Generation[], outcomes: RequestOutcome[], policy: Policy = strict, base?: Generation[]): Report {
+function report(head: Generation[], outcomes: RequestOutcome[], policy: Policy = strict, base?: Generation[], links?: ReportLinks): Report {
   const plan = buildPlan(WORKSPACE, head, base)
-  return judgePlan(plan, outcomes, { policy, baseRead: base !== undefined, balanceAt: '2025-06-01T12:00:00Z' }).report
+  return judgePlan(plan, outcomes, { policy, baseRead: base !== undefined, balanceAt: '2025-06-01T12:00:00Z', links }).report
 }
 
-describe('summaryRows', () => {
-  it('lists total, balance, remaining, reserve and verdict with grouped numbers', () => {
-    const r = report([gen('a', { runs: 2 })], [ok(617.25, 10_000)], { minRemaining: 1_000_000_000, failOnInsufficient: true })
-    expect(summaryRows(r)).toEqual([
-      ['Budget', 'CU'],
-      ['Estimated total', '1,234.5'],
-      ['Workspace balance', '10,000'],
-      ['Remaining after the run', '8,765.5'],
-      ['Reserve (min-remaining-balance)', '1,000'],
-      ['Verdict', '✅ Within budget'],
-    ])
-  })
-
-  it('adds the cap and the change against base when there are', () => {
-    const r = report([gen('a')], [ok(30, 20)], { minRemaining: 0, maxTotal: 25_000_000, failOnInsufficient: false }, [])
-    expect(summaryRows(r)).toEqual([
-      ['Budget', 'CU'],
-      ['Estimated total', '30'],
-      ['Workspace balance', '20'],
-      ['Remaining after the run', '-10'],
-      ['Reserve (min-remaining-balance)', '0'],
-      ['Cap (max-total)', '25'],
-      ['Change against base', '+30'],
-      ['Verdict', '❌ Over budget (advisory)'],
-    ])
-  })
-
-  it('shows the warning level and the warning verdict when remaining is below it', () => {
-    const r = report([gen('a')], [ok(512.5, 1000)], { minRemaining: 0, warnRemaining: 500_000_000, failOnInsufficient: true })
-    expect(summaryRows(r)).toEqual([
-      ['Budget', 'CU'],
-      ['Estimated total', '512.5'],
-      ['Workspace balance', '1,000'],
-      ['Remaining after the run', '487.5'],
-      ['Reserve (min-remaining-balance)', '0'],
-      ['Warning level (warn-remaining-balance)', '500'],
-      ['Verdict', '⚠️ Within budget, below the warning level'],
-    ])
-  })
-
-  it('says the balance was not read when nothing is planned (no request was sent)', () => {
-    expect(summaryRows(report([], []))).toEqual([
-      ['Budget', 'CU'],
-      ['Estimated total', '0'],
-      ['Workspace balance', 'not read'],
-      ['Remaining after the run', '—'],
-      ['Reserve (min-remaining-balance)', '0'],
-      ['Verdict', '✅ Within budget'],
-    ])
-  })
-
-  it('says what is unknown when a generation could not be priced', () => {
-    const r = report([gen('a'), gen('b')], [ok(5, 100), failed('server', 'Layer answered 503')])
-    expect(summaryRows(r)).toEqual([
-      ['Budget', 'CU'],
-      ['Estimated total', 'unknown (≥ 5 priced)'],
-      ['Workspace balance', '100'],
-      ['Remaining after the run', 'unknown'],
-      ['Reserve (min-remaining-balance)', '0'],
-      ['Verdict', '⚠️ Could not price 1 generation'],
-    ])
-  })
-})
-
-describe('statusLine and headline', () => {
-  it('says within budget with the total and the balance', () => {
-    const r = report([gen('a', { runs: 2 })], [ok(617.25, 10_000)])
-    expect(statusLine(r)).toBe('✅ Within budget: 1,234.5 CU of 10,000 CU')
-    expect(headline(r)).toBe('✅ Within budget: 1,234.5 CU of 10,000 CU')
-  })
-
-  it('says how far over budget, and that the step still passes in advisory mode', () => {
-    expect(statusLine(report([gen('a')], [ok(1234, 1000)]))).toBe('❌ Over budget by 234 CU')
-    const advisory = report([gen('a')], [ok(1234, 1000)], { minRemaining: 0, failOnInsufficient: false }, [])
-    expect(statusLine(advisory)).toBe('❌ Over budget by 234 CU (advisory: the step still passes)')
-    expect(headline(advisory)).toBe('❌ Over budget by 234 CU (+1,234 CU against base) · advisory: the step still passes')
-  })
-
-  it('says how many generations could not be priced', () => {
-    const outcomes = [failed('server', 'x'), failed('server', 'y'), ok(1)]
-    expect(statusLine(report([gen('a'), gen('b'), gen('c')], outcomes))).toBe('⚠️ Could not price 2 generations: the total is unknown')
-    expect(statusLine(report([gen('a')], [failed('server', 'x')], { minRemaining: 0, failOnInsufficient: false }))).toBe(
-      '⚠️ Could not price 1 generation: the total is unknown',
-    )
-  })
-
-  it('names the rule when nothing is short but Layer says the workspace cannot pay, or when the sum cannot be held', () => {
-    const no: RequestOutcome = { ok: true, response: { ...answer(5, 1000), has_sufficient_creative_units: false } }
-    expect(statusLine(report([gen('a')], [no]))).toBe('❌ Over budget: Layer says the workspace cannot pay for it')
-    const huge = report([gen('a'), gen('b')], [ok(5_000_000_000, 9_000_000_000), ok(5_000_000_000, 9_000_000_000)])
-    expect(statusLine(huge)).toBe("⚠️ The total cannot be computed exactly: Layer's figures are too large")
-  })
-
-  it('says which warning rule and by how much when within budget but below the warning level', () => {
-    const policy: Policy = { minRemaining: 0, warnRemaining: 500_000_000, failOnInsufficient: true }
-    const warned = report([gen('a')], [ok(512.5, 1000)], policy)
-    expect(statusLine(warned)).toBe('⚠️ 12.5 CU below the 500 CU warning level (warn-remaining-balance)')
-    expect(headline(warned)).toBe('⚠️ 12.5 CU below the 500 CU warning level (warn-remaining-balance)')
-    // Advisory mode changes nothing: a warning passes anyway.
-    const advisory = report([gen('a')], [ok(512.5, 1000)], { ...policy, failOnInsufficient: false }, [])
-    expect(headline(advisory)).toBe('⚠️ 12.5 CU below the 500 CU warning level (warn-remaining-balance) (+512.5 CU against base)')
-  })
-
-  it('says nothing is planned for an empty manifest, with the change when the last generation was removed', () => {
-    expect(statusLine(report([], []))).toBe('✅ Nothing planned: 0 CU')
-    const removed = report([], [ok(60.125, 1000)], strict, [gen('old')])
-    expect(removed.verdict).toMatchObject({ status: 'within', passes: true, total: 0 })
-    expect(headline(removed)).toBe('✅ Nothing planned: 0 CU (-60.125 CU against base)')
-  })
-
-  it('adds the total change against base to the headline', () => {
-    expect(headline(scenarioReport())).toBe('✅ Within budget: 444.025 CU of 12,480.5 CU (+60.125 CU against base)')
-  })
-})
-
 describe('breakdownRows', () => {
-  it('lists generations most expensive first with runs, unit, total and share', () => {
+  it('lists generations most expensive first with model, runs, outputs, unit, total and share; no total row', () => {
     const r = report(
       [gen('small', { runs: 1 }), gen('big', { runs: 1000, modelLabel: 'ltx-video' }), gen('tiny'), gen('broken')],
       [ok(10), ok(7.5), ok(0.001), failed('server', 'Layer answered 503')],
     )
+    // The total is unknown: no Share column (it would be "—" on every row).
     expect(breakdownRows(r)).toEqual([
-      ['Generation', 'Model', 'Runs', 'CU per run', 'Total CU', 'Share'],
-      ['big', 'ltx-video', '1,000', '7.5', '7,500', '—'],
-      ['small', 'knight-style', '1', '10', '10', '—'],
-      ['tiny', 'knight-style', '1', '0.001', '0.001', '—'],
-      ['broken', 'knight-style', '1', '—', 'not priced', '—'],
-      ['Total: 4 generations', '', '', '', 'unknown', '—'],
+      ['Generation', 'Model', 'Runs', 'Outputs', 'CU per run', 'Total CU'],
+      ['big', 'ltx-video', '1,000', '4,000*', '7.5', '7,500'],
+      ['small', 'knight-style', '1', '4*', '10', '10'],
+      ['tiny', 'knight-style', '1', '4*', '0.001', '0.001'],
+      ['broken', 'knight-style', '1', '4*', '—', 'not priced'],
     ])
+    expect(breakdownTable(r).align).toEqual(['left', 'left', 'right', 'right', 'right', 'right'])
   })
 
   it('gives shares of the total, "<0.1%" when tiny', () => {
     const r = report([gen('big', { runs: 1000 }), gen('small'), gen('tiny')], [ok(7.5), ok(10), ok(0.001)])
-    expect(breakdownRows(r).map((row) => row[5])).toEqual(['Share', '99.9%', '0.1%', '<0.1%', '100%'])
+    expect(breakdownRows(r).map((row) => row[6])).toEqual(['Share', '99.9%', '0.1%', '<0.1%'])
     expect(shareText(1, 8)).toBe('12.5%')
     expect(shareText(0, 8)).toBe('0.0%')
     expect(shareText(1, 0)).toBe('—')
   })
 
+  it('counts outputs as runs × batch_size, marking Layer’s default of 4 when batch_size is left out', () => {
+    const r = report([gen('set', { runs: 3, body: { batch_size: 2 } }), gen('unset', { runs: 3 })], [ok(2), ok(1)])
+    expect(breakdownRows(r).map((row) => [row[0], row[3]])).toEqual([
+      ['Generation', 'Outputs'],
+      ['set', '6'],
+      ['unset', '12*'],
+    ])
+    expect(outputsText(1000, 16)).toBe('16,000')
+    expect(outputsText(2, undefined)).toBe('8*')
+    expect(defaultBatchNote(r)).toBe('* batch_size not set: Layer makes 4 outputs per run')
+    expect(defaultBatchNote(report([gen('set', { body: { batch_size: 1 } })], [ok(1)]))).toBeUndefined()
+  })
+
+  it('shows a model by its alias, else its UUID shortened', () => {
+    expect(modelName('3c90c3cc-0d44-4b50-8888-8dd25736052a')).toBe('3c90c3cc…')
+    expect(modelName('knight-style')).toBe('knight-style')
+    expect(modelName('3c90c3cc-not-a-uuid')).toBe('3c90c3cc-not-a-uuid')
+    const r = report([gen('a', { modelLabel: '3C90C3CC-0D44-4B50-8888-8DD25736052A' })], [ok(1)])
+    expect(breakdownRows(r)[1]![1]).toBe('3C90C3CC…')
+  })
+
   it('adds the file to the name when generations come from several manifests', () => {
     const r = report([gen('a', { file: 'art/a.yml' }), gen('a', { file: 'art/b.yml' })], [ok(2), ok(1)])
-    expect(breakdownRows(r).map((row) => row[0])).toEqual(['Generation', 'a (art/a.yml)', 'a (art/b.yml)', 'Total: 2 generations'])
+    expect(breakdownRows(r).map((row) => row[0])).toEqual(['Generation', 'a (art/a.yml)', 'a (art/b.yml)'])
   })
 
   it('heads each group with its subtotal, groups most expensive first, ungrouped last', () => {
@@ -172,58 +83,34 @@ describe('breakdownRows', () => {
       [ok(10), ok(5), ok(100), ok(30)],
     )
     expect(breakdownRows(r)).toEqual([
-      ['Generation', 'Model', 'Runs', 'CU per run', 'Total CU', 'Share'],
-      ['cinematics: 1 generation', '', '', '', '30', '19.4%'],
-      ['castle', 'knight-style', '1', '30', '30', '19.4%'],
-      ['characters: 2 generations', '', '', '', '25', '16.1%'],
-      ['k', 'knight-style', '2', '10', '20', '12.9%'],
-      ['m', 'knight-style', '1', '5', '5', '3.2%'],
-      ['(no group): 1 generation', '', '', '', '100', '64.5%'],
-      ['loose', 'knight-style', '1', '100', '100', '64.5%'],
-      ['Total: 4 generations', '', '', '', '155', '100%'],
+      ['Generation', 'Model', 'Runs', 'Outputs', 'CU per run', 'Total CU', 'Share'],
+      ['cinematics: 1 generation', '', '', '', '', '30', '19.4%'],
+      ['castle', 'knight-style', '1', '4*', '30', '30', '19.4%'],
+      ['characters: 2 generations', '', '', '', '', '25', '16.1%'],
+      ['k', 'knight-style', '2', '8*', '10', '20', '12.9%'],
+      ['m', 'knight-style', '1', '4*', '5', '5', '3.2%'],
+      ['(no group): 1 generation', '', '', '', '', '100', '64.5%'],
+      ['loose', 'knight-style', '1', '4*', '100', '100', '64.5%'],
     ])
-    expect(breakdownTable(r).rows.map((row) => row.kind)).toEqual([
-      'subtotal',
-      'line',
-      'subtotal',
-      'line',
-      'line',
-      'subtotal',
-      'line',
-      'total',
-    ])
+    expect(breakdownTable(r).rows.map((row) => row.kind)).toEqual(['subtotal', 'line', 'subtotal', 'line', 'line', 'subtotal', 'line'])
   })
 
-  it('adds Change and Δ CU columns against the base, removed lines last in their group', () => {
+  it('lists only what the head plans: removed generations are in the changed table', () => {
     expect(breakdownRows(scenarioReport())).toEqual([
-      ['Generation', 'Model', 'Runs', 'CU per run', 'Total CU', 'Share', 'Change', 'Δ CU'],
-      ['cinematics: 2 generations', '', '', '', '240.625', '54.2%', '', '+48.125'],
-      ['castle-flyover', 'ltx-video', '2', '96.25', '192.5', '43.4%', 'unchanged', '—'],
-      ['castle-flyover-teaser', 'ltx-video', '1', '48.125', '48.125', '10.8%', 'added', '+48.125'],
-      ['characters: 2 generations', '', '', '', '125', '28.2%', '', '+27'],
-      ['knight-portraits', 'knight-style', '6', '12.5', '75', '16.9%', 'changed', '+27'],
-      ['mage-portraits', 'knight-style', '4', '12.5', '50', '11.3%', 'unchanged', '—'],
-      ['environment: 2 generations', '', '', '', '68.4', '15.4%', '', '-15'],
-      ['tavern-props', 'knight-style', '12', '3.2', '38.4', '8.6%', 'unchanged', '—'],
-      ['forest-tiles', 'knight-style', '40', '0.75', '30', '6.8%', 'unchanged', '—'],
-      ['old-dungeon-tiles', 'knight-style', '20', '—', '—', '—', 'removed', '-15'],
-      ['(no group): 1 generation', '', '', '', '10', '2.3%', '', '0'],
-      ['ui-icons', '3c90c3cc-0d44-4b50-8888-8dd25736052a', '25', '0.4', '10', '2.3%', 'unchanged', '—'],
-      ['Total: 7 generations', '', '', '', '444.025', '100%', '', '+60.125'],
+      ['Generation', 'Model', 'Runs', 'Outputs', 'CU per run', 'Total CU', 'Share'],
+      ['cinematics: 2 generations', '', '', '', '', '240.625', '54.2%'],
+      ['castle-flyover', 'ltx-video', '2', '2', '96.25', '192.5', '43.4%'],
+      ['castle-flyover-teaser', 'ltx-video', '1', '1', '48.125', '48.125', '10.8%'],
+      ['characters: 2 generations', '', '', '', '', '125', '28.2%'],
+      ['knight-portraits', 'knight-style', '6', '12', '12.5', '75', '16.9%'],
+      ['mage-portraits', 'knight-style', '4', '4', '12.5', '50', '11.3%'],
+      ['environment: 2 generations', '', '', '', '', '68.4', '15.4%'],
+      ['tavern-props', 'knight-style', '12', '48*', '3.2', '38.4', '8.6%'],
+      ['forest-tiles', 'knight-style', '40', '160*', '0.75', '30', '6.8%'],
+      ['(no group): 1 generation', '', '', '', '', '10', '2.3%'],
+      ['ui-icons', '3c90c3cc…', '25', '100*', '0.4', '10', '2.3%'],
     ])
     expect(changeCounts(scenarioReport())).toBe('1 added, 1 changed, 1 removed, 5 unchanged')
-  })
-
-  it('heads a group whose generations were all removed with what was removed, not a zero share', () => {
-    const r = report([gen('a', { group: 'kept' })], [ok(2), ok(3)], strict, [gen('gone', { group: 'old', runs: 2 })])
-    expect(breakdownRows(r)).toEqual([
-      ['Generation', 'Model', 'Runs', 'CU per run', 'Total CU', 'Share', 'Change', 'Δ CU'],
-      ['kept: 1 generation', '', '', '', '2', '100.0%', '', '+2'],
-      ['a', 'knight-style', '1', '2', '2', '100.0%', 'added', '+2'],
-      ['old: 1 removed generation', '', '', '', '—', '—', '', '-6'],
-      ['gone', 'knight-style', '2', '—', '—', '—', 'removed', '-6'],
-      ['Total: 1 generation', '', '', '', '2', '100%', '', '-4'],
-    ])
   })
 
   it('keeps the most expensive lines when limited, flat, with a row for the rest', () => {
@@ -235,21 +122,104 @@ describe('breakdownRows', () => {
     )
     // Plan order of requests: a, b, c, d, e (head) then gone (base).
     expect(breakdownRows(r, { limit: 2 })).toEqual([
-      ['Generation', 'Model', 'Runs', 'CU per run', 'Total CU', 'Share', 'Change', 'Δ CU'],
-      ['a', 'knight-style', '1', '50', '50', '—', 'added', '+50'],
-      ['b', 'knight-style', '1', '40', '40', '—', 'added', '+40'],
-      ['… 3 more generations (2.75 CU, 1 not priced) and 1 removed generation', '', '', '', '', '', '', ''],
-      ['Total: 5 generations', '', '', '', 'unknown', '—', '', '—'],
+      ['Generation', 'Model', 'Runs', 'Outputs', 'CU per run', 'Total CU'],
+      ['a', 'knight-style', '1', '4*', '50', '50'],
+      ['b', 'knight-style', '1', '4*', '40', '40'],
+      ['… 3 more generations (2.75 CU, 1 not priced)', '', '', '', '', ''],
     ])
-    expect(breakdownRows(r, { limit: 0 })[1]![0]).toBe('… 5 more generations (92.75 CU, 1 not priced) and 1 removed generation')
-    expect(breakdownRows(r, { limit: 6 })).toEqual(breakdownRows(r))
+    expect(breakdownRows(r, { limit: 0 })[1]![0]).toBe('… 5 more generations (92.75 CU, 1 not priced)')
+    expect(breakdownRows(r, { limit: 5 })).toEqual(breakdownRows(r))
   })
 
-  it('shows a total row only for an empty manifest', () => {
-    expect(breakdownRows(report([], []))).toEqual([
-      ['Generation', 'Model', 'Runs', 'CU per run', 'Total CU', 'Share'],
-      ['Total: 0 generations', '', '', '', '0', '—'],
+  it('is only a header for an empty manifest (the renderers show a sentence instead)', () => {
+    expect(breakdownRows(report([], []))).toEqual([['Generation', 'Model', 'Runs', 'Outputs', 'CU per run', 'Total CU']])
+  })
+})
+
+describe('changedRows', () => {
+  it('lists only added, changed and removed generations, largest change first, before → after for what changed', () => {
+    expect(changedRows(scenarioReport())).toEqual([
+      ['Generation', 'Change', 'Runs', 'CU per run', 'Total CU', 'Δ CU'],
+      ['castle-flyover-teaser', 'added', '1', '48.125', '48.125', '+48.125'],
+      ['knight-portraits', 'changed', '4 → 6', '12 → 12.5', '48 → 75', '+27'],
+      ['old-dungeon-tiles', 'removed', '20', '0.75', '15', '-15'],
     ])
+  })
+
+  it('links each generation to its line: at the head commit, removed ones at the base commit', () => {
+    const hrefs = changedTable(scenarioReport())!.rows.map((row) => row.href)
+    expect(hrefs).toEqual([
+      `https://github.com/pixel-forge/dungeon-art/blob/${SCENARIO_LINKS.headSha}/.layer/generations.yml#L37`,
+      `https://github.com/pixel-forge/dungeon-art/blob/${SCENARIO_LINKS.headSha}/.layer/generations.yml#L12`,
+      `https://github.com/pixel-forge/dungeon-art/blob/${SCENARIO_LINKS.baseSha}/.layer/generations.yml#L52`,
+    ])
+    // Without links (the CLI, an audit) the names are plain.
+    const plain = report([gen('a')], [ok(1)], strict, [])
+    expect(changedTable(plain)!.rows[0]!.href).toBeUndefined()
+  })
+
+  it('adds a Model column, before → after, only when some model changed', () => {
+    const head = [gen('a', { modelLabel: 'ltx-video', modelId: '0f9e8d7c-6b5a-4f3e-9d2c-1b0a9f8e7d6c' }), gen('b', { runs: 2 })]
+    const base = [gen('a', { modelLabel: '3c90c3cc-0d44-4b50-8888-8dd25736052a' }), gen('b')]
+    const r = report(head, [ok(3), ok(1), ok(2)], strict, base)
+    expect(changedRows(r)).toEqual([
+      ['Generation', 'Change', 'Model', 'Runs', 'CU per run', 'Total CU', 'Δ CU'],
+      ['a', 'changed', '3c90c3cc… → ltx-video', '1', '2 → 3', '2 → 3', '+1'],
+      ['b', 'changed', 'knight-style', '1 → 2', '1', '1 → 2', '+1'],
+    ])
+  })
+
+  it('says "not priced" for a head generation without a price, and an unknown Δ', () => {
+    const r = report([gen('a', { runs: 2 })], [failed('server', 'x'), ok(1)], strict, [gen('a', { body: { prompt: 'old' } })])
+    expect(changedRows(r)[1]).toEqual(['a', 'changed', '1 → 2', '1 → —', '1 → not priced', '—'])
+  })
+
+  it('cuts to the largest changes when limited, with a row for the rest and their Δ', () => {
+    const head = [gen('a'), gen('b'), gen('c')]
+    const r = report(head, [ok(5), ok(1), ok(2)], strict, [])
+    expect(changedRows(r, { limit: 1 })).toEqual([
+      ['Generation', 'Change', 'Runs', 'CU per run', 'Total CU', 'Δ CU'],
+      ['a', 'added', '1', '5', '5', '+5'],
+      ['… 2 more changed generations (+3 CU)', '', '', '', '', ''],
+    ])
+  })
+
+  it('is absent without a diff and when nothing changed; then one sentence says so', () => {
+    expect(changedTable(report([gen('a')], [ok(1)]))).toBeUndefined()
+    expect(nothingChanged(report([gen('a')], [ok(1)]))).toBeUndefined()
+    const same = scenarioReport(undefined, { base: 'same' })
+    expect(changedTable(same)).toBeUndefined()
+    expect(nothingChanged(same)).toBe('No generation changes in this pull request (7 unchanged).')
+    expect(nothingChanged(scenarioReport())).toBeUndefined()
+  })
+})
+
+describe('groupTable', () => {
+  it('gives each group its base, head and Δ on a diff', () => {
+    expect(groupTable(scenarioReport())).toEqual({
+      header: ['Group', 'Base CU', 'Head CU', 'Δ CU'],
+      align: ['left', 'right', 'right', 'right'],
+      rows: [
+        { kind: 'line', cells: ['cinematics', '192.5', '240.625', '+48.125'] },
+        { kind: 'line', cells: ['characters', '98', '125', '+27'] },
+        { kind: 'line', cells: ['environment', '83.4', '68.4', '-15'] },
+        { kind: 'line', cells: ['(no group)', '10', '10', '0'] },
+      ],
+    })
+  })
+
+  it('keeps a group whose generations were all removed', () => {
+    const r = report([gen('a', { group: 'kept' })], [ok(2), ok(3)], strict, [gen('gone', { group: 'old', runs: 2 })])
+    expect(groupTable(r)!.rows.map((row) => row.cells)).toEqual([
+      ['kept', '0', '2', '+2'],
+      ['old', '6', '0', '-6'],
+    ])
+  })
+
+  it('is absent without groups, without a diff, and when nothing changed', () => {
+    expect(groupTable(report([gen('a')], [ok(1)], strict, []))).toBeUndefined()
+    expect(groupTable(scenarioReport(undefined, { base: 'none' }))).toBeUndefined()
+    expect(groupTable(scenarioReport(undefined, { base: 'same' }))).toBeUndefined()
   })
 })
 
@@ -257,8 +227,8 @@ describe('nothingPlanned', () => {
   it('stands for the breakdown only when the manifests list no generation, and says whether the balance was read', () => {
     expect(nothingPlanned(report([gen('a')], [ok(1)]))).toBeUndefined()
     expect(nothingPlanned(report([], []))).toBe(
-      'Nothing is planned: the manifests list no generations, so no estimate was requested and the workspace balance was not read.',
+      'The manifests list no generations, so no estimate was requested and the workspace balance was not read.',
     )
-    expect(nothingPlanned(report([], [ok(1)], strict, [gen('old')]))).toBe('Nothing is planned: the manifests list no generations.')
+    expect(nothingPlanned(report([], [ok(1)], strict, [gen('old')]))).toBe('The manifests list no generations.')
   })
 })

@@ -55,13 +55,19 @@ describe('painter', () => {
 })
 
 describe('renderTerminal', () => {
-  it('prints the status in its colour, then the summary and the breakdown', () => {
+  it('prints the status in its colour, then what changed, the groups and the breakdown with outputs', () => {
     const report = scenarioReport()
     const text = renderTerminal(report, (code, line) => `<${code}>${line}</>`)
     const [status, blank, ...rest] = text.split('\n')
-    expect(status).toMatch(/^<1;32>✅ Within budget: .*<\/>$/)
+    expect(status).toBe('<1;32>✅ 444.025 of 12,480.5 CU · 12,036.475 left</>')
     expect(blank).toBe('')
-    expect(rest.join('\n')).toContain('knight-portraits')
+    expect(rest[0]).toBe('Changed:')
+    expect(text).toMatch(/^knight-portraits +changed +4 → 6 +12 → 12\.5 +48 → 75 +\+27$/m)
+    expect(text).toMatch(/^cinematics +192\.5 +240\.625 +\+48\.125$/m)
+    expect(text).toContain('\n\nBy group:\nGroup ')
+    expect(text).toMatch(/^Generation +Model +Runs +Outputs +CU per run +Total CU +Share$/m)
+    expect(text).toMatch(/^tavern-props +knight-style +12 +48\* +3\.2 +38\.4 +8\.6%$/m)
+    expect(text).toContain('\n* batch_size not set: Layer makes 4 outputs per run\n')
     expect(text.endsWith('\n')).toBe(true)
     expect(text).not.toContain('Could not price')
   })
@@ -81,11 +87,14 @@ describe('renderTerminal: warning and nothing planned', () => {
     const warned = scenarioReport({ minRemaining: 0, warnRemaining: 12_100_000_000, failOnInsufficient: true })
     expect(warned.verdict.status).toBe('warn')
     const text = renderTerminal(warned, (code, line) => `<${code}>${line}</>`)
-    expect(text.split('\n')[0]).toBe('<1;33>⚠️ 63.525 CU below the 12,100 CU warning level (warn-remaining-balance)</>')
+    expect(text.split('\n').slice(0, 2)).toEqual([
+      '<1;33>⚠️ 63.525 CU below the 12,100 CU warning level (warn-remaining-balance)</>',
+      '+60.125 CU in this pull request · 444.025 of 12,480.5 CU · 12,036.475 left',
+    ])
     const empty = renderTerminal(
       {
         ...warned,
-        verdict: { ...warned.verdict, status: 'within', balance: undefined, remaining: undefined, total: 0, reasons: [] },
+        verdict: { ...warned.verdict, status: 'within', balance: undefined, remaining: undefined, total: 0, reasons: [], breaches: [] },
         lines: [],
         entries: 0,
         requests: 0,
@@ -93,12 +102,9 @@ describe('renderTerminal: warning and nothing planned', () => {
       },
       plain,
     )
-    expect(empty).toMatch(/^Workspace balance +not read$/m)
-    expect(
-      empty.endsWith(
-        '\n\nNothing is planned: the manifests list no generations, so no estimate was requested and the workspace balance was not read.\n',
-      ),
-    ).toBe(true)
+    expect(empty).toBe(
+      '✅ nothing planned: 0 CU\n\nThe manifests list no generations, so no estimate was requested and the workspace balance was not read.\n',
+    )
     expect(empty).not.toContain('Generation')
   })
 })

@@ -2,7 +2,7 @@ import type { LayerError } from '../layer/errors.js'
 import type { Micro } from '../money.js'
 import { formatPosition, type Position, type Problem } from '../problem.js'
 import { runFailure } from './run-failure.js'
-import type { Generation, Policy, PricedGeneration, Pricing, Report, ReportLine, Verdict } from '../types.js'
+import type { BaseSide, Generation, Policy, PricedGeneration, Pricing, Report, ReportLine, ReportLinks, Verdict } from '../types.js'
 
 /** Everything a report is built from: the priced plan, the verdict and the run's context. */
 export interface BuildReportInput {
@@ -17,6 +17,8 @@ export interface BuildReportInput {
   balanceAt: string
   commit?: string
   runUrl?: string
+  /** Where the comment links each changed generation (pull requests only). */
+  links?: ReportLinks
 }
 
 /**
@@ -53,6 +55,7 @@ export function buildReport(input: BuildReportInput): Report {
     balanceAt: input.balanceAt,
     ...(input.commit !== undefined ? { commit: input.commit } : {}),
     ...(input.runUrl !== undefined ? { runUrl: input.runUrl } : {}),
+    ...(input.links !== undefined ? { links: input.links } : {}),
   }
 }
 
@@ -86,6 +89,7 @@ export function unpricedBaseNote(pricing: Pricing): string | undefined {
 }
 
 function lineOf({ generation, unit, total, error }: PricedGeneration): ReportLine {
+  const batchSize = batchSizeOf(generation)
   return {
     name: generation.name,
     file: generation.file,
@@ -94,8 +98,15 @@ function lineOf({ generation, unit, total, error }: PricedGeneration): ReportLin
     modelLabel: generation.modelLabel,
     runs: generation.runs,
     ...(generation.group !== undefined ? { group: generation.group } : {}),
+    ...(batchSize !== undefined ? { batchSize } : {}),
     ...(error !== undefined || unit === undefined || total === undefined ? { error: error?.message ?? '' } : { unit, total }),
   }
+}
+
+/** The `batch_size` sent to Layer, or undefined when the generation leaves it out (Layer's default of 4 applies). */
+function batchSizeOf(generation: Generation): number | undefined {
+  const value = generation.body['batch_size']
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined
 }
 
 /** Most expensive first, then by name, file and line; unpriced lines last. */
@@ -143,6 +154,7 @@ function diff(pricing: Pricing, head: HeadEntry[]): { removed: ReportLine[]; del
     const same = priced.request === base.request && generation.runs === base.generation.runs && (total === undefined || total === baseTotal)
     line.change = same ? 'unchanged' : 'changed'
     if (total !== undefined) line.delta = total - baseTotal
+    if (!same) line.base = baseSideOf(base)
   }
 
   const removed: ReportLine[] = []
@@ -155,6 +167,18 @@ function diff(pricing: Pricing, head: HeadEntry[]): { removed: ReportLine[]; del
     removed.push(line)
   }
   return { removed, delta: headSum === undefined ? undefined : headSum - baseSum }
+}
+
+function baseSideOf(base: PricedGeneration): BaseSide {
+  const { generation, unit, total } = base
+  const batchSize = batchSizeOf(generation)
+  return {
+    runs: generation.runs,
+    line: generation.line,
+    modelLabel: generation.modelLabel,
+    ...(batchSize !== undefined ? { batchSize } : {}),
+    ...(unit !== undefined && total !== undefined ? { unit, total } : {}),
+  }
 }
 
 function identity(generation: Generation): string {

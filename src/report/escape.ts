@@ -3,6 +3,7 @@
  * no issue reference, no table cell split, no bidi trick; and a URL made safe as a link destination.
  */
 import { shorten } from './fit.js'
+import type { ReportLinks } from '../types.js'
 
 /** Longest sentence (failure, note) shown, in characters, before escaping. */
 const MAX_SENTENCE = 500
@@ -73,4 +74,27 @@ export function safeUrl(url: string | undefined): string | undefined {
   if (url === undefined || !/^https?:\/\/[^\s]+$/.test(url)) return undefined
   // A ")" or "<" would end or break the link destination: percent-encode them.
   return url.replace(/[()<>"'`|\\[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+}
+
+/**
+ * The link to a generation's line on GitHub, `{server}/{owner}/{repo}/blob/{sha}/{file}#L{line}`,
+ * at the pull request's head or base commit; undefined without links or with a server or commit
+ * that is not one. Every path segment is percent-encoded, so a file named `a b#1?.yml` still links.
+ */
+export function blobUrl(links: ReportLinks | undefined, at: 'head' | 'base', file: string, line: number): string | undefined {
+  if (links === undefined) return undefined
+  const server = safeUrl(links.serverUrl)
+  const sha = at === 'head' ? links.headSha : links.baseSha
+  if (server === undefined || !/^[0-9a-f]{7,64}$/i.test(sha) || !Number.isSafeInteger(line) || line < 1) return undefined
+  // GitHub's own names are [A-Za-z0-9._-]: anything else is not a repository this run is on.
+  if (![links.owner, links.repo].every((name) => /^[A-Za-z0-9._-]+$/.test(name))) return undefined
+  const path = file.split('/').map(encodeSegment).join('/')
+  return `${server.replace(/\/+$/, '')}/${links.owner}/${links.repo}/blob/${sha}/${path}#L${line}`
+}
+
+/** One URL path segment percent-encoded, including the characters encodeURIComponent leaves (`!'()*`), which Markdown could read. */
+function encodeSegment(segment: string): string {
+  // encodeURIComponent throws on a lone surrogate, which a manifest's file name may hold.
+  const wellFormed = segment.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+  return encodeURIComponent(wellFormed).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 }

@@ -1,25 +1,30 @@
 /**
- * The layout of the pull-request comment and the job summary: which sections, in which order, and
+ * The layout of the pull-request comment and the job summary (SPEC section 4): the headline, what
+ * the pull request changes, the groups, the breakdown (collapsed in a comment), the footer; and
  * which smaller shape to try when the full one is over GitHub's cap. Escaping is escape.ts's job,
- * the size search fit.ts's.
+ * the size search fit.ts's, the rows rows.ts's.
  */
 import {
   breakdownTable,
-  changeCounts,
+  changedLines,
+  changedTable,
   counted,
+  defaultBatchNote,
+  groupTable,
   headline,
+  nothingChanged,
   nothingPlanned,
-  signed,
   SIMULATED_NOTE,
-  summaryTable,
   unpricedCount,
 } from './rows.js'
 import type { Align, Table } from './rows.js'
+import { figures, otherBreaches } from './headline.js'
 import { escapeItem, escapeText, safeUrl } from './escape.js'
 import { approvalBlocks } from './approval.js'
 import { cut, cutBytes, largestFitting, mostRows, utf8Length } from './fit.js'
 import { formatCount } from '../money.js'
 import { formatPosition } from '../problem.js'
+import { VERSION } from '../version.js'
 import type { StopNotice, Report } from '../types.js'
 
 /** GitHub's cap on an issue or pull-request comment body. */
@@ -33,9 +38,7 @@ export const FOOTER_MARK = '<!-- layer-budget-gate:footer -->'
 /** GitHub's cap on one step's job summary, in bytes (UTF-8): past it the runner drops the whole summary. */
 export const SUMMARY_MAX_BYTES = 1_048_576
 
-/** Breakdowns longer than this are folded into <details> in a comment, so the verdict stays on screen. */
-const OPEN_BREAKDOWN_ROWS = 25
-/** Rows in the compact comment (GitHub refused the full one). */
+/** Rows of each table in the compact comment (GitHub refused the full one). */
 const COMPACT_ROWS = 20
 /** Failures listed once a comment has to shrink; the job summary lists all of them. */
 const FEW_FAILURES = 10
@@ -49,13 +52,31 @@ export function markdownTable(header: string[], rows: string[][], align: Align[]
   return [line(header), line(rule), ...rows.map(line)].join('\n')
 }
 
-/** A rows.ts table as Markdown: every cell escaped, subtotal and total rows in bold. */
-function renderTable(table: Table): string {
+/** A table cell's text as inert Markdown. */
+type CellText = (cell: string) => string
+
+/** escapeText for table cells, remembered: a comment is rendered several times to fit, with the same cells. */
+function cellEscaper(): CellText {
+  const seen = new Map<string, string>()
+  return (cell) => {
+    let text = seen.get(cell)
+    if (text === undefined) {
+      text = escapeText(cell, MAX_CELL)
+      seen.set(cell, text)
+    }
+    return text
+  }
+}
+
+/** A rows.ts table as Markdown: every cell escaped, a row's link on its first cell, subtotal rows in bold. */
+function renderTable(table: Table, cellText: CellText): string {
   const rows = table.rows.map((row) =>
-    row.cells.map((cell) => {
-      const text = escapeText(cell, MAX_CELL)
+    row.cells.map((cell, i) => {
+      const text = cellText(cell)
       if (text === '') return ''
-      if (row.kind === 'subtotal' || row.kind === 'total') return `**${text}**`
+      // The text is escaped (no "]" or "[" left) and the URL percent-encoded: the link cannot break out.
+      if (i === 0 && row.href !== undefined) return `[${text}](${row.href})`
+      if (row.kind === 'subtotal') return `**${text}**`
       if (row.kind === 'more') return `_${text}_`
       return text
     }),
@@ -69,13 +90,17 @@ function renderTable(table: Table): string {
 
 /** How much of the report one rendering shows. */
 interface Shape {
-  /** Fold the breakdown into <details>. */
+  /** Fold the breakdown into <details> (the comment; the job summary shows it open). */
   collapse: boolean
   /** Show at most this many breakdown lines (flat, with a "… N more" row). */
   rowLimit?: number
+  /** Show at most this many changed generations (with a "… N more changed" row). */
+  changedLimit?: number
+  /** Show the per-group table. */
+  groups: boolean
   /** List at most this many failures. */
   failureLimit?: number
-  /** The minimal comment: no change section, no failure list (a count instead). */
+  /** The minimal comment: no failure list (a count instead). */
   compact: boolean
   /** Where the full breakdown is, when this rendering leaves some out. */
   elsewhere: string
@@ -91,36 +116,43 @@ export interface CommentOptions {
   marker?: string
   /** Hard cap on the length of what is returned; GitHub's cap on a whole comment is 65,536. */
   maxChars?: number
-  /** The minimal comment (headline, summary, top rows): used when GitHub refuses the full one. */
+  /** The minimal comment (headline, top changed and most expensive rows): used when GitHub refuses the full one. */
   compact?: boolean
 }
 
 /**
  * The sticky pull-request comment. Sized in stages so it never exceeds `maxChars`, whatever the
- * input: the full comment (a breakdown of more than 25 rows folded into <details>); then, folded,
- * the most expensive rows with a "… N more generations (X CU)" row and a pointer to the job
- * summary, and at most 10 failures; then the compact comment; as a last resort the text is cut.
+ * input: the full comment (the breakdown folded into <details>); then the most expensive rows of
+ * the breakdown with a "… N more generations (X CU)" row and a pointer to the job summary, at most
+ * 10 failures, and the changed table whole; then the changed table cut too, without the group
+ * table; then the compact comment; as a last resort the text is cut.
  */
 export function renderComment(report: Report, options: CommentOptions): string {
   const maxChars = options.maxChars ?? COMMENT_MAX_CHARS
   const elsewhere = 'the job summary of the workflow run has the full table'
   const prefix = options.marker ? `${options.marker}\n` : ''
-  const render = (shape: Shape): string => `${prefix}${renderBody(report, shape, 'comment')}`
-  const lines = report.lines.length
+  const cellText = cellEscaper()
+  const render = (shape: Shape): string => `${prefix}${renderBody(report, shape, 'comment', cellText)}`
+  const lines = report.entries
+  const changed = changedLines(report)?.length ?? 0
 
   if (!options.compact) {
-    // A breakdown that does not fit is folded as well: folding never makes the text shorter.
-    const full = render({ collapse: lines > OPEN_BREAKDOWN_ROWS, compact: false, elsewhere })
+    const full = render({ collapse: true, groups: true, compact: false, elsewhere })
     if (full.length <= maxChars) return full
     const trimmed = largestFitting(mostRows(lines, maxChars), maxChars, (rowLimit) =>
-      render({ collapse: true, rowLimit, failureLimit: FEW_FAILURES, compact: false, elsewhere }),
+      render({ collapse: true, groups: true, rowLimit, failureLimit: FEW_FAILURES, compact: false, elsewhere }),
     )
     if (trimmed !== undefined) return trimmed
+    const fewerChanges = largestFitting(mostRows(changed, maxChars), maxChars, (changedLimit) =>
+      render({ collapse: true, groups: false, rowLimit: 0, changedLimit, failureLimit: FEW_FAILURES, compact: false, elsewhere }),
+    )
+    if (fewerChanges !== undefined) return fewerChanges
   }
+  const changedLimit = Math.min(COMPACT_ROWS, changed)
   const compact = largestFitting(Math.min(COMPACT_ROWS, lines), maxChars, (rowLimit) =>
-    render({ collapse: false, rowLimit, compact: true, elsewhere }),
+    render({ collapse: true, groups: false, rowLimit, changedLimit, compact: true, elsewhere }),
   )
-  return compact ?? cut(render({ collapse: false, rowLimit: 0, compact: true, elsewhere }), maxChars)
+  return compact ?? cut(render({ collapse: true, groups: false, rowLimit: 0, changedLimit: 0, compact: true, elsewhere }), maxChars)
 }
 
 /**
@@ -146,7 +178,7 @@ export function renderStopSummary(notice: StopNotice, maxBytes = SUMMARY_MAX_BYT
 /** A failure notice with its first `shown` problems listed. */
 function renderFailure(notice: StopNotice, heading: string, prefix: string): (shown: number) => string {
   return (shown: number): string => {
-    const blocks = [`${heading} ${escapeText('⚠️ Could not price the generations: the total is unknown')}`, escapeItem(notice.message)]
+    const blocks = [`${heading} ${escapeText('❌ could not price the generations: the total is unknown')}`, escapeItem(notice.message)]
     if (notice.problems.length > 0) {
       const problems = notice.problems.map((p) => `${formatPosition(p)}: ${p.message}`)
       blocks.push(problemList(problems, shown, 'the annotations of the workflow run'))
@@ -157,44 +189,41 @@ function renderFailure(notice: StopNotice, heading: string, prefix: string): (sh
 }
 
 /**
- * The job summary: the whole report, every generation and failure, within GitHub's 1 MiB cap, which
- * counts UTF-8 bytes (past it, the most expensive rows are kept with a line saying how many were
- * left out).
+ * The job summary: the same report as the comment, the breakdown open, every generation and
+ * failure, within GitHub's 1 MiB cap, which counts UTF-8 bytes (past it, the most expensive rows
+ * are kept with a line saying how many were left out).
  */
 export function renderSummary(report: Report, maxBytes = SUMMARY_MAX_BYTES): string {
   const elsewhere = 'the JSON report (report-path) has every generation'
-  const render = (shape: Shape): string => renderBody(report, shape, 'summary')
-  const full = render({ collapse: false, compact: false, elsewhere })
+  const cellText = cellEscaper()
+  const render = (shape: Shape): string => renderBody(report, shape, 'summary', cellText)
+  const full = render({ collapse: false, groups: true, compact: false, elsewhere })
   if (utf8Length(full) <= maxBytes) return full
   const trimmed = largestFitting(
-    mostRows(report.lines.length, maxBytes),
+    mostRows(report.entries, maxBytes),
     maxBytes,
-    (rowLimit) => render({ collapse: false, rowLimit, failureLimit: FEW_FAILURES, compact: false, elsewhere }),
+    (rowLimit) => render({ collapse: false, groups: true, rowLimit, failureLimit: FEW_FAILURES, compact: false, elsewhere }),
     utf8Length,
   )
-  return trimmed ?? cutBytes(render({ collapse: false, rowLimit: 0, failureLimit: 0, compact: true, elsewhere }), maxBytes)
+  if (trimmed !== undefined) return trimmed
+  const last = { collapse: false, groups: false, rowLimit: 0, changedLimit: 0, failureLimit: 0, compact: true, elsewhere }
+  return cutBytes(render(last), maxBytes)
 }
 
-function renderBody(report: Report, shape: Shape, target: 'comment' | 'summary'): string {
+function renderBody(report: Report, shape: Shape, target: 'comment' | 'summary', cellText: CellText): string {
   const blocks: string[] = []
   // The comment is one voice among many on the pull request; the summary owns its page.
   const [heading, section] = target === 'comment' ? ['###', '####'] : ['##', '###']
   blocks.push(`${heading} ${escapeText(headline(report))}`)
   // Right under the headline, so no reader takes the figures for Layer's.
   if (report.simulated) blocks.push(`**${escapeText(SIMULATED_NOTE)}**`)
-  if (report.verdict.reasons.length > 0) {
-    blocks.push(report.verdict.reasons.map((reason) => `- ${escapeItem(reason)}`).join('\n'))
-  }
+  // A headline that names a rule leaves the figures (and any other failing rule) to the lines below.
+  const below = [figures(report), otherBreaches(report)].filter((text) => text !== undefined)
+  for (const text of below) blocks.push(escapeText(text))
+  // An approved exception (SPEC 9) right under the figures it lifted, with its audit trail.
   blocks.push(...approvalBlocks(report))
-  blocks.push(runLine(report))
-  blocks.push(renderTable(summaryTable(report)))
 
-  if (!shape.compact) {
-    const change = changeSection(report)
-    if (change) blocks.push(`${section} Change against base\n\n${change}`)
-  }
-
-  // What blocks the check comes before the breakdown: it is what the author has to fix.
+  // What blocks the check comes first: it is what the author has to fix.
   if (report.failures.length > 0) {
     if (shape.compact) {
       const unpriced = unpricedCount(report)
@@ -206,43 +235,37 @@ function renderBody(report: Report, shape: Shape, target: 'comment' | 'summary')
       )
     }
   }
-  const table = breakdownTable(report, shape.rowLimit === undefined ? {} : { limit: shape.rowLimit })
-  const truncated = shape.rowLimit !== undefined && shape.rowLimit < report.lines.length
-  const note = truncated
-    ? `\n\n_Showing the ${counted(Math.max(0, shape.rowLimit ?? 0), 'most expensive generation')} of ` +
-      `${formatCount(report.lines.length)}: ${shape.elsewhere}._`
-    : ''
+
+  if (report.baseNote !== undefined) blocks.push(`ℹ️ ${escapeText(report.baseNote)}`)
+  const changed = changedTable(report, shape.changedLimit === undefined ? {} : { limit: shape.changedLimit })
+  if (changed !== undefined) blocks.push(`${section} Changed in this pull request\n\n${renderTable(changed, cellText)}`)
+  const unchanged = nothingChanged(report)
+  if (unchanged !== undefined) blocks.push(escapeText(unchanged))
+  const groups = shape.groups ? groupTable(report) : undefined
+  if (groups !== undefined) blocks.push(`${section} By group\n\n${renderTable(groups, cellText)}`)
+
   const nothing = nothingPlanned(report)
   if (nothing !== undefined) blocks.push(escapeText(nothing))
-  if (report.lines.length > 0) {
-    const caption = `Breakdown: ${counted(report.entries, 'generation')}, most expensive first`
-    if (shape.collapse) {
-      blocks.push(`<details><summary>${escapeText(caption)}</summary>\n\n${renderTable(table)}${note}\n\n</details>`)
-    } else {
-      blocks.push(`${section} ${escapeText(caption)}\n\n${renderTable(table)}${note}`)
-    }
-  }
+  if (report.entries > 0) blocks.push(breakdown(report, shape, section, cellText))
 
   blocks.push(footer(report))
   return `${blocks.join('\n\n')}\n`
 }
 
-/** "Layer workspace … · 12 generations · 9 estimate requests" (requests include the base's). */
-function runLine(report: Report): string {
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-  const workspace = uuid.test(report.workspaceId) ? `\`${report.workspaceId}\`` : escapeText(report.workspaceId, MAX_CELL)
-  return `Layer workspace ${workspace} · ${counted(report.entries, 'generation')} · ` + `${counted(report.requests, 'estimate request')}`
-}
-
-function changeSection(report: Report): string | undefined {
-  if (report.baseNote !== undefined) return `ℹ️ ${escapeText(report.baseNote)}`
-  const counts = changeCounts(report)
-  if (counts === undefined) return undefined
-  const delta =
-    report.delta === undefined
-      ? 'The total change is unknown (some generations could not be priced)'
-      : `**${signed(report.delta)} CU** against base`
-  return `${delta}: ${counts || 'no generations'}.`
+/** The breakdown, with its footnote on the default batch size and, when cut, where the rest is. */
+function breakdown(report: Report, shape: Shape, section: string, cellText: CellText): string {
+  const table = breakdownTable(report, shape.rowLimit === undefined ? {} : { limit: shape.rowLimit })
+  const notes: string[] = []
+  const batch = defaultBatchNote(report)
+  if (batch !== undefined) notes.push(`<sub>${escapeText(batch)}</sub>`)
+  if (shape.rowLimit !== undefined && shape.rowLimit < report.entries) {
+    const shown = counted(Math.max(0, shape.rowLimit), 'most expensive generation')
+    notes.push(`_Showing the ${shown} of ${formatCount(report.entries)}: ${shape.elsewhere}._`)
+  }
+  const body = [renderTable(table, cellText), ...notes].join('\n\n')
+  const caption = `Breakdown: ${counted(report.entries, 'generation')}${report.entries > 1 ? ', most expensive first' : ''}`
+  if (shape.collapse) return `<details><summary>${escapeText(caption)}</summary>\n\n${body}\n\n</details>`
+  return `${section} ${escapeText(caption)}\n\n${body}`
 }
 
 /** The first `limit` problems (all without one) as a Markdown list, then how many more there are and where they are. */
@@ -268,7 +291,7 @@ function footer(report: Pick<Report, 'commit' | 'runUrl' | 'simulated'> & { bala
       report.simulated ? 'Made-up prices from the local simulator, not Layer' : "Prices are Layer's estimates; actual charges may differ",
     )
   }
-  return `${FOOTER_MARK}\n<sub>${[...parts, 'layer-budget-gate'].join(' · ')}</sub>`
+  return `${FOOTER_MARK}\n<sub>${[...parts, `layer-budget-gate ${VERSION}`].join(' · ')}</sub>`
 }
 
 /** "2025-06-01T12:34:56.789Z" -> "2025-06-01 12:34 UTC"; anything else as written. */

@@ -1,6 +1,7 @@
-import { overBy, warnBy } from '../budget.js'
 import { formatCount, formatGrouped } from '../money.js'
 import type { Micro } from '../money.js'
+import { blobUrl } from './escape.js'
+import { counted, DASH, modelName, shareText, signed } from './words.js'
 import type { Change, Report, ReportLine } from '../types.js'
 
 /**
@@ -9,16 +10,21 @@ import type { Change, Report, ReportLine } from '../types.js'
  * Escaping is the renderer's job: nothing here is Markdown.
  */
 
+export { headline, statusLine } from './headline.js'
+export { counted, shareText, signed, unpricedCount } from './words.js'
+
 /** How a column lines up: names left, numbers right. */
 export type Align = 'left' | 'right'
 
-/** What a breakdown row is, so a renderer can style subtotals and totals. */
-export type RowKind = 'line' | 'subtotal' | 'more' | 'total'
+/** What a row is, so a renderer can style subtotals and the "… N more" row. */
+export type RowKind = 'line' | 'subtotal' | 'more'
 
 /** One row of a table: its cells (plain text) and what it stands for. */
 export interface TableRow {
   kind: RowKind
   cells: string[]
+  /** Where the first cell links to (a generation's line on GitHub); renderers without links ignore it. */
+  href?: string
 }
 
 /** A table as data: header cells, column alignment and rows. */
@@ -28,149 +34,176 @@ export interface Table {
   rows: TableRow[]
 }
 
-/** What `breakdownTable` shows. */
-export interface BreakdownOptions {
-  /** Show only the first `limit` lines (most expensive first, no group subtotals) and a "… N more" row. */
+/** How many rows a table shows. */
+export interface LimitOptions {
+  /** Show only the first `limit` lines (no group subtotals) and a "… N more" row. */
   limit?: number
 }
 
-const DASH = '—'
-/** The balance when no estimate request was sent (nothing planned). */
-export const NOT_READ = 'not read'
+/** Layer's `batch_size` when a generation leaves it out (the seed's default): 4 outputs per run. */
+export const DEFAULT_BATCH_SIZE = 4
+/** Marks an outputs figure that relies on Layer's default batch size; `DEFAULT_BATCH_NOTE` explains it. */
+export const DEFAULT_BATCH_MARK = '*'
+/** The footnote of the breakdown when some generation leaves `batch_size` out. */
+export const DEFAULT_BATCH_NOTE = `${DEFAULT_BATCH_MARK} batch_size not set: Layer makes ${DEFAULT_BATCH_SIZE} outputs per run`
 const UNGROUPED = '(no group)'
+const ARROW = ' → '
 
-/** The summary of the verdict as a table: total, balance, remaining, reserve, cap, change, verdict. */
-export function summaryTable(report: Report): Table {
-  const { verdict, policy } = report
-  const rows: [string, string][] = []
-  const unpriced = unpricedCount(report)
-  if (verdict.status === 'error') {
-    const part = verdict.total > 0 ? ` (≥ ${formatGrouped(verdict.total, 'up')} priced)` : ''
-    rows.push(['Estimated total', `unknown${part}`])
-  } else {
-    rows.push(['Estimated total', formatGrouped(verdict.total, 'up')])
-  }
-  // No request sent (nothing planned): the balance was not read, which is not the same as unknown.
-  const notRead = verdict.balance === undefined && report.requests === 0 && verdict.status !== 'error'
-  rows.push(['Workspace balance', verdict.balance !== undefined ? formatGrouped(verdict.balance, 'down') : notRead ? NOT_READ : 'unknown'])
-  rows.push([
-    'Remaining after the run',
-    verdict.status === 'error'
-      ? 'unknown'
-      : verdict.remaining !== undefined
-        ? formatGrouped(verdict.remaining, 'down')
-        : notRead
-          ? DASH
-          : 'unknown',
-  ])
-  rows.push(['Reserve (min-remaining-balance)', formatGrouped(policy.minRemaining, 'up')])
-  if (policy.warnRemaining !== undefined) rows.push(['Warning level (warn-remaining-balance)', formatGrouped(policy.warnRemaining, 'up')])
-  if (policy.maxTotal !== undefined) rows.push(['Cap (max-total)', formatGrouped(policy.maxTotal, 'down')])
-  if (report.delta !== undefined) rows.push(['Change against base', signed(report.delta)])
-  rows.push(['Verdict', verdictText(report, unpriced)])
-  return {
-    header: ['Budget', 'CU'],
-    align: ['left', 'right'],
-    rows: rows.map((cells) => ({ kind: 'line', cells })),
-  }
-}
-
-/** `summaryTable` as string[][]: the header, then one row per figure. */
-export function summaryRows(report: Report): string[][] {
-  return toRows(summaryTable(report))
+/** The lines a pull request adds, changes or removes, largest change first; undefined without a diff against the base. */
+export function changedLines(report: Report): ReportLine[] | undefined {
+  if (!report.lines.some((line) => line.change !== undefined)) return undefined
+  return report.lines
+    .filter((line) => line.change !== undefined && line.change !== 'unchanged')
+    .sort((a, b) => magnitude(b) - magnitude(a) || compareText(a.name, b.name) || compareText(a.file, b.file))
 }
 
 /**
- * The breakdown: one row per generation (head lines most expensive first, unpriced, then removed
- * ones), with a subtotal row heading each group when any line has a group, and a total row.
- * Change and Δ CU columns appear when the report has a diff against the base.
+ * "Changed in this pull request": one row per added, changed or removed generation, linked to its
+ * line (at the head commit; removed ones at the base commit), with before → after for what changed
+ * and Δ CU. A Model column only when some model changed. Undefined when nothing changed.
  */
-export function breakdownTable(report: Report, options: BreakdownOptions = {}): Table {
-  const diffing = report.lines.some((line) => line.change !== undefined)
+export function changedTable(report: Report, options: LimitOptions = {}): Table | undefined {
+  const lines = changedLines(report)
+  if (lines === undefined || lines.length === 0) return undefined
   const manyFiles = new Set(report.lines.map((line) => line.file)).size > 1
-  const header = ['Generation', 'Model', 'Runs', 'CU per run', 'Total CU', 'Share']
-  const align: Align[] = ['left', 'left', 'right', 'right', 'right', 'right']
-  if (diffing) {
-    header.push('Change', 'Δ CU')
-    align.push('left', 'right')
-  }
-  const grand = report.verdict.status === 'error' ? undefined : report.verdict.total
-  const lineRow = (line: ReportLine): TableRow => ({
-    kind: 'line',
-    cells: lineCells(line, grand, diffing, manyFiles),
-  })
+  const modelChanged = lines.some((line) => line.base !== undefined && line.base.modelLabel !== line.modelLabel)
+  const header = ['Generation', 'Change', ...(modelChanged ? ['Model'] : []), 'Runs', 'CU per run', 'Total CU', 'Δ CU']
+  const align: Align[] = ['left', 'left', ...(modelChanged ? (['left'] as Align[]) : []), 'right', 'right', 'right', 'right']
 
-  const rows: TableRow[] = []
-  const limit = options.limit
-  if (limit !== undefined && limit < report.lines.length) {
-    const shown = report.lines.slice(0, Math.max(0, limit))
-    rows.push(...shown.map(lineRow))
-    rows.push({ kind: 'more', cells: pad([moreText(report.lines.slice(shown.length))], header.length) })
-  } else if (report.lines.some((line) => line.group !== undefined)) {
-    for (const group of groupsByCost(report.lines)) {
-      rows.push({ kind: 'subtotal', cells: subtotalCells(group.name, group.lines, grand, diffing) })
-      rows.push(...group.lines.map(lineRow))
-    }
-  } else {
-    rows.push(...report.lines.map(lineRow))
+  const rowOf = (line: ReportLine): TableRow => {
+    const base = line.base
+    const cells = [nameCell(line, manyFiles), line.change ?? '']
+    if (modelChanged) cells.push(before(base?.modelLabel, line.modelLabel, modelName))
+    cells.push(
+      before(base?.runs, line.runs, formatCount),
+      before(base?.unit, line.unit, (unit) => formatGrouped(unit, 'up')),
+      before(base?.total, line.total, (total) => formatGrouped(total, 'up'), line.change === 'removed' ? DASH : 'not priced'),
+      line.delta === undefined ? DASH : signed(line.delta),
+    )
+    const href = blobUrl(report.links, line.change === 'removed' ? 'base' : 'head', line.file, line.line)
+    return { kind: 'line', cells, ...(href !== undefined ? { href } : {}) }
   }
-  rows.push({ kind: 'total', cells: totalCells(report, diffing) })
+
+  const { limit } = options
+  const shown = limit !== undefined && limit < lines.length ? lines.slice(0, Math.max(0, limit)) : lines
+  const rows = shown.map(rowOf)
+  if (shown.length < lines.length) {
+    const hidden = lines.slice(shown.length)
+    const known = hidden.every((line) => line.delta !== undefined)
+    const delta = hidden.reduce((sum, line) => sum + (line.delta ?? 0), 0)
+    const text = `… ${counted(hidden.length, 'more changed generation')}${known ? ` (${signed(delta)} CU)` : ''}`
+    rows.push({ kind: 'more', cells: pad([text], header.length) })
+  }
   return { header, align, rows }
 }
 
-/** `breakdownTable` as string[][]: the header, then the rows. */
-export function breakdownRows(report: Report, options: BreakdownOptions = {}): string[][] {
-  return toRows(breakdownTable(report, options))
+/**
+ * Per group, what the base planned, what the head plans and the difference: only on a diff against
+ * the base that changes something, and only when some generation has a group (without a diff, the
+ * breakdown's subtotals say it).
+ */
+export function groupTable(report: Report): Table | undefined {
+  if (!report.lines.some((line) => line.group !== undefined)) return undefined
+  // Nothing changed: every group's base is its head, and the sentence saying so is enough.
+  if (!report.lines.some((line) => line.change !== undefined && line.change !== 'unchanged')) return undefined
+  const rows = groupsByCost(report.lines).map((group): TableRow => {
+    let base: Micro = 0
+    let head: Micro = 0
+    let priced = true
+    for (const line of group.lines) {
+      if (line.change === 'removed') base += line.total ?? 0
+      else {
+        if (line.total === undefined) priced = false
+        head += line.total ?? 0
+        if (line.change === 'changed') base += line.base?.total ?? 0
+        else if (line.change === 'unchanged') base += line.total ?? 0
+      }
+    }
+    const headText = priced ? formatGrouped(head, 'up') : `≥ ${formatGrouped(head, 'up')}`
+    return { kind: 'line', cells: [group.name, formatGrouped(base, 'up'), headText, priced ? signed(head - base) : DASH] }
+  })
+  return { header: ['Group', 'Base CU', 'Head CU', 'Δ CU'], align: ['left', 'right', 'right', 'right'], rows }
 }
 
 /**
- * The status: "✅ Within budget: 1,234.5 CU of 10,000 CU", "⚠️ 12.5 CU below the 500 CU warning
- * level (warn-remaining-balance)", "❌ Over budget by 234 CU", "⚠️ Could not price 2 generations:
- * the total is unknown", "✅ Nothing planned: 0 CU". Advisory mode says the step passes.
+ * The breakdown of what the head plans: one row per generation, most expensive first (unpriced
+ * last), with its model, runs, outputs (runs × batch size), CU per run, total and share of the
+ * total; a subtotal row heads each group when any line has a group. No total row: the headline has
+ * the total. The Share column is left out when there is no total to share (unknown, or 0).
  */
-export function statusLine(report: Report): string {
-  return `${status(report)}${advisory(report, ' (advisory: the step still passes)')}`
+export function breakdownTable(report: Report, options: LimitOptions = {}): Table {
+  const lines = report.lines.filter((line) => line.change !== 'removed')
+  const manyFiles = new Set(report.lines.map((line) => line.file)).size > 1
+  const grand = report.verdict.status === 'error' || report.verdict.total <= 0 ? undefined : report.verdict.total
+  const header = ['Generation', 'Model', 'Runs', 'Outputs', 'CU per run', 'Total CU', ...(grand !== undefined ? ['Share'] : [])]
+  const align: Align[] = ['left', 'left', 'right', 'right', 'right', 'right', 'right']
+  align.length = header.length
+  const lineRow = (line: ReportLine): TableRow => {
+    const cells = [
+      nameCell(line, manyFiles),
+      modelName(line.modelLabel),
+      formatCount(line.runs),
+      outputsText(line.runs, line.batchSize),
+      line.unit === undefined ? DASH : formatGrouped(line.unit, 'up'),
+      line.total === undefined ? 'not priced' : formatGrouped(line.total, 'up'),
+    ]
+    if (grand !== undefined) cells.push(line.total === undefined ? DASH : shareText(line.total, grand))
+    return { kind: 'line', cells }
+  }
+
+  const rows: TableRow[] = []
+  const { limit } = options
+  if (limit !== undefined && limit < lines.length) {
+    const shown = lines.slice(0, Math.max(0, limit))
+    rows.push(...shown.map(lineRow))
+    rows.push({ kind: 'more', cells: pad([moreText(lines.slice(shown.length))], header.length) })
+  } else if (lines.some((line) => line.group !== undefined)) {
+    for (const group of groupsByCost(lines)) {
+      rows.push({ kind: 'subtotal', cells: subtotalCells(group.name, group.lines, grand) })
+      rows.push(...group.lines.map(lineRow))
+    }
+  } else {
+    rows.push(...lines.map(lineRow))
+  }
+  return { header, align, rows }
 }
 
-/** The comment's headline: the status with the total change against base, e.g. "… (+120 CU against base)". */
-export function headline(report: Report): string {
-  const delta = report.delta === undefined ? '' : ` (${signed(report.delta)} CU against base)`
-  return `${status(report)}${delta}${advisory(report, ' · advisory: the step still passes')}`
+/** The footnote for outputs marked as Layer's default, or undefined when every generation sets `batch_size`. */
+export function defaultBatchNote(report: Report): string | undefined {
+  const relies = report.lines.some((line) => line.change !== 'removed' && line.batchSize === undefined)
+  return relies ? DEFAULT_BATCH_NOTE : undefined
 }
 
-function status(report: Report): string {
-  const { verdict } = report
-  if (verdict.status === 'error') {
-    const unpriced = unpricedCount(report)
-    // Every line priced, yet an error: the sum itself cannot be held exactly.
-    if (unpriced === 0) return "⚠️ The total cannot be computed exactly: Layer's figures are too large"
-    return `⚠️ Could not price ${counted(unpriced, 'generation')}: the total is unknown`
-  }
-  if (verdict.status === 'over') {
-    const by = overBy(verdict, report.policy)
-    // Over with nothing short: only Layer's own has_sufficient_creative_units: false failed.
-    if (by === 0) return '❌ Over budget: Layer says the workspace cannot pay for it'
-    return `❌ Over budget by ${formatGrouped(by, 'up')} CU`
-  }
-  if (verdict.status === 'warn') {
-    const level = report.policy.warnRemaining ?? 0
-    return `⚠️ ${formatGrouped(warnBy(verdict, report.policy), 'up')} CU below the ${formatGrouped(level, 'up')} CU warning level (warn-remaining-balance)`
-  }
-  if (report.entries === 0) return '✅ Nothing planned: 0 CU'
-  const of = verdict.balance === undefined ? '' : ` of ${formatGrouped(verdict.balance, 'down')} CU`
-  return `✅ Within budget: ${formatGrouped(verdict.total, 'up')} CU${of}`
+/** Outputs of a generation: runs × batch size ("24"), marked when the batch size is Layer's default ("24*"). */
+export function outputsText(runs: number, batchSize: number | undefined): string {
+  return batchSize === undefined ? `${formatCount(runs * DEFAULT_BATCH_SIZE)}${DEFAULT_BATCH_MARK}` : formatCount(runs * batchSize)
 }
 
-function advisory(report: Report, text: string): string {
-  return report.verdict.status === 'over' && report.verdict.passes ? text : ''
+/** `breakdownTable` as string[][]: the header, then the rows. */
+export function breakdownRows(report: Report, options: LimitOptions = {}): string[][] {
+  return toRows(breakdownTable(report, options))
+}
+
+/** `changedTable` as string[][] (empty when nothing changed). */
+export function changedRows(report: Report, options: LimitOptions = {}): string[][] {
+  const table = changedTable(report, options)
+  return table === undefined ? [] : toRows(table)
 }
 
 /** The one sentence that stands for the breakdown when the manifests plan nothing; undefined otherwise. */
 export function nothingPlanned(report: Report): string | undefined {
   if (report.entries > 0) return undefined
   return report.requests === 0
-    ? 'Nothing is planned: the manifests list no generations, so no estimate was requested and the workspace balance was not read.'
-    : 'Nothing is planned: the manifests list no generations.'
+    ? 'The manifests list no generations, so no estimate was requested and the workspace balance was not read.'
+    : 'The manifests list no generations.'
+}
+
+/** The one sentence of a diff in which no generation changed ("No generation changes … (7 unchanged)."); undefined otherwise. */
+export function nothingChanged(report: Report): string | undefined {
+  const lines = changedLines(report)
+  if (lines === undefined || lines.length > 0) return undefined
+  const unchanged = report.entries > 0 ? ` (${formatCount(report.entries)} unchanged)` : ''
+  return `No generation changes in this pull request${unchanged}.`
 }
 
 /** "2 added, 1 changed, 1 removed, 10 unchanged" (non-zero counts only), or undefined without a diff. */
@@ -187,51 +220,24 @@ export function changeCounts(report: Report): string | undefined {
   return parts.join(', ')
 }
 
-/** A share of the total as "12.5%" ("<0.1%" when tiny but not zero). */
-export function shareText(total: Micro, grand: Micro | undefined): string {
-  if (grand === undefined || grand <= 0) return DASH
-  const percent = (total / grand) * 100
-  if (total > 0 && percent < 0.05) return '<0.1%'
-  return `${percent.toFixed(1)}%`
+/** "3 → 6" when the base had another value, else the value; `missing` when there is none. */
+function before<T>(base: T | undefined, head: T | undefined, format: (value: T) => string, missing = DASH): string {
+  const after = head === undefined ? missing : format(head)
+  if (base === undefined || base === head) return after
+  return `${format(base)}${ARROW}${after}`
 }
 
-/** A delta with its sign: "+120", "-3.5", "0". */
-export function signed(micro: Micro): string {
-  return micro > 0 ? `+${formatGrouped(micro)}` : formatGrouped(micro)
+function nameCell(line: ReportLine, manyFiles: boolean): string {
+  return manyFiles ? `${line.name} (${line.file})` : line.name
 }
 
-/** Head generations that could not be priced. */
-export function unpricedCount(report: Report): number {
-  return report.lines.filter((line) => line.change !== 'removed' && line.total === undefined).length
+/** How much a line changes the total, whatever its sign; unknown changes last. */
+function magnitude(line: ReportLine): number {
+  return line.delta === undefined ? -1 : Math.abs(line.delta)
 }
 
-function verdictText(report: Report, unpriced: number): string {
-  switch (report.verdict.status) {
-    case 'within':
-      return '✅ Within budget'
-    case 'warn':
-      return '⚠️ Within budget, below the warning level'
-    case 'over':
-      return report.verdict.passes ? '❌ Over budget (advisory)' : '❌ Over budget'
-    case 'error':
-      return `⚠️ Could not price ${counted(unpriced, 'generation')}`
-  }
-}
-
-function lineCells(line: ReportLine, grand: Micro | undefined, diffing: boolean, manyFiles: boolean): string[] {
-  const removed = line.change === 'removed'
-  const name = manyFiles ? `${line.name} (${line.file})` : line.name
-  const unit = removed || line.unit === undefined ? DASH : formatGrouped(line.unit, 'up')
-  const total = removed ? DASH : line.total === undefined ? 'not priced' : formatGrouped(line.total, 'up')
-  const share = removed || line.total === undefined ? DASH : shareText(line.total, grand)
-  const cells = [name, line.modelLabel, formatCount(line.runs), unit, total, share]
-  if (diffing) cells.push(line.change ?? '', deltaText(line))
-  return cells
-}
-
-function deltaText(line: ReportLine): string {
-  if (line.delta === undefined || (line.change === 'unchanged' && line.delta === 0)) return DASH
-  return signed(line.delta)
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
 interface GroupOfLines {
@@ -254,65 +260,31 @@ function groupsByCost(lines: ReportLine[]): GroupOfLines[] {
   }
   const ungrouped = groups.get(undefined)
   groups.delete(undefined)
-  const sorted = [...groups.values()].sort((a, b) => b.total - a.total || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  const sorted = [...groups.values()].sort((a, b) => b.total - a.total || compareText(a.name, b.name))
   return ungrouped ? [...sorted, ungrouped] : sorted
 }
 
-function subtotalCells(name: string, lines: ReportLine[], grand: Micro | undefined, diffing: boolean): string[] {
-  const head = lines.filter((line) => line.change !== 'removed')
-  const priced = head.every((line) => line.total !== undefined)
-  const total = head.reduce((sum, line) => sum + (line.total ?? 0), 0)
-  // A group whose generations were all removed costs nothing now: say what it was, not "0 generations, 0.0%".
-  const gone = head.length === 0
+function subtotalCells(name: string, lines: ReportLine[], grand: Micro | undefined): string[] {
+  const priced = lines.every((line) => line.total !== undefined)
+  const total = lines.reduce((sum, line) => sum + (line.total ?? 0), 0)
   const cells = [
-    gone ? `${name}: ${counted(lines.length, 'removed generation')}` : `${name}: ${counted(head.length, 'generation')}`,
+    `${name}: ${counted(lines.length, 'generation')}`,
     '',
     '',
     '',
-    gone ? DASH : priced ? formatGrouped(total, 'up') : `≥ ${formatGrouped(total, 'up')}`,
-    gone || !priced ? DASH : shareText(total, grand),
+    '',
+    priced ? formatGrouped(total, 'up') : `≥ ${formatGrouped(total, 'up')}`,
   ]
-  if (diffing) {
-    const known = lines.every((line) => line.delta !== undefined)
-    const delta = lines.reduce((sum, line) => sum + (line.delta ?? 0), 0)
-    cells.push('', known ? signed(delta) : DASH)
-  }
+  if (grand !== undefined) cells.push(priced ? shareText(total, grand) : DASH)
   return cells
 }
 
-function totalCells(report: Report, diffing: boolean): string[] {
-  const { verdict } = report
-  const error = verdict.status === 'error'
-  const cells = [
-    `Total: ${counted(report.entries, 'generation')}`,
-    '',
-    '',
-    '',
-    error ? 'unknown' : formatGrouped(verdict.total, 'up'),
-    error || verdict.total <= 0 ? DASH : '100%',
-  ]
-  if (diffing) cells.push('', report.delta === undefined ? DASH : signed(report.delta))
-  return cells
-}
-
-/** "… 12 more generations (3,400 CU)", plus removed ones and unpriced ones when hidden. */
+/** "… 12 more generations (3,400 CU)", with how many of them are not priced. */
 function moreText(hidden: ReportLine[]): string {
-  const head = hidden.filter((line) => line.change !== 'removed')
-  const removed = hidden.length - head.length
-  const cu = head.reduce((sum, line) => sum + (line.total ?? 0), 0)
-  const unpriced = head.filter((line) => line.total === undefined).length
-  const parts: string[] = []
-  if (head.length > 0) {
-    const extra = unpriced > 0 ? `, ${formatCount(unpriced)} not priced` : ''
-    parts.push(`… ${counted(head.length, 'more generation')} (${formatGrouped(cu, 'up')} CU${extra})`)
-  }
-  if (removed > 0) parts.push(`${head.length > 0 ? '' : '… '}${counted(removed, 'removed generation')}`)
-  return parts.join(' and ')
-}
-
-/** "1 generation", "1,200 generations". */
-export function counted(count: number, noun: string): string {
-  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`
+  const cu = hidden.reduce((sum, line) => sum + (line.total ?? 0), 0)
+  const unpriced = hidden.filter((line) => line.total === undefined).length
+  const extra = unpriced > 0 ? `, ${formatCount(unpriced)} not priced` : ''
+  return `… ${counted(hidden.length, 'more generation')} (${formatGrouped(cu, 'up')} CU${extra})`
 }
 
 function pad(cells: string[], length: number): string[] {

@@ -3,7 +3,18 @@
  * them, colour only where it is wanted, and progress on stderr for long runs.
  */
 import { shorten } from './fit.js'
-import { breakdownTable, nothingPlanned, SIMULATED_NOTE, statusLine, summaryTable, type Table } from './rows.js'
+import { figures, otherBreaches } from './headline.js'
+import {
+  breakdownTable,
+  changedTable,
+  defaultBatchNote,
+  groupTable,
+  nothingChanged,
+  nothingPlanned,
+  SIMULATED_NOTE,
+  statusLine,
+  type Table,
+} from './rows.js'
 import { formatPosition, type Problem } from '../problem.js'
 import type { Report } from '../types.js'
 
@@ -23,19 +34,25 @@ export function painter(stream: TerminalStream, env: NodeJS.ProcessEnv): Paint {
   return (code, text) => (color ? `\u001b[${code}m${text}\u001b[0m` : text)
 }
 
-/** The report as aligned text tables for a terminal. */
+/** The report as aligned text tables for a terminal: the same sections as the job summary. */
 export function renderTerminal(report: Report, paint: Paint): string {
   const status = statusLine(report)
   const code = report.verdict.status === 'within' ? '32' : report.verdict.status === 'over' ? '31' : '33'
-  const parts = [
-    paint(`1;${code}`, status),
-    ...(report.simulated ? [paint('1;33', SIMULATED_NOTE)] : []),
-    '',
-    textTable(summaryTable(report)),
-  ]
+  const parts = [paint(`1;${code}`, status), ...(report.simulated ? [paint('1;33', SIMULATED_NOTE)] : [])]
+  for (const line of [figures(report), otherBreaches(report)]) if (line !== undefined) parts.push(line)
+  const changed = changedTable(report)
+  if (changed !== undefined) parts.push('', 'Changed:', textTable(changed))
+  const unchanged = nothingChanged(report)
+  if (unchanged !== undefined) parts.push('', unchanged)
+  const groups = groupTable(report)
+  if (groups !== undefined) parts.push('', 'By group:', textTable(groups))
   const nothing = nothingPlanned(report)
   if (nothing !== undefined) parts.push('', nothing)
-  if (report.lines.length > 0) parts.push('', textTable(breakdownTable(report)))
+  if (report.entries > 0) {
+    parts.push('', textTable(breakdownTable(report)))
+    const batch = defaultBatchNote(report)
+    if (batch !== undefined) parts.push(batch)
+  }
   if (report.failures.length) parts.push('', 'Could not price:', ...report.failures.map((f) => `  - ${f}`))
   return `${parts.join('\n')}\n`
 }
