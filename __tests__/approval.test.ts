@@ -199,6 +199,7 @@ describe('applyApproval', () => {
       balance: 2_500_000_000,
       remaining: 1_900_000_000,
       reasons: [],
+      breaches: [],
       passes: true,
       approval: { check: approved, lifted: plain.reasons },
     })

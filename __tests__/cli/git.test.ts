@@ -71,7 +71,8 @@ describe('--base GIT-REF', () => {
   it('shows the change in the comment as the pull request would get it', async () => {
     const result = await cli(['.layer/generations.yml', '--base', 'main~1', '--api-url', sim.url, '--format', 'markdown'])
     expect(result.code).toBe(EXIT.within)
-    expect(result.stdout).toMatch(/against base/)
+    expect(result.stdout).toMatch(/\+[\d.,]+ CU in this pull request/)
+    expect(result.stdout).toMatch(/Changed in this pull request/)
     expect(result.stdout).toMatch(/removed/)
   })
 

@@ -221,7 +221,7 @@ describe('npm run demo -- FLAGS', () => {
       (error: { code: number; stdout: string; stderr: string }) => error,
     )
     expect(result.code).toBe(1)
-    expect(result.stdout).toMatch(/^❌ Over budget/)
+    expect(result.stdout).toMatch(/^❌ [\d.,]+ CU short of the 2,450 CU reserve/)
     expect(result.stderr).toMatch(/Pricing examples\/generations\.yml with/)
     expect(result.stderr).toMatch(/exit code 1\)\n$/)
   }, 30000)
