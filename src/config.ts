@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import { ConfigError } from './errors.js'
 import { createRedactor, type Redactor } from './secrets.js'
 import { toMicro, type Micro, type Rounding } from './money.js'
+import { OPEN_PULL_REQUEST_MODES, type OpenPullRequestMode } from './together.js'
 import type { Policy } from './types.js'
 
 /** How the pull-request comment is written (SPEC section 4). */
@@ -52,6 +53,8 @@ export interface Config {
   warnRemaining?: Micro
   /** Longest total pause for Layer's rate limit over the run, in milliseconds (max-wait-seconds). */
   maxWaitMs: number
+  /** SPEC section 8: a pull request that fits alone but not with the other open ones `warn`s, `fail`s, or they are not read (`ignore`). */
+  openPullRequests: OpenPullRequestMode
 }
 
 /** The action's inputs with their defaults, as in action.yml (used when an input is absent, e.g. in the CLI). */
@@ -75,6 +78,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'comment-on': 'change',
   'warn-remaining-balance': '',
   'max-wait-seconds': '300',
+  'open-pull-requests': 'warn',
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -199,6 +203,13 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
   // Rounded up like the reserve: a level given with more than 6 decimals warns, never less.
   const warnRemaining = amount('warn-remaining-balance', true, 'up')
   const maxWaitSeconds = integer('max-wait-seconds', 0, 3600)
+  const openPullRequests = get('open-pull-requests') as OpenPullRequestMode
+  if (!OPEN_PULL_REQUEST_MODES.includes(openPullRequests)) {
+    problems.push(
+      `${label('open-pull-requests')} must be warn (a pull request that fits alone but not with the other open ones passes with a warning), ` +
+        `fail (it fails) or ignore (the other open pull requests are not read), got "${openPullRequests}"`,
+    )
+  }
 
   if (problems.length > 0) {
     const message = problems.length === 1 ? problems[0]! : `${problems.length} invalid settings: ${problems.join('; ')}`
@@ -224,6 +235,7 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
     commentOn,
     ...(warnRemaining !== undefined ? { warnRemaining } : {}),
     maxWaitMs: maxWaitSeconds * 1000,
+    openPullRequests,
   }
 }
 

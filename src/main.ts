@@ -18,6 +18,7 @@ import { toOutputs } from './report/outputs.js'
 import { readRunContext, type RunContext } from './github/context.js'
 import type { PullRequestGitHub } from './github/pull-request.js'
 import type { StopNotice, Manifest } from './types.js'
+import type { OpenPullRequestsInput } from './together.js'
 import type { Problem } from './problem.js'
 
 const FORK_HINT =
@@ -39,6 +40,7 @@ export async function run(): Promise<void> {
     })
     // Octokit is loaded only on pull-request events: audits and pushes start faster without it.
     github = pr ? new (await import('./github/pull-request.js')).PullRequestGitHub(config, redact, context, pr) : undefined
+    const openPullRequests = readOpenPullRequests(config, context, redact, github)
     const { head, base, baseNote } = await readManifests(config, context.eventName, github)
     const workspaceId = context.eventName === 'pull_request_target' ? trustedWorkspace(config.workspaceId, head, base) : config.workspaceId
 
@@ -61,6 +63,7 @@ export async function run(): Promise<void> {
         estimator: client,
         commit: pr?.headSha ?? context.sha,
         runUrl: context.runUrl,
+        openPullRequests,
       })
     } finally {
       await client.close()
@@ -69,6 +72,28 @@ export async function run(): Promise<void> {
   } catch (error) {
     await stop(error, redact, { github, config, context })
   }
+}
+
+/**
+ * SPEC section 8, started before pricing and awaited only before judging (it never rejects): on a
+ * pull request the other open ones on its base; on a workflow_dispatch/schedule audit with a token,
+ * the budget board (Octokit loaded for it only then). Undefined under `open-pull-requests: ignore`.
+ */
+function readOpenPullRequests(
+  config: Config,
+  context: RunContext,
+  redact: Redactor,
+  github: PullRequestGitHub | undefined,
+): Promise<OpenPullRequestsInput | undefined> | undefined {
+  if (config.openPullRequests === 'ignore') return undefined
+  if (github) return github.openPullRequests(config.openPullRequests)
+  if (!config.githubToken || !['workflow_dispatch', 'schedule'].includes(context.eventName)) return undefined
+  return import('./github/board.js')
+    .then((board) => board.readBoard(config, context, redact))
+    .catch((error: unknown) => {
+      core.warning(`The budget board could not list the open pull requests: ${redact(describeError(error))}`)
+      return undefined
+    })
 }
 
 /** Where the report goes: a relative `report-path` is under the workspace, the default under RUNNER_TEMP. */

@@ -4,6 +4,7 @@ import { runPlan } from './pricing/estimate.js'
 import { priceGenerations } from './pricing/price.js'
 import { buildReport, unpricedBaseNote, unpricedProblems } from './report/build.js'
 import { resolveWorkspace } from './workspace.js'
+import { judgeTogether, type OpenPullRequestsInput } from './together.js'
 import type { Estimator, Manifest, Plan, Policy, Report, RequestOutcome } from './types.js'
 import type { Problem } from './problem.js'
 
@@ -25,6 +26,11 @@ export interface PricingInput {
   runUrl?: string
   /** Clock for the balance's time; injectable for fixtures. */
   now?: () => Date
+  /**
+   * SPEC section 8: the other open pull requests, read while the plan is priced (it never rejects);
+   * awaited only before judging. Undefined: not asked for (`ignore`, off pull requests).
+   */
+  openPullRequests?: Promise<OpenPullRequestsInput | undefined>
 }
 
 /** The outcome of a pricing run: the report, and the located problems to annotate. */
@@ -43,6 +49,7 @@ export async function priceManifests(input: PricingInput): Promise<PricingResult
   const plan = buildPlan(workspaceId, head, base)
   assertWithinRequestLimit(plan, input.maxRequests)
   const outcomes = await runPlan(plan, input.estimator, { concurrency: input.concurrency, onProgress: input.onProgress })
+  const openPullRequests = await input.openPullRequests
   const judged = judgePlan(plan, outcomes, {
     policy: input.policy,
     baseRead: input.base !== undefined,
@@ -50,6 +57,7 @@ export async function priceManifests(input: PricingInput): Promise<PricingResult
     balanceAt: (input.now ?? (() => new Date()))().toISOString(),
     commit: input.commit,
     runUrl: input.runUrl,
+    ...(openPullRequests !== undefined ? { openPullRequests } : {}),
   })
   return { plan, outcomes, ...judged }
 }
@@ -65,6 +73,8 @@ export interface JudgeOptions {
   balanceAt: string
   commit?: string
   runUrl?: string
+  /** SPEC section 8: what the other open pull requests commit, and how to judge with them. */
+  openPullRequests?: OpenPullRequestsInput
 }
 
 /**
@@ -73,7 +83,10 @@ export interface JudgeOptions {
  */
 export function judgePlan(plan: Plan, outcomes: RequestOutcome[], options: JudgeOptions): Omit<PricingResult, 'plan' | 'outcomes'> {
   const pricing = priceGenerations(plan, outcomes)
-  const verdict = decideVerdict(pricing, options.policy)
+  const alone = decideVerdict(pricing, options.policy)
+  const open = options.openPullRequests
+  const together = open && judgeTogether(alone, options.policy, open.read, { ...open, workspaceId: plan.workspaceId })
+  const verdict = together?.verdict ?? alone
   // A diff needs a base that was read and whose every generation was priced.
   const baseNote = options.baseRead ? (options.baseNote ?? unpricedBaseNote(pricing)) : options.baseNote
   const report = buildReport({
@@ -86,6 +99,7 @@ export function judgePlan(plan: Plan, outcomes: RequestOutcome[], options: Judge
     commit: options.commit,
     runUrl: options.runUrl,
   })
+  if (together) report.openPullRequests = together.openPullRequests
   // The priced lines are not kept: the report holds what is shown, and 10,000 lines are memory.
   return { report, problems: unpricedProblems(pricing) }
 }

@@ -162,6 +162,8 @@ export interface Verdict {
   reasons: string[]
   /** Whether the step passes: `within` and `warn`, or `over` in advisory mode. Never on `error`. */
   passes: boolean
+  /** Set when the pull request fits alone but not with the other open ones: section 8 made the status `warn` or `over`. */
+  notTogether?: true
 }
 
 /** One generation's line in the report (head generations; removed base ones on pull requests). */
@@ -211,4 +213,34 @@ export interface Report {
   /** Head commit SHA, workflow run URL: the footer of the comment. */
   commit?: string
   runUrl?: string
+  /** The other open pull requests' commitments (SPEC section 8); absent under `open-pull-requests: ignore` and off pull requests (but for the board). */
+  openPullRequests?: OpenPullRequests
+}
+
+// --- SPEC section 8: one balance, many pull requests ---
+
+/** Another open pull request's commitment, as its gate comment records it. */
+export interface OtherPullRequest {
+  number: number
+  /** Its positive change against its base, micro-CU (never below 0). */
+  change: number
+  /** The head commit it was priced at, when that is no longer the pull request's head: the figure is "as of" it. */
+  asOf?: string
+}
+
+/** What the other open pull requests on the same base commit of the same workspace, and what is left if all merge. */
+export interface OpenPullRequests {
+  /**
+   * `warn` or `fail`: how a pull request that fits alone but not together is judged
+   * (`open-pull-requests`); `board`: a budget audit lists them, its verdict is its own.
+   */
+  mode: 'warn' | 'fail' | 'board'
+  /** In pull-request number order; those that commit nothing are left out. */
+  others: OtherPullRequest[]
+  /** Σ of their changes, micro-CU; undefined when they could not be read. */
+  committed?: number
+  /** balance − this total − committed, when all three are known. */
+  remainingIfAllMerge?: number
+  /** Why GitHub could not be read (the run was judged alone), or why the figures may be incomplete. */
+  note?: string
 }

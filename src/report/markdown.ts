@@ -20,6 +20,7 @@ import { cut, cutBytes, largestFitting, mostRows, utf8Length } from './fit.js'
 import { formatCount } from '../money.js'
 import { formatPosition } from '../problem.js'
 import type { StopNotice, Report } from '../types.js'
+import { openPullRequestBlocks } from './others.js'
 
 /** GitHub's cap on an issue or pull-request comment body. */
 export const COMMENT_MAX_CHARS = 65_536
@@ -191,6 +192,7 @@ function renderBody(report: Report, shape: Shape, target: 'comment' | 'summary')
     const change = changeSection(report)
     if (change) blocks.push(`${section} Change against base\n\n${change}`)
   }
+  blocks.push(...openPullRequestBlocks(report, section))
 
   // What blocks the check comes before the breakdown: it is what the author has to fix.
   if (report.failures.length > 0) {

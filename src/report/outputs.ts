@@ -28,6 +28,8 @@ export function toOutputs(report: Report, extra: OutputExtras): Record<string, s
     'report-path': extra.reportPath,
     'comment-url': extra.commentUrl ?? '',
     status: verdict.status,
+    // SPEC section 8: unknown (not read, or could not be) is '', never "0".
+    'committed-creative-units': plain(report.openPullRequests?.committed, 'up'),
   }
 }
 

@@ -2,6 +2,7 @@ import { overBy, warnBy } from '../budget.js'
 import { formatCount, formatGrouped } from '../money.js'
 import type { Micro } from '../money.js'
 import type { Change, Report, ReportLine } from '../types.js'
+import { togetherHeadline } from './others.js'
 
 /**
  * Report data -> table rows of plain text (numbers already formatted for people), so every
@@ -140,6 +141,8 @@ export function headline(report: Report): string {
 
 function status(report: Report): string {
   const { verdict } = report
+  const together = togetherHeadline(report) // SPEC section 8: fits alone, not with the other open pull requests
+  if (together !== undefined) return together
   if (verdict.status === 'error') {
     const unpriced = unpricedCount(report)
     // Every line priced, yet an error: the sum itself cannot be held exactly.
