@@ -125,8 +125,15 @@ export function othersCounted(count: number): string {
   return count === 1 ? '1 other open pull request' : `${count} other open pull requests`
 }
 
+/** "the 2 other open pull requests on this base merge too" (singular: "the other … merges too"). */
+export function othersMerge(count: number): string {
+  return count === 1
+    ? 'the other open pull request on this base merges too'
+    : `the ${count} other open pull requests on this base merge too`
+}
+
 function togetherReason(count: number, committed: Micro, remaining: Micro, minRemaining: Micro): string {
-  const what = `If the ${othersCounted(count)} on this base merge too (+${cu(committed, 'up')} together)`
+  const what = `If ${othersMerge(count)} (+${cu(committed, 'up')} together)`
   if (minRemaining === 0) return `${what}, the workspace balance would go negative by ${cu(-remaining, 'up')}.`
   return (
     `${what}, ${cu(remaining, 'down')} would remain, ${cu(minRemaining - remaining, 'up')} short of the ` +

@@ -105,10 +105,12 @@ describe('PR C fits alone but not with the open PRs A and B', () => {
     expect(c.outputs['committed-creative-units']).toBe('2100')
     expect(c.outputs['remaining-creative-units']).toBe('2088.21')
     const warning = c.warnings.find((w) => /Fits alone/.test(w))
-    expect(warning).toMatch(/would go 11\.79 CU negative if the 2 other open pull requests merge too/)
+    expect(warning).toMatch(/would go 11\.79 CU negative if the 2 other open pull requests on this base merge too/)
 
     const comment = github.comments(PR)[0]!.body
-    expect(comment).toContain('### ⚠️ Fits alone, but the workspace would go 11.79 CU negative if the 2 other open pull requests merge too')
+    expect(comment).toContain(
+      '### ⚠️ Fits alone, but the workspace would go 11.79 CU negative if the 2 other open pull requests on this base merge too',
+    )
     expect(comment).toContain(`- #12 +1,100 CU (as of ${SHA_A.slice(0, 7)})`)
     expect(comment).toContain('- #15 +1,000 CU\n')
     expect(comment).toContain('**+2,100 CU** committed by 2 other open pull requests · -11.79 CU left if all merge')
@@ -139,7 +141,7 @@ describe('PR C fits alone but not with the open PRs A and B', () => {
     expect(c.outputs.sufficient).toBe('false')
     expect(c.outputs['committed-creative-units']).toBe('2100')
     expect(c.errors.join('\n')).toMatch(
-      /Fits alone, but the workspace would go 11\.79 CU negative if the 2 other open pull requests merge too/,
+      /Fits alone, but the workspace would go 11\.79 CU negative if the 2 other open pull requests on this base merge too/,
     )
     expect(github.comments(PR)[0]!.body).toContain('### ❌ Fits alone, but the workspace would go 11.79 CU negative')
     expectValidQueries(github)

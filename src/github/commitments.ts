@@ -263,5 +263,8 @@ function readFailure(where: string, error: unknown): string {
     const hint = status === 401 || status === 403 ? '; the token needs `pull-requests: read`' : ''
     return `GitHub could not list ${where} (${status}): ${describeError(error)}${hint}`
   }
-  return `GitHub's answer when listing ${where} is not what its API documents (${describeError(error)})`
+  if (error instanceof TypeError || error instanceof SyntaxError) {
+    return `GitHub's answer when listing ${where} is not what its API documents (${describeError(error)})`
+  }
+  return `GitHub could not list ${where}: ${describeError(error)}`
 }

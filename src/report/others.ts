@@ -7,7 +7,7 @@
 import { escapeText } from './escape.js'
 import { formatGrouped } from '../money.js'
 import type { Micro } from '../money.js'
-import { othersCounted, shortTogether } from '../together.js'
+import { othersCounted, othersMerge, shortTogether } from '../together.js'
 import type { OpenPullRequests, OtherPullRequest, Report } from '../types.js'
 
 /** The Markdown block of the other open pull requests (`heading` is the section level, "####" in a comment): none when they were not asked for. */
@@ -20,7 +20,7 @@ export function openPullRequestBlocks(report: Report, heading: string): string[]
 /**
  * The headline when section 8 decided the status (the pull request fits alone, not together),
  * e.g. `⚠️ Fits alone, but the workspace would go 58.25 CU negative if the 2 other open pull
- * requests merge too`; undefined otherwise.
+ * requests on this base merge too`; undefined otherwise.
  */
 export function togetherHeadline(report: Report): string | undefined {
   const { verdict, policy } = report
@@ -28,7 +28,7 @@ export function togetherHeadline(report: Report): string | undefined {
   if (verdict.notTogether !== true || open === undefined) return undefined
   const sign = verdict.status === 'over' ? '❌' : '⚠️'
   const short = shortTogether(open, policy)
-  const merge = `if the ${othersCounted(open.others.length)} merge too`
+  const merge = `if ${othersMerge(open.others.length)}`
   if (policy.minRemaining === 0) return `${sign} Fits alone, but the workspace would go ${cu(short, 'up')} negative ${merge}`
   return `${sign} Fits alone, but ${cu(short, 'up')} short of the ${cu(policy.minRemaining, 'up')} reserve ${merge}`
 }
