@@ -7,10 +7,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { validate } from '@octokit/graphql-schema'
 import { readFile } from 'node:fs/promises'
-import { BASE_MANIFEST, HEAD_SHA, MANIFEST_PATH, PR, prEvent, usePullRequestWorld } from '../helpers/pull-request.js'
+import { BASE_MANIFEST, HEAD_SHA, MANIFEST_PATH, OWNER, PR, REPO, prEvent, usePullRequestWorld } from '../helpers/pull-request.js'
 import { badGateway, type FakeGitHub } from '../helpers/fake-github.js'
 import { SIM_MODELS } from '../../src/simulator/prices.js'
-import type { ActionRun } from '../helpers/run-action.js'
+import { runAction, type ActionRun } from '../helpers/run-action.js'
 
 const world = usePullRequestWorld()
 const { startFake, runPr } = world
@@ -209,5 +209,97 @@ describe('when GitHub cannot be read for the others', () => {
     })
     expect(c.code).toBe(1)
     expect(c.outputs.status).toBe('over')
+  }, 30_000)
+})
+
+describe('many open pull requests', () => {
+  it('110 open pull requests with 101 comments each: every page read, in 4 GitHub requests', async () => {
+    const pullRequests = Array.from({ length: 110 }, (_, i) => ({ number: 100 + i, headSha: (100 + i).toString(16).padStart(40, '0') }))
+    const github = await startFake({ pullRequests: [...pullRequests, { number: PR, headSha: HEAD_SHA }] })
+    // One pull request priced by the action, its comment then buried under 100 others on every pull request.
+    const priced = await runPr(github, {
+      event: eventFor(100, pullRequests[0]!.headSha),
+      files: { [MANIFEST_PATH]: withTrailer(5) },
+      runId: 3001,
+      inputs: { 'open-pull-requests': 'warn' },
+    })
+    expect(priced.code).toBe(0)
+    const ours = github.comments(100)[0]!.body
+    for (const { number } of pullRequests) {
+      for (let c = 0; c < 100; c++) github.addComment(number, `review ${c}`, 'octocat')
+      // The gate's own comment, as its run wrote it on each of them (the 101st).
+      if (number !== 100) github.addComment(number, ours)
+    }
+    github.requests.length = 0
+    const c = await runC(github, 'warn')
+    expect(c.code).toBe(0)
+    // 110 pull requests commit 50 CU each; the one priced first has its comment first (page 1).
+    expect(c.outputs['committed-creative-units']).toBe('5500')
+    expect(c.outputs.status).toBe('warn')
+    // Two pages of pull requests, then the second page of comments of 100 and of 10.
+    expect(
+      repositoryReads(github).length + github.requests.filter((r) => r.path === '/graphql' && /node\(/.test(JSON.stringify(r.body))).length,
+    ).toBe(4)
+    expect(github.requests.filter((r) => r.path === '/graphql')).toHaveLength(4)
+    expectValidQueries(github)
+  }, 60_000)
+})
+
+describe('the budget board', () => {
+  it('a workflow_dispatch audit lists every open pull request’s commitment, the base total, the balance and what is left if all merge', async () => {
+    const github = await fakeWithABC()
+    await priceAandB(github, 'warn')
+    github.updatePullRequest(12, { headSha: SHA_A2 })
+    const audit = await runAction({
+      eventName: 'workflow_dispatch',
+      event: {},
+      inputs: { 'layer-token': world.sim.token, 'api-url': world.sim.url, 'github-token': 'ghs_fake-github-token' },
+      files: { [MANIFEST_PATH]: BASE_MANIFEST },
+      env: {
+        GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+        GITHUB_API_URL: github.url,
+        GITHUB_GRAPHQL_URL: github.graphqlUrl,
+        GITHUB_REF: 'refs/heads/main',
+      },
+    })
+    expect(audit.code).toBe(0)
+    expect(audit.outputs.status).toBe('within')
+    expect(audit.outputs['committed-creative-units']).toBe('2100')
+    expect(audit.summary).toContain(
+      [
+        '### Budget board: the open pull requests',
+        '',
+        '| | CU |',
+        '| :--- | ---: |',
+        '| Base total (this audit) | 12.54 CU |',
+        `| #12 (as of ${SHA_A.slice(0, 7)}) | +1,100 |`,
+        '| #15 | +1,000 |',
+        '| Committed by 2 open pull requests | +2,100 |',
+        '| Workspace balance | 2,500.75 CU |',
+        '| **Left if all merge** | **388.21 CU** |',
+      ].join('\n'),
+    )
+    expect((await json(audit))['remaining_if_all_merge_creative_units']).toBe(388.21)
+    expectValidQueries(github)
+  }, 60_000)
+
+  it('without a github-token there is no board, and GitHub is not asked', async () => {
+    const github = await fakeWithABC()
+    const audit = await runAction({
+      eventName: 'schedule',
+      event: {},
+      inputs: { 'layer-token': world.sim.token, 'api-url': world.sim.url },
+      files: { [MANIFEST_PATH]: BASE_MANIFEST },
+      env: {
+        GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+        GITHUB_API_URL: github.url,
+        GITHUB_GRAPHQL_URL: github.graphqlUrl,
+        GITHUB_REF: 'refs/heads/main',
+      },
+    })
+    expect(audit.code).toBe(0)
+    expect(audit.summary).not.toContain('Budget board')
+    expect(audit.outputs['committed-creative-units']).toBe('')
+    expect(github.requests).toEqual([])
   }, 30_000)
 })

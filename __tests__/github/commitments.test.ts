@@ -155,6 +155,15 @@ describe('readOpenPullRequests', () => {
     expect(result).toEqual({ ok: false, reason: expect.stringMatching(reason) })
   })
 
+  it('is bounded in time: a GitHub that does not answer within the budget is a reason, and the read ends', async () => {
+    const { fake, octokit } = await setup({ pullRequests: [{ number: 1, headSha: sha(1) }] })
+    fake.fail({ method: 'POST', path: '/graphql', times: 10, delayMs: 5_000 })
+    const started = Date.now()
+    const result = await readOpenPullRequests(octokit, { owner: 'acme', repo: 'game', base: 'main', key: 'default', budgetMs: 300 })
+    expect(result).toEqual({ ok: false, reason: 'GitHub did not list the open pull requests of acme/game on main within 0.3 s' })
+    expect(Date.now() - started).toBeLessThan(3_000)
+  })
+
   it('a malformed comment page on the second request is a reason too (nothing half-read is counted)', async () => {
     const { fake, octokit } = await setup({ pullRequests: [{ number: 1, headSha: sha(1) }] })
     for (let c = 0; c < 120; c++) fake.addComment(1, `chatter ${c}`, 'octocat')

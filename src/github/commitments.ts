@@ -4,8 +4,9 @@
  * commit and first 100 comments (and the token's own account, `viewer`, which the sticky comment
  * needs too); a second lists the next 100 comments of every pull request that has more, all of
  * them in one request through aliases. So up to 100 open pull requests with up to 200 comments
- * each cost two requests. Beyond that it pages on, bounded: at most MAX_READ_REQUESTS requests and
- * READ_BUDGET_MS in all; what was not reached by then is said (`incomplete`), not guessed.
+ * each cost two requests. Beyond that it pages on, bounded: at most MAX_READ_REQUESTS requests
+ * (what was not reached then is said, `incomplete`, not guessed) within READ_BUDGET_MS in all
+ * (past it the read failed, and the pull request is judged alone).
  * It never throws: GitHub failing is a reason, and the pull request is judged alone.
  */
 import { describeError } from '../errors.js'
@@ -60,8 +61,8 @@ export interface ReadOptions {
   key: string
   /** Said at debug level: a comment that records nothing readable, and why. */
   debug?: (message: string) => void
-  /** Clock, injectable for tests. */
-  now?: () => number
+  /** The whole read's time budget in milliseconds (default READ_BUDGET_MS); a request in flight then is aborted. */
+  budgetMs?: number
 }
 
 /** The read's answer: the commitments, and the token's own account (for the sticky comment, which need not ask again). */
@@ -95,8 +96,9 @@ interface PullRequestRead {
  * marker), with this `comment-key`; of several, the newest run's. Never throws.
  */
 export async function readOpenPullRequests(octokit: Octokit, options: ReadOptions): Promise<ReadResult> {
-  const now = options.now ?? Date.now
-  const deadline = now() + READ_BUDGET_MS
+  const budgetMs = options.budgetMs ?? READ_BUDGET_MS
+  // One deadline for the whole read, retries included: a request in flight when it passes is aborted.
+  const signal = AbortSignal.timeout(budgetMs)
   let requests = 0
   const pullRequests: PullRequestRead[] = []
   let viewer: Account | undefined
@@ -104,13 +106,14 @@ export async function readOpenPullRequests(octokit: Octokit, options: ReadOption
   try {
     let after: string | null = null
     let morePullRequests = true
-    while (morePullRequests && requests < MAX_READ_REQUESTS && now() < deadline) {
+    while (morePullRequests && requests < MAX_READ_REQUESTS) {
       requests += 1
       const answer: unknown = await octokit.graphql(OPEN_PULL_REQUESTS_QUERY, {
         owner: options.owner,
         name: options.repo,
         base: options.base,
         after,
+        request: { signal },
       })
       const page = checkedPullRequestPage(answer)
       viewer ??= page.viewer
@@ -119,7 +122,7 @@ export async function readOpenPullRequests(octokit: Octokit, options: ReadOption
       after = page.endCursor
     }
     let waiting = pullRequests.filter((pr) => pr.next !== undefined)
-    while (waiting.length > 0 && requests < MAX_READ_REQUESTS && now() < deadline) {
+    while (waiting.length > 0 && requests < MAX_READ_REQUESTS) {
       const batch = waiting.slice(0, COMMENT_PAGES_PER_REQUEST)
       requests += 1
       const variables: Record<string, string> = {}
@@ -127,7 +130,7 @@ export async function readOpenPullRequests(octokit: Octokit, options: ReadOption
         variables[`id${i}`] = pr.id
         variables[`after${i}`] = pr.next ?? ''
       })
-      const answer: unknown = await octokit.graphql(moreCommentsQuery(batch.length), variables)
+      const answer: unknown = await octokit.graphql(moreCommentsQuery(batch.length), { ...variables, request: { signal } })
       batch.forEach((pr, i) => {
         const page = checkedCommentPage((answer as Record<string, { comments?: unknown } | null> | null)?.[`pr${i}`]?.comments)
         pr.comments.push(...page.comments)
@@ -139,7 +142,7 @@ export async function readOpenPullRequests(octokit: Octokit, options: ReadOption
     const unread = pullRequests.filter((pr) => pr.next !== undefined).length
     const incomplete =
       morePullRequests || unread > 0
-        ? `GitHub was read for at most ${MAX_READ_REQUESTS} requests and ${READ_BUDGET_MS / 1000} s: ` +
+        ? `GitHub was read for at most ${MAX_READ_REQUESTS} requests: ` +
           (morePullRequests ? `the open pull requests past the first ${pullRequests.length} were not read` : '') +
           (morePullRequests && unread > 0 ? ', and ' : '') +
           (unread > 0 ? `the comments of ${unread} pull request${unread === 1 ? '' : 's'} were not all read` : '') +
@@ -148,6 +151,7 @@ export async function readOpenPullRequests(octokit: Octokit, options: ReadOption
     const committed = commitmentsOf(pullRequests, viewer, options.key, options.debug)
     return { ok: true, pullRequests: committed, viewer, ...(incomplete !== undefined ? { incomplete } : {}) }
   } catch (error) {
+    if (signal.aborted) return { ok: false, reason: `GitHub did not list ${where} within ${budgetMs / 1000} s` }
     return { ok: false, reason: readFailure(where, error) }
   }
 }
