@@ -40,7 +40,7 @@ export async function run(): Promise<void> {
     })
     // Octokit is loaded only on pull-request events: audits and pushes start faster without it.
     github = pr ? new (await import('./github/pull-request.js')).PullRequestGitHub(config, redact, context, pr) : undefined
-    const openPullRequests = readOpenPullRequests(config, context, redact, github)
+    const openPullRequests = openPullRequestsOf(config, context, redact, github)
     const { head, base, baseNote } = await readManifests(config, context.eventName, github)
     const workspaceId = context.eventName === 'pull_request_target' ? trustedWorkspace(config.workspaceId, head, base) : config.workspaceId
 
@@ -79,7 +79,7 @@ export async function run(): Promise<void> {
  * pull request the other open ones on its base; on a workflow_dispatch/schedule audit with a token,
  * the budget board (Octokit loaded for it only then). Undefined under `open-pull-requests: ignore`.
  */
-function readOpenPullRequests(
+function openPullRequestsOf(
   config: Config,
   context: RunContext,
   redact: Redactor,

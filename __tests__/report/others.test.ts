@@ -97,6 +97,7 @@ describe('the other open pull requests in the report', () => {
   it('the budget board of an audit: base total, each pull request’s change, balance, left if all merge; the verdict its own', () => {
     const report = reportWith(others('board', [12, 50 * CU], [15, 30 * CU, STALE]))
     expect(report.verdict.status).toBe('within')
+    expect(toOutputs(report, { reportPath: 'r.json' })['committed-creative-units']).toBe('')
     expect(renderSummary(report)).toContain(
       [
         '### Budget board: the open pull requests',
