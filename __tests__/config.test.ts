@@ -39,6 +39,7 @@ describe('parseConfig', () => {
       commentOn: 'change',
       maxWaitMs: 300_000,
       approvalPermission: 'maintain',
+      openPullRequests: 'warn',
     })
   })
 
@@ -70,6 +71,11 @@ describe('parseConfig', () => {
 
   it('reads max-wait-seconds in seconds', () => {
     expect(parse({ 'max-wait-seconds': '2' }).maxWaitMs).toBe(2000)
+  })
+
+  it('reads open-pull-requests', () => {
+    expect(parse({ 'open-pull-requests': 'fail' }).openPullRequests).toBe('fail')
+    expect(parse({ 'open-pull-requests': ' ignore ' }).openPullRequests).toBe('ignore')
   })
 
   it('reads comment-on', () => {
@@ -129,6 +135,10 @@ describe('parseConfig', () => {
     [
       { 'comment-on': 'never' },
       'input `comment-on` must be change (a new comment only when the pull request changes a generation) or always, got "never"',
+    ],
+    [
+      { 'open-pull-requests': 'block' },
+      'input `open-pull-requests` must be warn (a pull request that fits alone but not with the other open ones passes with a warning), fail (it fails) or ignore (the other open pull requests are not read), got "block"',
     ],
     [
       { 'warn-remaining-balance': '-1' },

@@ -51,6 +51,7 @@ describe('action.yml', () => {
     expect(Object.keys(action.outputs).sort()).toEqual([
       'balance-creative-units',
       'comment-url',
+      'committed-creative-units',
       'delta-creative-units',
       'entries',
       'remaining-creative-units',

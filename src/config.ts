@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import { ConfigError } from './errors.js'
 import { createRedactor, type Redactor } from './secrets.js'
 import { toMicro, type Micro, type Rounding } from './money.js'
+import { OPEN_PULL_REQUEST_MODES, type OpenPullRequestMode } from './together.js'
 import type { ApprovalPermission, Policy } from './types.js'
 
 /** How the pull-request comment is written (SPEC section 4). */
@@ -59,6 +60,8 @@ export interface Config {
   approvalLabel?: string
   /** The least repository permission of such an approver. */
   approvalPermission: ApprovalPermission
+  /** SPEC section 8: a pull request that fits alone but not with the other open ones `warn`s, `fail`s, or they are not read (`ignore`). */
+  openPullRequests: OpenPullRequestMode
 }
 
 /** The action's inputs with their defaults, as in action.yml (used when an input is absent, e.g. in the CLI). */
@@ -84,6 +87,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   'max-wait-seconds': '300',
   'approval-label': '',
   'approval-permission': 'maintain',
+  'open-pull-requests': 'warn',
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -224,6 +228,13 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
       `${label('approval-permission')} must be the least repository permission of an approver: ${APPROVAL_PERMISSIONS.join(', ')}, got "${approvalPermission}"`,
     )
   }
+  const openPullRequests = get('open-pull-requests') as OpenPullRequestMode
+  if (!OPEN_PULL_REQUEST_MODES.includes(openPullRequests)) {
+    problems.push(
+      `${label('open-pull-requests')} must be warn (a pull request that fits alone but not with the other open ones passes with a warning), ` +
+        `fail (it fails) or ignore (the other open pull requests are not read), got "${openPullRequests}"`,
+    )
+  }
 
   if (problems.length > 0) {
     const message = problems.length === 1 ? problems[0]! : `${problems.length} invalid settings: ${problems.join('; ')}`
@@ -251,6 +262,7 @@ export function parseConfig(raw: (name: string) => string, context: ConfigContex
     maxWaitMs: maxWaitSeconds * 1000,
     ...(approvalLabel !== undefined ? { approvalLabel } : {}),
     approvalPermission,
+    openPullRequests,
   }
 }
 

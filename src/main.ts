@@ -18,6 +18,7 @@ import { toOutputs } from './report/outputs.js'
 import { readRunContext, type RunContext } from './github/context.js'
 import type { PullRequestGitHub } from './github/pull-request.js'
 import type { ApprovalRecord, StopNotice, Manifest } from './types.js'
+import type { OpenPullRequestsInput } from './together.js'
 import { approvalNotice } from './report/approval.js'
 import type { Problem } from './problem.js'
 
@@ -41,7 +42,9 @@ export async function run(): Promise<void> {
     })
     // Octokit is loaded only on pull-request events: audits and pushes start faster without it.
     github = pr ? new (await import('./github/pull-request.js')).PullRequestGitHub(config, redact, context, pr) : undefined
-    // SPEC 9: the approval is read while the manifests are read and priced, and awaited before judging.
+    // The reads of SPEC 8 (the other open pull requests, or the budget board) and SPEC 9 (the approval)
+    // start now, run while the manifests are read and priced, and are awaited before judging.
+    const openPullRequests = openPullRequestsOf(config, context, redact, github)
     const approval = github?.approval()
     const { head, base, baseNote } = await readManifests(config, context.eventName, github)
     const workspaceId = context.eventName === 'pull_request_target' ? trustedWorkspace(config.workspaceId, head, base) : config.workspaceId
@@ -69,11 +72,12 @@ export async function run(): Promise<void> {
     } finally {
       await client.close()
     }
-    // The reads that ran while Layer priced (SPEC 9's approval) are awaited here, before judging.
-    const approved = await approval
+    // The reads that ran while Layer priced are awaited here, before judging.
+    const [others, approved] = await Promise.all([openPullRequests, approval])
     const result: PricingResult = {
       ...priced,
       ...judgePlan(priced.plan, priced.outcomes, {
+        ...(others !== undefined ? { openPullRequests: others } : {}),
         ...(approved !== undefined ? { approval: approved } : {}),
         policy: policyOf(config),
         baseRead: base !== undefined,
@@ -88,6 +92,28 @@ export async function run(): Promise<void> {
   } catch (error) {
     await stop(error, redact, { github, config, context })
   }
+}
+
+/**
+ * SPEC section 8, started before pricing and awaited only before judging (it never rejects): on a
+ * pull request the other open ones on its base; on a workflow_dispatch/schedule audit with a token,
+ * the budget board (Octokit loaded for it only then). Undefined under `open-pull-requests: ignore`.
+ */
+function openPullRequestsOf(
+  config: Config,
+  context: RunContext,
+  redact: Redactor,
+  github: PullRequestGitHub | undefined,
+): Promise<OpenPullRequestsInput | undefined> | undefined {
+  if (config.openPullRequests === 'ignore') return undefined
+  if (github) return github.openPullRequests(config.openPullRequests)
+  if (!config.githubToken || !['workflow_dispatch', 'schedule'].includes(context.eventName)) return undefined
+  return import('./github/board.js')
+    .then((board) => board.readBoard(config, context, redact))
+    .catch((error: unknown) => {
+      core.warning(`The budget board could not list the open pull requests: ${redact(describeError(error))}`)
+      return undefined
+    })
 }
 
 /** Where the report goes: a relative `report-path` is under the workspace, the default under RUNNER_TEMP. */

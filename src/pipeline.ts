@@ -5,6 +5,7 @@ import { runPlan } from './pricing/estimate.js'
 import { priceGenerations } from './pricing/price.js'
 import { buildReport, unpricedBaseNote, unpricedProblems } from './report/build.js'
 import { resolveWorkspace } from './workspace.js'
+import { judgeTogether, type OpenPullRequestsInput } from './together.js'
 import type { ApprovalCheck, Estimator, Manifest, Plan, Policy, Report, ReportLinks, RequestOutcome } from './types.js'
 import type { Problem } from './problem.js'
 import type { Vocabulary } from './vocabulary.js'
@@ -41,6 +42,11 @@ export interface PricingInput extends PlanInput {
   links?: ReportLinks
   /** Clock for the balance's time; injectable for fixtures. */
   now?: () => Date
+  /**
+   * SPEC section 8: the other open pull requests, read while the plan is priced (it never rejects);
+   * awaited only before judging. Undefined: not asked for (`ignore`, off pull requests).
+   */
+  openPullRequests?: Promise<OpenPullRequestsInput | undefined>
 }
 
 /** The outcome of a pricing run: the report, and the located problems to annotate. */
@@ -96,6 +102,8 @@ export interface JudgeOptions {
   approval?: ApprovalCheck
   /** Where the comment links each changed generation (pull requests only). */
   links?: ReportLinks
+  /** SPEC section 8: what the other open pull requests commit, and how to judge with them. */
+  openPullRequests?: OpenPullRequestsInput
 }
 
 /**
@@ -104,8 +112,13 @@ export interface JudgeOptions {
  */
 export function judgePlan(plan: Plan, outcomes: RequestOutcome[], options: JudgeOptions): Omit<PricingResult, 'plan' | 'outcomes'> {
   const pricing = priceGenerations(plan, outcomes)
-  const decided = decideVerdict(pricing, options.policy)
-  // An approval is judged against the same pricing under the lifted rules (SPEC 9).
+  const alone = decideVerdict(pricing, options.policy)
+  // SPEC 8: with the other open pull requests' commitments the verdict can only get stricter.
+  const open = options.openPullRequests
+  const together = open && judgeTogether(alone, options.policy, open.read, { ...open, workspaceId: plan.workspaceId })
+  const decided = together?.verdict ?? alone
+  // SPEC 9: an approval is judged against the same pricing under the lifted rules, section 8 included
+  // (the floor is judged alone).
   const verdict =
     options.approval === undefined
       ? decided
@@ -123,6 +136,7 @@ export function judgePlan(plan: Plan, outcomes: RequestOutcome[], options: Judge
     runUrl: options.runUrl,
     links: options.links,
   })
+  if (together) report.openPullRequests = together.openPullRequests
   // The priced lines are not kept: the report holds what is shown, and 10,000 lines are memory.
   return { report, problems: unpricedProblems(pricing) }
 }

@@ -178,6 +178,8 @@ export interface Verdict {
   passes: boolean
   /** What the `approval-label` check found and what it lifted (SPEC 9); absent when the check is off. */
   approval?: ApprovalRecord
+  /** Set when the pull request fits alone but not with the other open ones: section 8 made the status `warn` or `over`. */
+  notTogether?: true
 }
 
 /** One generation's line in the report (head generations; removed base ones on pull requests). */
@@ -256,6 +258,8 @@ export interface Report {
   runUrl?: string
   /** Where to link the generations of a pull request (absent off pull requests and in the CLI). */
   links?: ReportLinks
+  /** The other open pull requests' commitments (SPEC section 8); absent under `open-pull-requests: ignore` and off pull requests (but for the board). */
+  openPullRequests?: OpenPullRequests
 }
 
 // Approved exceptions (SPEC section 9): what GitHub says about the pull request's approvals, and
@@ -299,4 +303,32 @@ export interface ApprovalRecord {
   lifted: string[]
   /** Why a valid approval could not make the verdict pass (a negative balance, Layer's own no, an unknown total). */
   notLifted?: string
+}
+
+// --- SPEC section 8: one balance, many pull requests ---
+
+/** Another open pull request's commitment, as its gate comment records it. */
+export interface OtherPullRequest {
+  number: number
+  /** Its positive change against its base, micro-CU (never below 0). */
+  change: number
+  /** The head commit it was priced at, when that is no longer the pull request's head: the figure is "as of" it. */
+  asOf?: string
+}
+
+/** What the other open pull requests on the same base commit of the same workspace, and what is left if all merge. */
+export interface OpenPullRequests {
+  /**
+   * `warn` or `fail`: how a pull request that fits alone but not together is judged
+   * (`open-pull-requests`); `board`: a budget audit lists them, its verdict is its own.
+   */
+  mode: 'warn' | 'fail' | 'board'
+  /** In pull-request number order; those that commit nothing are left out. */
+  others: OtherPullRequest[]
+  /** Σ of their changes, micro-CU; undefined when they could not be read. */
+  committed?: number
+  /** balance − this total − committed, when all three are known. */
+  remainingIfAllMerge?: number
+  /** Why GitHub could not be read (the run was judged alone), or why the figures may be incomplete. */
+  note?: string
 }

@@ -75,7 +75,10 @@ describe('the sticky comment', () => {
     expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /repos/${OWNER}/${REPO}/issues/comments/${ours.id}`])
     const after = github.comments(PR)
     expect(after).toHaveLength(250)
-    expect(after.find((c) => c.id === ours.id)!.body).toMatch(new RegExp(`^${marker(1000)}\n### ✅ `))
+    // The marker, then the commitment it records for the other open pull requests (SPEC section 8), then the text.
+    expect(after.find((c) => c.id === ours.id)!.body).toMatch(
+      new RegExp(`^${marker(1000)}\n<!-- layer-budget-gate:commitment \\{.*\\} -->\n### ✅ `),
+    )
     expect(after.find((c) => c.id === pasted.id)!.body).toContain('pasted by a human')
     expect(result.outputs['comment-url']).toBe(`https://github.com/${OWNER}/${REPO}/pull/${PR}#issuecomment-${ours.id}`)
   })

@@ -41,7 +41,15 @@ describe('parseRunContext', () => {
       serverUrl: 'https://github.com',
       runUrl: 'https://github.com/acme/game/actions/runs/9876543210/attempts/2',
       sha: HEAD,
-      pullRequest: { number: 42, baseSha: BASE, headSha: HEAD, baseRepo: 'acme/game', headRepo: 'acme/game', isFork: false },
+      pullRequest: {
+        number: 42,
+        baseSha: BASE,
+        headSha: HEAD,
+        baseRepo: 'acme/game',
+        baseRef: 'main',
+        headRepo: 'acme/game',
+        isFork: false,
+      },
     })
   })
 
@@ -53,6 +61,7 @@ describe('parseRunContext', () => {
       baseSha: BASE,
       headSha: HEAD,
       baseRepo: 'acme/game',
+      baseRef: 'main',
       headRepo: 'mallory/game',
       isFork: true,
     })

@@ -13,6 +13,9 @@ import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createFakePulls, type FakePulls, type FakePullsOptions } from './fake-github-pulls.js'
+import { executeGraphql, isExecutedQuery, type FakePullRequest } from './fake-github-graphql.js'
+
+export type { FakePullRequest }
 
 /** An issue comment as the fake stores it. */
 export interface FakeComment {
@@ -100,7 +103,12 @@ export interface FakeGitHubOptions {
   slow?: SlowRoute[]
   // --- Approved exceptions (SPEC 9): pull requests, reviews, collaborator permissions (fake-github-pulls.ts).
   approvals?: FakePullsOptions
+  /** Open pull requests (SPEC section 8), answered through GraphQL (fake-github-graphql.ts). */
+  pullRequests?: PullRequestSeed[]
 }
+
+/** A pull request to start with: base defaults to "main", state to OPEN. */
+export type PullRequestSeed = Pick<FakePullRequest, 'number' | 'headSha'> & Partial<FakePullRequest>
 
 /** A running fake; `close()` it in afterEach/afterAll. */
 export interface FakeGitHub {
@@ -122,6 +130,11 @@ export interface FakeGitHub {
   close(): Promise<void>
   // --- Approved exceptions (SPEC 9): labels, pushes, reviews and roles, changed between runs.
   pulls: FakePulls
+  /** SPEC section 8: the fake's pull requests (GraphQL `repository.pullRequests`, `node`). */
+  pullRequests(): FakePullRequest[]
+  addPullRequest(pr: PullRequestSeed): void
+  /** A push (a new head) or a close/merge. */
+  updatePullRequest(number: number, change: Partial<Omit<FakePullRequest, 'number'>>): void
 }
 
 /** A 502 Bad Gateway for the next `times` matching requests. */
@@ -205,6 +218,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const files = new Map<string, Map<string, FakeFile>>()
   for (const [ref, byPath] of Object.entries(options.files ?? {})) files.set(ref, new Map(Object.entries(byPath)))
   const comments: FakeComment[] = []
+  const pulls: FakePullRequest[] = (options.pullRequests ?? []).map((pr) => ({ base: 'main', state: 'OPEN', ...pr }))
   const requests: LoggedRequest[] = []
   const timers = new Set<NodeJS.Timeout>()
   let nextId = 1_000_001
@@ -372,6 +386,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const request = (typeof body === 'object' && body !== null ? body : {}) as { query?: unknown; variables?: Record<string, unknown> }
     const query = typeof request.query === 'string' ? request.query : ''
     const variables = request.variables ?? {}
+    // SPEC section 8's reads are executed against GitHub's schema (fake-github-graphql.ts).
+    if (isExecutedQuery(query)) {
+      return new HttpAnswer(
+        200,
+        executeGraphql({ owner, repo, login, userId, pullRequests: () => pulls, comments: () => comments }, query, variables),
+      )
+    }
     const data: Record<string, unknown> = {}
     const errors: Record<string, unknown>[] = []
     // As GitHub: the viewer's databaseId is the REST user.id of the same account.
@@ -607,6 +628,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       failures.push({ ...rule })
     },
     pulls: fakePulls.state,
+    pullRequests: () => pulls.map((pr) => ({ ...pr })),
+    addPullRequest: (pr) => {
+      pulls.push({ base: 'main', state: 'OPEN', ...pr })
+    },
+    updatePullRequest: (number, change) => {
+      const pr = pulls.find((p) => p.number === number)
+      if (!pr) throw new Error(`the fake has no pull request #${number}`)
+      Object.assign(pr, change)
+    },
     close: async () => {
       for (const timer of timers) clearTimeout(timer)
       timers.clear()

@@ -196,6 +196,8 @@ export function usePullRequestWorld(): PullRequestWorld {
           'api-url': simulator().url,
           'github-token': 'ghs_fake-github-token',
           'max-retries': '1',
+          // These suites are about one pull request; the other open ones (SPEC section 8) have their own suite, which sets it.
+          'open-pull-requests': 'ignore',
           ...inputs,
         },
         files: files ?? { [MANIFEST_PATH]: HEAD_MANIFEST },

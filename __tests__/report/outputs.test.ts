@@ -29,6 +29,7 @@ describe('toOutputs', () => {
       'report-path': '/tmp/layer-budget-gate/report.json',
       'comment-url': '',
       status: 'over',
+      'committed-creative-units': '',
     })
   })
 
@@ -81,6 +82,7 @@ describe('toOutputs', () => {
       'report-path': 'r.json',
       'comment-url': '',
       status: 'within',
+      'committed-creative-units': '',
     })
   })
 })

@@ -1,6 +1,18 @@
 import { describeError, GateError } from '../errors.js'
 import { COMMENT_MAX_CHARS, FOOTER_MARK } from '../report/markdown.js'
-import { commentMarker, escapeField, isNewerRun, keeperOf, MARKER_PATTERN, parseMarker, type CommentRun, type Marker } from './marker.js'
+import {
+  commentMarker,
+  COMMITMENT_PATTERN,
+  escapeField,
+  isNewerRun,
+  keeperOf,
+  MARKER_PATTERN,
+  parseMarker,
+  recordsSameCommitment,
+  type CommentRun,
+  type Commitment,
+  type Marker,
+} from './marker.js'
 import type { Octokit } from './octokit.js'
 
 import type { CommentMode } from '../config.js'
@@ -18,6 +30,8 @@ export interface PublishOptions {
   key: string
   mode: CommentMode
   run: CommentRun
+  /** What this pull request commits of the balance (SPEC section 8), recorded after the marker; none when nothing was priced. */
+  commitment?: Commitment
   /** The body WITHOUT the marker; `compact` asks for the short layout when the full one is too long. */
   render: (compact: boolean) => string
   /**
@@ -85,7 +99,9 @@ export class CommentPermissionError extends CommentError {
 /** The body after the marker line, normalised as GitHub may store it (CRLF, trailing space). */
 function content(body: string): string {
   const m = MARKER_PATTERN.exec(body)
-  const rest = m ? body.slice(m[0].length).replace(/^\r?\n/, '') : body
+  const afterMarker = m ? body.slice(m[0].length).replace(/^\r?\n/, '') : body
+  const commitment = COMMITMENT_PATTERN.exec(afterMarker)
+  const rest = commitment ? afterMarker.slice(commitment[0].length).replace(/^\r?\n/, '') : afterMarker
   const footer = rest.lastIndexOf(FOOTER_MARK)
   return (footer === -1 ? rest : rest.slice(0, footer)).replace(/\r\n/g, '\n').trimEnd()
 }
@@ -208,7 +224,7 @@ export async function writeComment(octokit: Octokit, { ours }: CommentLookup, op
     }
   }
 
-  const marker = commentMarker(options.key, run)
+  const marker = commentMarker(options.key, run, options.commitment)
   const full = options.render(false)
   // Skip a request GitHub is sure to refuse; a 422 for any other reason still falls back below.
   const tooLong = marker.length + 1 + full.length > COMMENT_MAX_CHARS
@@ -239,7 +255,7 @@ export async function writeComment(octokit: Octokit, { ours }: CommentLookup, op
   // (A newer commit with the same text still writes, so the marker records it and a late older run
   // sees a newer one.)
   const latest = ours.at(-1)
-  if (latest && latest.marker.sha === run.sha) {
+  if (latest && latest.marker.sha === run.sha && recordsSameCommitment(latest.comment.body ?? '', options.commitment)) {
     const stored = content(latest.comment.body ?? '')
     if (stored === content(first) || (!tooLong && stored === content(options.render(true)))) {
       return { action: 'unchanged', url: latest.comment.html_url }

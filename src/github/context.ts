@@ -10,6 +10,8 @@ export interface PullRequestContext {
   headSha: string
   /** "owner/repo" of the base repository. */
   baseRepo: string
+  /** The branch it merges into (`main`): the open pull requests on it share its balance (SPEC section 8). */
+  baseRef?: string
   /** "owner/repo" the head branch lives in; undefined when that repository was deleted. */
   headRepo?: string
   /** The head lives in another repository (a fork, or a deleted one): its token is read-only and secrets are absent on `pull_request`. */
@@ -31,6 +33,8 @@ export interface RunContext {
   /** The commit being judged: the PR's head, the merge group's head, the pushed commit, else GITHUB_SHA. */
   sha: string
   pullRequest?: PullRequestContext
+  /** The branch the run is on (GITHUB_REF `refs/heads/…`), if it is on one: a budget audit lists the pull requests into it. */
+  branch?: string
 }
 
 /** The environment variables the run context is read from (process.env fits). */
@@ -85,8 +89,20 @@ export function parseRunContext(eventName: string, payload: unknown, env: RunEnv
     (eventName === 'push' ? text(event['after']) : undefined) ??
     text(env['GITHUB_SHA'])
   if (sha === undefined) throw missing('GITHUB_SHA')
+  const branch = /^refs\/heads\/(.+)$/.exec(env['GITHUB_REF'] ?? '')?.[1]
 
-  return { eventName, owner, repo, runId, runAttempt, serverUrl, runUrl, sha, ...(pullRequest ? { pullRequest } : {}) }
+  return {
+    eventName,
+    owner,
+    repo,
+    runId,
+    runAttempt,
+    serverUrl,
+    runUrl,
+    sha,
+    ...(pullRequest ? { pullRequest } : {}),
+    ...(branch !== undefined ? { branch } : {}),
+  }
 }
 
 function parsePullRequest(eventName: string, event: Record<string, unknown>, repository: string): PullRequestContext {
@@ -102,10 +118,19 @@ function parsePullRequest(eventName: string, event: Record<string, unknown>, rep
     )
   }
   const baseRepo = text(record(base?.['repo'])?.['full_name']) ?? repository
+  const baseRef = text(base?.['ref'])
   // A deleted fork leaves `head.repo` null: its PR is still from outside, so it counts as a fork.
   const headRepo = text(record(head?.['repo'])?.['full_name'])
   const isFork = headRepo === undefined || headRepo.toLowerCase() !== baseRepo.toLowerCase()
-  return { number, baseSha, headSha, baseRepo, ...(headRepo !== undefined ? { headRepo } : {}), isFork }
+  return {
+    number,
+    baseSha,
+    headSha,
+    baseRepo,
+    ...(baseRef !== undefined ? { baseRef } : {}),
+    ...(headRepo !== undefined ? { headRepo } : {}),
+    isFork,
+  }
 }
 
 /**

@@ -2,7 +2,10 @@ import * as core from '@actions/core'
 import { describeError, GateError } from '../errors.js'
 import type { Redactor } from '../secrets.js'
 import { COMMENT_MAX_CHARS, renderComment, renderStopComment } from '../report/markdown.js'
-import { findComments, writeComment, type CommentLookup, type FindOptions } from './comment.js'
+import { findComments, writeComment, type Account, type CommentLookup, type FindOptions } from './comment.js'
+import { readOpenPullRequests } from './commitments.js'
+import { commitmentOf, type OpenPullRequestsInput } from '../together.js'
+import type { Commitment } from './marker.js'
 import { loadBaseManifests, loadManifestsAt } from './manifests.js'
 import { createOctokit, type Octokit } from './octokit.js'
 import { readApproval } from './approval.js'
@@ -40,6 +43,8 @@ export class PullRequestGitHub {
   private lookup: Promise<Listed> | undefined
   private readonly now: () => number
   private readonly relistAfterMs: number
+  /** The token's own account, when the read of the other open pull requests asked GitHub: the comment need not ask again. */
+  private viewer: Account | undefined
 
   constructor(
     private readonly config: GitHubSettings,
@@ -135,11 +140,40 @@ export class PullRequestGitHub {
     return readApproval(this.octokit, query, this.redact)
   }
 
+  /**
+   * SPEC section 8: the other open pull requests on this one's base and what their gate comments
+   * commit. Never rejects: when GitHub cannot be read it warns, and the pull request is judged alone.
+   */
+  async openPullRequests(mode: 'warn' | 'fail'): Promise<OpenPullRequestsInput> {
+    const self = this.pr.number
+    const alone = (reason: string): OpenPullRequestsInput => {
+      core.warning(`The other open pull requests were not counted, so this one is judged alone: ${reason}`)
+      return { mode, self, read: { ok: false, reason } }
+    }
+    if (!this.octokit) return alone('the `github-token` input is empty.')
+    if (this.pr.baseRef === undefined) return alone('the event payload does not name the base branch (pull_request.base.ref).')
+    const read = await readOpenPullRequests(this.octokit, {
+      owner: this.context.owner,
+      repo: this.context.repo,
+      base: this.pr.baseRef,
+      key: this.config.commentKey,
+      debug: (message) => core.debug(message),
+    })
+    if (!read.ok) return alone(this.redact(read.reason))
+    this.viewer = read.viewer
+    if (read.incomplete !== undefined) core.warning(read.incomplete)
+    return { mode, self, read }
+  }
+
   /** Write the sticky comment; a failure is a warning (the verdict still decides the step). Returns its URL. */
   async comment(report: Report): Promise<string | undefined> {
-    // Leave room for the marker line publishComment puts first.
+    // Leave room for the marker lines publishComment puts first (the key's, and the commitment's).
     const createWhenMissing = this.config.commentOn === 'always' || changesGenerations(report)
-    return this.publish((compact) => renderComment(report, { compact, maxChars: COMMENT_MAX_CHARS - 256 }), createWhenMissing)
+    return this.publish(
+      (compact) => renderComment(report, { compact, maxChars: COMMENT_MAX_CHARS - 512 }),
+      createWhenMissing,
+      commitmentOf(report),
+    )
   }
 
   /**
@@ -151,7 +185,11 @@ export class PullRequestGitHub {
     return this.publish(() => renderStopComment(notice, { maxChars: COMMENT_MAX_CHARS - 256 }), true)
   }
 
-  private async publish(render: (compact: boolean) => string, createWhenMissing: boolean): Promise<string | undefined> {
+  private async publish(
+    render: (compact: boolean) => string,
+    createWhenMissing: boolean,
+    commitment?: Commitment,
+  ): Promise<string | undefined> {
     if (this.config.comment === 'off') return undefined
     if (!this.octokit) {
       core.warning('No pull-request comment: the `github-token` input is empty.')
@@ -165,6 +203,7 @@ export class PullRequestGitHub {
         // The one place every comment body passes: nothing the runner does not mask leaves with a secret.
         render: (compact) => this.redact(render(compact)),
         createWhenMissing,
+        ...(commitment ? { commitment } : {}),
       })
       if (outcome.action === 'not-created') core.info(NO_CHANGE_NO_COMMENT)
       else if (outcome.message) core.info(outcome.message)
@@ -182,6 +221,8 @@ export class PullRequestGitHub {
       repo: this.context.repo,
       issueNumber: this.pr.number,
       key: this.config.commentKey,
+      // Known when the read of the other open pull requests answered first: no second `viewer` question.
+      ...(this.viewer ? { author: this.viewer } : {}),
     }
   }
 }

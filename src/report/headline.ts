@@ -6,6 +6,7 @@
 import { formatGrouped } from '../money.js'
 import type { Micro } from '../money.js'
 import { counted, signed, unpricedCount } from './words.js'
+import { togetherHeadline } from './others.js'
 import type { Breach, Report } from '../types.js'
 
 /** Said after the headline when the verdict is over but the step passes (`fail-on-insufficient: false`). */
@@ -46,6 +47,9 @@ export function otherBreaches(report: Report): string | undefined {
 
 function verdictLine(report: Report): string {
   const { verdict } = report
+  // SPEC 8: fits alone, not with the other open pull requests: that is the rule that decides.
+  const together = togetherHeadline(report)
+  if (together !== undefined) return together
   if (verdict.status === 'error') {
     const unpriced = unpricedCount(report)
     // Every line priced, yet an error: the sum itself cannot be held exactly.

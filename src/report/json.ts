@@ -52,6 +52,14 @@ export interface JsonReport {
   run_url?: string
   /** The approval check (SPEC 9), when `approval-label` is set. */
   approval?: JsonApproval
+  /** SPEC section 8: what the other open pull requests on the same base commit (Σ of their positive changes); null when not read. */
+  committed_creative_units?: number | null
+  /** The others counted, in number order; null when they could not be read. */
+  open_pull_requests?: JsonOpenPullRequest[] | null
+  /** balance − total − committed, when all are known. */
+  remaining_if_all_merge_creative_units?: number | null
+  /** Why the others could not be read (judged alone), or why the figures may be incomplete. */
+  open_pull_requests_note?: string
 }
 
 /** The audit trail of an approved exception (SPEC 9): who approved which commit when, and what it lifted. */
@@ -75,6 +83,29 @@ export interface JsonApproval {
   rejected: string[]
   /** Why GitHub could not be read (then no approval counts). */
   warning?: string
+}
+
+/** Another open pull request's commitment in the JSON report. */
+export interface JsonOpenPullRequest {
+  number: number
+  change_creative_units: number
+  /** The head commit the figure was priced at, when that is no longer the pull request's head. */
+  as_of?: string
+}
+
+/** The section-8 fields of the JSON report; none when the others were not asked for (`ignore`, off pull requests). */
+function openPullRequestsJson(report: Report): Partial<JsonReport> {
+  const open = report.openPullRequests
+  if (open === undefined) return {}
+  const read = open.committed !== undefined
+  return {
+    committed_creative_units: read ? toCU(open.committed ?? 0, 'up') : null,
+    open_pull_requests: read
+      ? open.others.map((o) => ({ number: o.number, change_creative_units: toCU(o.change, 'up'), ...(o.asOf ? { as_of: o.asOf } : {}) }))
+      : null,
+    remaining_if_all_merge_creative_units: cuOrNull(open.remainingIfAllMerge, 'down'),
+    ...(open.note !== undefined ? { open_pull_requests_note: open.note } : {}),
+  }
 }
 
 /**
@@ -122,6 +153,7 @@ export function toJsonReport(report: Report): JsonReport {
     balance_at: report.balanceAt,
     ...(report.commit !== undefined ? { commit: report.commit } : {}),
     ...(report.runUrl !== undefined ? { run_url: report.runUrl } : {}),
+    ...openPullRequestsJson(report),
     ...(verdict.approval !== undefined ? { approval: jsonApproval(verdict.approval) } : {}),
   }
 }

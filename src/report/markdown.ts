@@ -26,6 +26,7 @@ import { formatCount } from '../money.js'
 import { formatPosition } from '../problem.js'
 import { VERSION } from '../version.js'
 import type { StopNotice, Report } from '../types.js'
+import { openPullRequestBlocks } from './others.js'
 
 /** GitHub's cap on an issue or pull-request comment body. */
 export const COMMENT_MAX_CHARS = 65_536
@@ -222,6 +223,9 @@ function renderBody(report: Report, shape: Shape, target: 'comment' | 'summary',
   for (const text of below) blocks.push(escapeText(text))
   // An approved exception (SPEC 9) right under the figures it lifted, with its audit trail.
   blocks.push(...approvalBlocks(report))
+
+  // SPEC 8: what the other open pull requests commit, right after the figures this one adds to.
+  blocks.push(...openPullRequestBlocks(report, section))
 
   // What blocks the check comes first: it is what the author has to fix.
   if (report.failures.length > 0) {

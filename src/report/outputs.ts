@@ -28,6 +28,8 @@ export function toOutputs(report: Report, extra: OutputExtras): Record<string, s
     'report-path': extra.reportPath,
     'comment-url': extra.commentUrl ?? '',
     status: verdict.status,
+    // SPEC section 8, on pull requests only (an audit's board is in its summary and JSON): unknown is '', never "0".
+    'committed-creative-units': report.openPullRequests?.mode === 'board' ? '' : plain(report.openPullRequests?.committed, 'up'),
   }
 }
 
