@@ -24,6 +24,12 @@ var markdown = __webpack_require__(4285);
 // EXTERNAL MODULE: ./src/github/marker.ts
 var github_marker = __webpack_require__(4329);
 ;// CONCATENATED MODULE: ./src/github/comment.ts
+/**
+ * The sticky pull-request comment on GitHub: find this key's comments by marker (every page, only
+ * the token's own account), then update, create, delete-and-new or hide-and-new, never over a newer
+ * run's comment, and settle a race after a create. Over 400 lines because those steps share the
+ * private comment types and GitHub's error handling; split, each half would export them.
+ */
 
 
 

@@ -158,7 +158,7 @@ describe('PR C fits alone but not with the open PRs A and B', () => {
     expect(repositoryReads(github).length).toBe(before)
     expect(before).toBe(0)
     const comment = github.comments(PR)[0]!.body
-    expect(comment).toContain('### ✅ Within budget')
+    expect(comment).toMatch(/### ✅ .*[\d.,]+ of [\d.,]+ CU · [\d.,]+ left/)
     expect(comment).not.toContain('Other open pull requests')
     const report = await json(c)
     expect(report).not.toHaveProperty('committed_creative_units')

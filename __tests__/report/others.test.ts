@@ -68,9 +68,13 @@ describe('the other open pull requests in the report', () => {
     expect(statusLine(failing)).toBe(
       '❌ fits alone, but 15 CU short of the 5 CU reserve if the other open pull request on this base merges too',
     )
-    expect(renderSummary(failing)).toContain(
-      '- If the other open pull request on this base merges too (+50 CU together), -10 CU would remain, 15 CU short of the reserve of 5 CU (min-remaining-balance).',
+    // The headline names the rule; the block of the others says what is left if all merge.
+    const summary = renderSummary(failing)
+    expect(summary).toContain(
+      '## ❌ fits alone, but 15 CU short of the 5 CU reserve if the other open pull request on this base merges too',
     )
+    expect(summary).toContain('**+50 CU** committed by')
+    expect(summary).toMatch(/-10 CU left if all merge/)
   })
 
   it('says so when none commits anything, and when GitHub could not be read (its message escaped)', () => {

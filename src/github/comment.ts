@@ -1,3 +1,9 @@
+/**
+ * The sticky pull-request comment on GitHub: find this key's comments by marker (every page, only
+ * the token's own account), then update, create, delete-and-new or hide-and-new, never over a newer
+ * run's comment, and settle a race after a create. Over 400 lines because those steps share the
+ * private comment types and GitHub's error handling; split, each half would export them.
+ */
 import { describeError, GateError } from '../errors.js'
 import { COMMENT_MAX_CHARS, FOOTER_MARK } from '../report/markdown.js'
 import {
