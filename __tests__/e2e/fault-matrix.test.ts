@@ -474,8 +474,10 @@ describe('GitHub faults on the sticky comment (pull_request)', () => {
       expect(own).toHaveLength(1)
       expect(own[0]!.body.split('\n')[0]).toBe(marker(1000, HEAD_SHA))
       // The headline: within budget, with the total (after the change in this pull request, when there is one).
-      expect(own[0]!.body.split('\n')[1]).toMatch(/^### ✅ /)
-      expect(own[0]!.body.split('\n')[1]).toContain(` ${EXPECTED_TOTAL} of `)
+      // The marker, the commitment it records (SPEC section 8), then the headline.
+      expect(own[0]!.body.split('\n')[1]).toMatch(/^<!-- layer-budget-gate:commitment \{.*\} -->$/)
+      expect(own[0]!.body.split('\n')[2]).toMatch(/^### ✅ /)
+      expect(own[0]!.body.split('\n')[2]).toContain(` ${EXPECTED_TOTAL} of `)
       if (cell.target.existing) expect(own[0]!.id).toBe(cell.ownBefore)
       expect(result.outputs['comment-url']).toMatch(new RegExp(`#issuecomment-${own[0]!.id}$`))
       // The look-alikes were left alone.
