@@ -333,7 +333,8 @@ describe('latency, concurrency and the log', () => {
   })
 
   it('records the highest number of requests in flight', async () => {
-    sim.setLatency(40)
+    // Long enough that all five arrive before the first answers, even on a loaded machine.
+    sim.setLatency(400)
     const answers = await Promise.all(Array.from({ length: 5 }, () => call(sim)))
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200])
     expect(sim.maxInFlight).toBe(5)
