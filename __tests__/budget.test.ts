@@ -3,6 +3,7 @@ import { decideVerdict, overBy, warnBy } from '../src/budget.js'
 import { buildPlan } from '../src/pricing/plan.js'
 import { priceGenerations } from '../src/pricing/price.js'
 import type { Plan, Policy, RequestOutcome, Verdict } from '../src/types.js'
+import { CLI_WORDS } from '../src/vocabulary.js'
 import { WORKSPACE, answer, failed, gen, ok } from './fixtures/report/generations.js'
 
 const strict: Policy = { minRemaining: 0, failOnInsufficient: true }
@@ -78,7 +79,13 @@ describe('decideVerdict', () => {
       expect(verdict.sufficient).toBeUndefined()
       expect(verdict.passes).toBe(false)
     }
-    expect(priceGenerations(plan, outcomes).lines[0]?.error?.message).toMatch(/too large to add up exactly.*`api-url`/)
+    expect(priceGenerations(plan, outcomes).lines[0]?.error?.message).toBe(
+      "Layer's figures are too large to add up exactly (more than 9,007,199,254.740991 CU): the estimate cannot be trusted; " +
+        'check `api-url` points at Layer and re-run the job',
+    )
+    expect(priceGenerations(plan, outcomes, CLI_WORDS).lines[0]?.error?.message).toMatch(
+      /cannot be trusted; check `--api-url` points at Layer and run it again$/,
+    )
   })
 
   it('fails closed when each line is exact but their sum is not', () => {
@@ -88,7 +95,10 @@ describe('decideVerdict', () => {
     })
     expect(verdict).toMatchObject({ status: 'error', passes: false, balance: undefined, remaining: undefined })
     expect(verdict.sufficient).toBeUndefined()
-    expect(verdict.reasons.join(' ')).toMatch(/too large to add up exactly.*`api-url`/)
+    expect(verdict.reasons).toEqual([
+      "Layer's figures are too large to add up exactly (more than 9,007,199,254.740991 CU): the estimate cannot be trusted; " +
+        'check `api-url` points at Layer and re-run the job.',
+    ])
   })
 
   it('is never within budget when Layer says the workspace cannot pay, even if our own sum fits', () => {
@@ -126,6 +136,22 @@ describe('decideVerdict', () => {
     expect(overBy(over, policy)).toBe(500_500_000)
     expect(over.breaches).toEqual([{ rule: 'min-remaining-balance', by: 500_500_000, limit: 5_000_000_000 }])
     expect(verdictOf(planOf([1]), [ok(5_000, 10_000)], policy).status).toBe('within')
+  })
+
+  it('names the rules by their CLI flags in the CLI’s words, by their inputs by default', () => {
+    const policy: Policy = { minRemaining: 5_000_000_000, maxTotal: 1_000_000_000, failOnInsufficient: true }
+    const plan = planOf([1])
+    const outcomes = [ok(5_500.5, 10_000)]
+    expect(decideVerdict(priceGenerations(plan, outcomes, CLI_WORDS), policy, CLI_WORDS).reasons).toEqual([
+      'After the run 4,499.5 CU would remain, 500.5 CU short of the reserve of 5,000 CU (--min-remaining-balance).',
+      'The estimated total of 5,500.5 CU exceeds the cap of 1,000 CU (--max-total) by 4,500.5 CU.',
+    ])
+    const warned = decideVerdict(priceGenerations(plan, [ok(12.5, 500)], CLI_WORDS), { ...strict, warnRemaining: 500_000_000 }, CLI_WORDS)
+    expect(warned.reasons).toEqual([
+      'After the run 487.5 CU would remain, 12.5 CU below the warning level of 500 CU (--warn-remaining-balance).',
+    ])
+    const huge = decideVerdict(priceGenerations(planOf([1, 1]), [ok(5e9, 9e9), ok(5e9, 9e9)], CLI_WORDS), strict, CLI_WORDS)
+    expect(huge.reasons.join(' ')).toMatch(/check `--api-url` points at Layer and run it again\.$/)
   })
 
   it('applies the cap: a total above max-total is over, equal is within', () => {

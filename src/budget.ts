@@ -1,6 +1,8 @@
 import { formatGrouped } from './money.js'
 import type { Micro, Rounding } from './money.js'
+import { tooLargeMessage } from './pricing/price.js'
 import type { Breach, Policy, Pricing, Verdict } from './types.js'
+import { ACTION_WORDS, type Vocabulary } from './vocabulary.js'
 
 /**
  * The verdict of SPEC section 3, from the one pricing pass. `total` is the exact micro-CU sum of
@@ -8,9 +10,10 @@ import type { Breach, Policy, Pricing, Verdict } from './types.js'
  * freshest, most cautious reading). Fails closed: when a head generation could not be priced, or
  * the sum cannot be held exactly, the status is 'error', `sufficient` is undefined and the step
  * does not pass, whatever the mode. Base failures only cost the diff, so they do not affect it.
- * Within budget but below `warn-remaining-balance` is 'warn': it passes in every mode.
+ * Within budget but below `warn-remaining-balance` is 'warn': it passes in every mode. The reasons
+ * name the rules in `words` (the action's inputs by default, the CLI's flags).
  */
-export function decideVerdict(pricing: Pricing, policy: Policy): Verdict {
+export function decideVerdict(pricing: Pricing, policy: Policy, words: Vocabulary = ACTION_WORDS): Verdict {
   const { balance } = pricing
   let total: Micro = 0
   let unpriced = 0
@@ -30,10 +33,7 @@ export function decideVerdict(pricing: Pricing, policy: Policy): Verdict {
       total: 0,
       balance: undefined,
       remaining: undefined,
-      reasons: [
-        `Layer's figures are too large to add up exactly (more than ${cu(Number.MAX_SAFE_INTEGER)}): ` +
-          'the estimate cannot be trusted; check `api-url` points at Layer and re-run the job.',
-      ],
+      reasons: [`${tooLargeMessage(words)}.`],
       breaches: [],
       passes: false,
     }
@@ -45,12 +45,12 @@ export function decideVerdict(pricing: Pricing, policy: Policy): Verdict {
   // With no head generation nothing is asked of Layer, so the balance may be unknown: nothing
   // will be spent, and the reserve is only checked when a balance was seen.
   if (remaining !== undefined && remaining < policy.minRemaining) {
-    reasons.push(reserveReason(total, balance ?? 0, remaining, policy.minRemaining))
+    reasons.push(reserveReason(total, balance ?? 0, remaining, policy.minRemaining, words))
     breaches.push({ rule: 'min-remaining-balance', by: policy.minRemaining - remaining, limit: policy.minRemaining })
   }
   if (policy.maxTotal !== undefined && total > policy.maxTotal) {
     reasons.push(
-      `The estimated total of ${cu(total, 'up')} exceeds the cap of ${cu(policy.maxTotal, 'down')} (max-total) ` +
+      `The estimated total of ${cu(total, 'up')} exceeds the cap of ${cu(policy.maxTotal, 'down')} (${words.rule('max-total')}) ` +
         `by ${cu(total - policy.maxTotal, 'up')}.`,
     )
     breaches.push({ rule: 'max-total', by: total - policy.maxTotal, limit: policy.maxTotal })
@@ -71,7 +71,7 @@ export function decideVerdict(pricing: Pricing, policy: Policy): Verdict {
       total,
       balance,
       remaining,
-      reasons: [warnReason(remaining, policy.warnRemaining)],
+      reasons: [warnReason(remaining, policy.warnRemaining, words)],
       breaches: [{ rule: 'warn-remaining-balance', by: policy.warnRemaining - remaining, limit: policy.warnRemaining }],
       passes: true,
     }
@@ -93,14 +93,14 @@ export function overBy(verdict: Verdict, policy: Policy): Micro {
   return Math.max(shortfall, excess, 0)
 }
 
-function warnReason(remaining: Micro, warnRemaining: Micro): string {
+function warnReason(remaining: Micro, warnRemaining: Micro, words: Vocabulary): string {
   return (
     `After the run ${cu(remaining, 'down')} would remain, ${cu(warnRemaining - remaining, 'up')} below the ` +
-    `warning level of ${cu(warnRemaining, 'up')} (warn-remaining-balance).`
+    `warning level of ${cu(warnRemaining, 'up')} (${words.rule('warn-remaining-balance')}).`
   )
 }
 
-function reserveReason(total: Micro, balance: Micro, remaining: Micro, minRemaining: Micro): string {
+function reserveReason(total: Micro, balance: Micro, remaining: Micro, minRemaining: Micro, words: Vocabulary): string {
   if (minRemaining === 0) {
     return (
       `The estimated total of ${cu(total, 'up')} is more than the workspace balance of ${cu(balance, 'down')}: ` +
@@ -109,7 +109,7 @@ function reserveReason(total: Micro, balance: Micro, remaining: Micro, minRemain
   }
   return (
     `After the run ${cu(remaining, 'down')} would remain, ${cu(minRemaining - remaining, 'up')} short of the ` +
-    `reserve of ${cu(minRemaining, 'up')} (min-remaining-balance).`
+    `reserve of ${cu(minRemaining, 'up')} (${words.rule('min-remaining-balance')}).`
   )
 }
 

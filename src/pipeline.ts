@@ -68,6 +68,7 @@ export async function pricePlan(input: PlanInput): Promise<PricedPlan> {
   const outcomes = await runPlan(plan, input.estimator, {
     concurrency: input.concurrency,
     onProgress: input.onProgress,
+    words: input.words,
   })
   return { plan, outcomes }
 }
@@ -83,6 +84,7 @@ export async function priceManifests(input: PricingInput): Promise<PricingResult
     commit: input.commit,
     runUrl: input.runUrl,
     links: input.links,
+    words: input.words,
   })
   return { plan, outcomes, ...judged }
 }
@@ -104,6 +106,8 @@ export interface JudgeOptions {
   links?: ReportLinks
   /** SPEC section 8: what the other open pull requests commit, and how to judge with them. */
   openPullRequests?: OpenPullRequestsInput
+  /** The audience's words in the verdict's reasons and the report (default: the action's). */
+  words?: Vocabulary
 }
 
 /**
@@ -111,18 +115,19 @@ export interface JudgeOptions {
  * decide (here only) whether the change against base is shown, and build the report.
  */
 export function judgePlan(plan: Plan, outcomes: RequestOutcome[], options: JudgeOptions): Omit<PricingResult, 'plan' | 'outcomes'> {
-  const pricing = priceGenerations(plan, outcomes)
-  const alone = decideVerdict(pricing, options.policy)
+  const { words } = options
+  const pricing = priceGenerations(plan, outcomes, words)
+  const alone = decideVerdict(pricing, options.policy, words)
   // SPEC 8: with the other open pull requests' commitments the verdict can only get stricter.
   const open = options.openPullRequests
-  const together = open && judgeTogether(alone, options.policy, open.read, { ...open, workspaceId: plan.workspaceId })
+  const together = open && judgeTogether(alone, options.policy, open.read, { ...open, workspaceId: plan.workspaceId, words })
   const decided = together?.verdict ?? alone
   // SPEC 9: an approval is judged against the same pricing under the lifted rules, section 8 included
   // (the floor is judged alone).
   const verdict =
     options.approval === undefined
       ? decided
-      : applyApproval(decided, decideVerdict(pricing, liftedPolicy(options.policy)), options.approval)
+      : applyApproval(decided, decideVerdict(pricing, liftedPolicy(options.policy), words), options.approval)
   // A diff needs a base that was read and whose every generation was priced.
   const baseNote = options.baseRead ? (options.baseNote ?? unpricedBaseNote(pricing)) : options.baseNote
   const report = buildReport({
@@ -135,6 +140,7 @@ export function judgePlan(plan: Plan, outcomes: RequestOutcome[], options: Judge
     commit: options.commit,
     runUrl: options.runUrl,
     links: options.links,
+    words,
   })
   if (together) report.openPullRequests = together.openPullRequests
   // The priced lines are not kept: the report holds what is shown, and 10,000 lines are memory.

@@ -8,6 +8,7 @@ import { formatGrouped } from './money.js'
 import type { Micro } from './money.js'
 import type { Commitment, RecordedCommitment } from './github/marker.js'
 import type { OpenPullRequests, OtherPullRequest, Policy, Report, Verdict } from './types.js'
+import { ACTION_WORDS, type Vocabulary } from './vocabulary.js'
 
 /** How a pull request that fits alone but not together is judged (`open-pull-requests`). */
 export const OPEN_PULL_REQUEST_MODES = ['warn', 'fail', 'ignore'] as const
@@ -35,6 +36,8 @@ export interface TogetherOptions {
   workspaceId: string
   /** This pull request's number (its own comment is not an "other"). */
   self?: number
+  /** The audience's words for the rule in the reason (default: the action's). */
+  words?: Vocabulary
 }
 
 /** What the engine needs to judge together: the read, and how (pipeline.ts). */
@@ -94,7 +97,10 @@ export function judgeTogether(alone: Verdict, policy: Policy, read: OpenPullRequ
   if (mode === 'board' || !fitsAlone || remaining === undefined || remaining >= policy.minRemaining) {
     return { verdict: alone, openPullRequests }
   }
-  const reasons = [...alone.reasons, togetherReason(others.length, committed, remaining, policy.minRemaining)]
+  const reasons = [
+    ...alone.reasons,
+    togetherReason(others.length, committed, remaining, policy.minRemaining, options.words ?? ACTION_WORDS),
+  ]
   const verdict: Verdict =
     mode === 'warn'
       ? { ...alone, status: 'warn', sufficient: true, reasons, passes: true, notTogether: true }
@@ -132,12 +138,12 @@ export function othersMerge(count: number): string {
     : `the ${count} other open pull requests on this base merge too`
 }
 
-function togetherReason(count: number, committed: Micro, remaining: Micro, minRemaining: Micro): string {
+function togetherReason(count: number, committed: Micro, remaining: Micro, minRemaining: Micro, words: Vocabulary): string {
   const what = `If ${othersMerge(count)} (+${cu(committed, 'up')} together)`
   if (minRemaining === 0) return `${what}, the workspace balance would go negative by ${cu(-remaining, 'up')}.`
   return (
     `${what}, ${cu(remaining, 'down')} would remain, ${cu(minRemaining - remaining, 'up')} short of the ` +
-    `reserve of ${cu(minRemaining, 'up')} (min-remaining-balance).`
+    `reserve of ${cu(minRemaining, 'up')} (${words.rule('min-remaining-balance')}).`
   )
 }
 

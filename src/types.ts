@@ -1,5 +1,6 @@
 import type { LayerError } from './layer/errors.js'
 import type { Position, Problem } from './problem.js'
+import type { Vocabulary } from './vocabulary.js'
 
 /**
  * The shared vocabulary of the pipeline: inputs -> manifest -> plan -> estimates -> verdict -> report.
@@ -260,6 +261,8 @@ export interface Report {
   links?: ReportLinks
   /** The other open pull requests' commitments (SPEC section 8); absent under `open-pull-requests: ignore` and off pull requests (but for the board). */
   openPullRequests?: OpenPullRequests
+  /** Whose words the headline names the rules in; absent: the action's (the CLI sets its own). */
+  words?: Vocabulary
 }
 
 // Approved exceptions (SPEC section 9): what GitHub says about the pull request's approvals, and

@@ -11,6 +11,12 @@ export interface Vocabulary {
   named(name: string): string
   /** Where the Layer token is set. */
   token: string
+  /** The token's setting by its bare name: "`layer-token`", "LAYER_API_TOKEN". */
+  tokenName: string
+  /** A rule's setting in the parenthesis after a verdict's figures: "max-total", "--max-total". */
+  rule(name: string): string
+  /** How to price more generations than one run may: several jobs, or several runs of the CLI. */
+  split: string
   /** What to do again after a passing trouble: "re-run the job", "run it again". */
   rerun: string
   /** Whose network a connection failure points at. */
@@ -24,6 +30,9 @@ export const ACTION_WORDS: Vocabulary = {
   setting: (name) => `\`${name}\``,
   named: (name) => `the \`${name}\` input`,
   token: 'the `layer-token` secret (LAYER_API_TOKEN for the CLI)',
+  tokenName: '`layer-token`',
+  rule: (name) => name,
+  split: 'split them across several jobs, each with its own `manifest` input',
   rerun: 're-run the job',
   network: "the runner's network",
   tool: 'the action',
@@ -34,6 +43,9 @@ export const CLI_WORDS: Vocabulary = {
   setting: (name) => `\`--${name}\``,
   named: (name) => `\`--${name}\``,
   token: 'LAYER_API_TOKEN',
+  tokenName: 'LAYER_API_TOKEN',
+  rule: (name) => `--${name}`,
+  split: 'split them across several runs of the CLI, each naming its own manifests',
   rerun: 'run it again',
   network: 'your network',
   tool: 'the CLI',

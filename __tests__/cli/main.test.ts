@@ -79,7 +79,7 @@ describe('the CLI', () => {
     // 2.1 CU of 2,500.75 leaves 2,498.65: 1.35 CU below a level of 2,500.
     const result = await cli(['--api-url', sim.url, '--warn-remaining-balance', '2500'])
     expect(result.code).toBe(EXIT.within)
-    const line = '⚠️ 1.35 CU below the 2,500 CU warning level (warn-remaining-balance)'
+    const line = '⚠️ 1.35 CU below the 2,500 CU warning level (--warn-remaining-balance)'
     expect(result.stdout.split('\n')[0]).toBe(line)
     expect(result.stderr).toBe(`layer-budget-gate: warning: ${line}\n`)
     const json = await cli(['--api-url', sim.url, '--warn-remaining-balance', '2500', '--json'])
@@ -179,11 +179,37 @@ describe('the CLI', () => {
   it('exits 2 when Layer cannot price, saying a refused token once, for the run', async () => {
     const result = await cli(['--api-url', sim.url], { LAYER_API_TOKEN: 'wrong-token' })
     expect(result.code).toBe(EXIT.error)
-    expect(result.stdout).toMatch(/Could not price/)
+    expect(result.stdout.split('\n')[0]).toBe('❌ could not price 1 generation')
     // A run-wide failure is not a problem of the generation's line (SPEC section 4): one line, no `file:line:col`.
     expect(result.stderr).toMatch(/^layer-budget-gate: Layer refused the token \(401 /)
     expect(result.stderr).not.toMatch(/hero/)
     expect(result.stdout + result.stderr).not.toContain('wrong-token')
+    // Said once on a terminal: the error on stderr, not again under "Could not price:" on stdout.
+    expect((result.stdout + result.stderr).match(/Layer refused the token/g)).toHaveLength(1)
+    expect(result.stdout).not.toContain('Could not price:')
+    const unreachable = await cli(['--api-url', 'http://127.0.0.1:1/api', '--max-retries', '0'])
+    expect(unreachable.code).toBe(EXIT.error)
+    expect((unreachable.stdout + unreachable.stderr).match(/check `--api-url` and your network/g)).toHaveLength(1)
+  })
+
+  it('names the rules by their flags: the headline and the reasons', async () => {
+    const capped = await cli(['--api-url', sim.url, '--max-total', '2'])
+    expect(capped.code).toBe(EXIT.over)
+    expect(capped.stdout.split('\n')[0]).toBe('❌ 0.1 CU over the 2 CU cap (--max-total)')
+    expect(capped.stdout).toContain('exceeds the cap of 2 CU (--max-total) by 0.1 CU.')
+    const reserve = await cli(['--api-url', sim.url, '--min-remaining-balance', '2499', '--json'])
+    expect(JSON.parse(reserve.stdout).reasons[0]).toMatch(/short of the reserve of 2,499 CU \(--min-remaining-balance\)\.$/)
+    for (const text of [capped.stdout, reserve.stdout]) expect(text).not.toMatch(/\((max-total|min-remaining-balance)\)/)
+  })
+
+  it('says how to split too many generations in the CLI’s words', async () => {
+    const lines = ['version: 1', 'defaults:', `  model_id: ${SIM_MODELS.image.id}`, 'generations:']
+    for (let i = 0; i <= 10_000; i++) lines.push(`  - name: g${i}`)
+    await writeFile(join(cwd, 'many.yml'), `${lines.join('\n')}\n`)
+    const result = await cli(['many.yml', '--check'])
+    expect(result.code).toBe(EXIT.error)
+    expect(result.stderr).toContain('split them across several runs of the CLI, each naming its own manifests')
+    expect(result.stderr).not.toContain('`manifest` input')
   })
 
   it.each([

@@ -83,6 +83,20 @@ describe('dist/cli/index.js', () => {
     expect(wrong.stderr).toMatch(/Layer refused the token/)
   })
 
+  it('speaks in flags and says a run failure once', async () => {
+    const over = await cli(['examples/generations.yml', '--api-url', sim.url, '--max-total', '10'])
+    expect(over.stdout.split('\n')[0]).toMatch(/^❌ [\d,.]+ CU over the 10 CU cap \(--max-total\)$/)
+    expect(over.stdout).toMatch(/exceeds the cap of 10 CU \(--max-total\)/)
+    const warned = await cli(['examples/generations.yml', '--api-url', sim.url, '--warn-remaining-balance', '1000000'])
+    expect(warned.stderr).toMatch(/warning level \(--warn-remaining-balance\)\n$/)
+    const wrong = await cli(['examples/generations.yml', '--api-url', sim.url], { LAYER_API_TOKEN: 'not-the-token' })
+    expect((wrong.stdout + wrong.stderr).match(/Layer refused the token/g)).toHaveLength(1)
+    expect(wrong.stderr).toMatch(/check LAYER_API_TOKEN/)
+    for (const text of [over.stdout, warned.stdout, wrong.stdout + wrong.stderr]) {
+      expect(text).not.toMatch(/\((max-total|warn-remaining-balance)\)|`layer-token`|check `api-url`/)
+    }
+  })
+
   it('has no colour when not on a terminal or with NO_COLOR', async () => {
     const result = await cli(['examples/generations.yml', '--api-url', sim.url], { NO_COLOR: '1' })
     expect(result.stdout).not.toContain('\u001b[')

@@ -15,6 +15,7 @@ import { parseManifest, parseManifestFully } from '../../src/manifest/parse.js'
 import { formatPath, summarizeProblems } from '../../src/manifest/problems.js'
 import { EstimateRequestSchema } from '../../src/manifest/schema.js'
 import type { Problem } from '../../src/problem.js'
+import { CLI_WORDS } from '../../src/vocabulary.js'
 
 const MODEL = '3c90c3cc-0d44-4b50-8888-8dd25736052a'
 const OTHER = '0f9e8d7c-6b5a-4f3e-9d2c-1b0a9f8e7d6c'
@@ -825,6 +826,18 @@ describe('the generation cap', () => {
     expect(() => checkGenerationTotal(manifests)).toThrow(
       'the manifests list 10,001 generations (a.yml, b.yml, c.yml); one run prices at most 10,000: split them across several jobs, each with its own `manifest` input',
     )
+  })
+
+  it('says how to split them in the CLI’s words: runs and manifests, not jobs and inputs', () => {
+    const split = ': split them across several runs of the CLI, each naming its own manifests'
+    for (const flow of [false, true]) {
+      const { problems } = parseManifest(FILE, many(MAX_GENERATIONS + 1, flow), CLI_WORDS)
+      expect(problems.map((problem) => problem.message)).toEqual([
+        `generations lists 10,001 generations; one run prices at most 10,000${split}`,
+      ])
+    }
+    const manifests = [parseManifest('a.yml', many(6_000)).manifest!, parseManifest('b.yml', many(4_001)).manifest!]
+    expect(() => checkGenerationTotal(manifests, CLI_WORDS)).toThrow(`(a.yml, b.yml); one run prices at most 10,000${split}`)
   })
 })
 

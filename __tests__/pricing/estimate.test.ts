@@ -5,6 +5,7 @@ import { runPlan } from '../../src/pricing/estimate.js'
 import { buildPlan } from '../../src/pricing/plan.js'
 import type { EstimateRequest, EstimateResponse, Estimator, Plan } from '../../src/types.js'
 import { WORKSPACE, answer, gen } from '../fixtures/report/generations.js'
+import { CLI_WORDS } from '../../src/vocabulary.js'
 
 /** A plan of `n` distinct requests whose prompts are "0", "1", … */
 function planOf(n: number): Plan {
@@ -132,8 +133,25 @@ describe('runPlan', () => {
     const notSent = outcomes[10]
     const inFlight = outcomes[1]
     if (notSent?.ok !== false || inFlight?.ok !== false) throw new Error('expected failures')
-    expect(notSent.error.message).toMatch(/^not sent: .*authentication error/)
-    expect(inFlight.error.message).toMatch(/^cancelled: .*authentication error/)
+    expect(notSent.error.message).toBe('not sent: another estimate request was refused with an authentication error (check `layer-token`)')
+    expect(inFlight.error.message).toBe(
+      'cancelled: another estimate request was refused with an authentication error (check `layer-token`)',
+    )
+  })
+
+  it('points the aborted requests at LAYER_API_TOKEN in the CLI’s words', async () => {
+    const fake = manualEstimator()
+    const running = runPlan(planOf(3), fake.estimator, { concurrency: 2, words: CLI_WORDS })
+    await settle()
+    fake.calls[0]!.reject(new LayerError('auth', 'Layer refused the token (401)', 401))
+    const [, inFlight, notSent] = await running
+    if (notSent?.ok !== false || inFlight?.ok !== false) throw new Error('expected failures')
+    expect(inFlight.error.message).toBe(
+      'cancelled: another estimate request was refused with an authentication error (check LAYER_API_TOKEN)',
+    )
+    expect(notSent.error.message).toBe(
+      'not sent: another estimate request was refused with an authentication error (check LAYER_API_TOKEN)',
+    )
   })
 
   it('ignores what aborted requests answer later: they stay aborted', async () => {

@@ -5,6 +5,7 @@ import { figures, headline, otherBreaches, statusLine } from '../../src/report/h
 import type { Generation, Policy, Report, RequestOutcome } from '../../src/types.js'
 import { WORKSPACE, answer, failed, gen, ok } from '../fixtures/report/generations.js'
 import { scenarioReport } from '../fixtures/report/scenario.js'
+import { CLI_WORDS } from '../../src/vocabulary.js'
 
 const strict: Policy = { minRemaining: 0, failOnInsufficient: true }
 
@@ -40,6 +41,20 @@ describe('headline and statusLine', () => {
   it('names the cap (max-total) and the amount over it', () => {
     const r = report([gen('a')], [ok(1120, 1_000_000)], { minRemaining: 0, maxTotal: 1_000_000_000, failOnInsufficient: true })
     expect(headline(r)).toBe('❌ 120 CU over the 1,000 CU cap (max-total)')
+  })
+
+  it('names the rules by their flags in a report worded for the CLI', () => {
+    const plan = buildPlan(WORKSPACE, [gen('a')])
+    const cli = (outcomes: RequestOutcome[], policy: Policy) =>
+      judgePlan(plan, outcomes, { policy, baseRead: false, balanceAt: '2025-06-01T12:00:00Z', words: CLI_WORDS }).report
+    const over = cli([ok(150, 200)], { minRemaining: 100_000_000, maxTotal: 50_000_000, failOnInsufficient: true })
+    expect(statusLine(over)).toBe('❌ 50 CU short of the 100 CU reserve')
+    expect(otherBreaches(over)).toBe('Also 100 CU over the 50 CU cap (--max-total).')
+    expect(over.verdict.reasons.join(' ')).toMatch(/\(--min-remaining-balance\)\..*\(--max-total\)/)
+    const capped = cli([ok(1120, 1_000_000)], { minRemaining: 0, maxTotal: 1_000_000_000, failOnInsufficient: true })
+    expect(headline(capped)).toBe('❌ 120 CU over the 1,000 CU cap (--max-total)')
+    const warned = cli([ok(512.5, 1000)], { minRemaining: 0, warnRemaining: 500_000_000, failOnInsufficient: true })
+    expect(statusLine(warned)).toBe('⚠️ 12.5 CU below the 500 CU warning level (--warn-remaining-balance)')
   })
 
   it('says how negative the workspace would go, and does not say the negative remainder twice', () => {

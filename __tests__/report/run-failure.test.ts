@@ -5,6 +5,7 @@ import { priceGenerations } from '../../src/pricing/price.js'
 import { runFailure } from '../../src/report/run-failure.js'
 import type { Generation, RequestOutcome } from '../../src/types.js'
 import { WORKSPACE, failed, gen, ok } from '../fixtures/report/generations.js'
+import { CLI_WORDS } from '../../src/vocabulary.js'
 
 const OTHER_MODEL = '0b7e3f1a-5c2d-4e8f-9a6b-1c3d5e7f9a2b'
 
@@ -51,6 +52,8 @@ describe('runFailure', () => {
       `Layer answered 404 to all 2 estimate requests, for 2 different models: workspace ${WORKSPACE} does not exist there, ` +
         'or the token cannot see it; check `workspace-id` and `api-url`. The first answer: Layer answered 404: Workspace not found',
     )
+    const cli = runFailure(priceGenerations(buildPlan(WORKSPACE, models, []), both404), CLI_WORDS)
+    expect(cli).toContain('; check `--workspace-id` and `--api-url`. The first answer:')
     expect(failureOf([gen('a'), gen('b')], both404)).toBeUndefined()
   })
 

@@ -80,6 +80,16 @@ describe('renderTerminal', () => {
     expect(renderTerminal(unknown, (code) => code).split('\n')[0]).toBe('1;33')
     expect(text.endsWith('\n\nCould not price:\n  - ui-icons: Layer refused the token\n')).toBe(true)
   })
+
+  it('leaves out the run’s failure, which the CLI says once as its error', () => {
+    const over = scenarioReport({ minRemaining: 12_480_000_000, failOnInsufficient: true })
+    const run = 'Layer refused the token (401 Unauthorized): check LAYER_API_TOKEN'
+    const failed = { ...over, verdict: { ...over.verdict, status: 'error' as const }, runFailure: run }
+    expect(renderTerminal({ ...failed, failures: [run] }, plain)).not.toMatch(/Could not price:|refused/)
+    expect(renderTerminal({ ...failed, failures: [run, 'the sum is too large'] }, plain)).toMatch(
+      /\n\nCould not price:\n {2}- the sum is too large\n$/,
+    )
+  })
 })
 
 describe('renderTerminal: warning and nothing planned', () => {

@@ -15,6 +15,7 @@ import { MAX_MANIFEST_BYTES } from '../manifest/limits.js'
 import { summarizeProblems } from '../manifest/problems.js'
 import { formatPosition } from '../problem.js'
 import type { Manifest } from '../types.js'
+import { CLI_WORDS } from '../vocabulary.js'
 
 const run = promisify(execFile)
 
@@ -95,7 +96,7 @@ export async function loadManifestsAtRef(
         into.problems.push({ file: file.path, line: 1, col: 1, title: 'Not UTF-8', message: `${file.path} is not valid UTF-8 text` })
         continue
       }
-      gatherManifest(into, file.path, text)
+      gatherManifest(into, file.path, text, CLI_WORDS)
     }
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error

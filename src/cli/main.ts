@@ -81,7 +81,7 @@ function configOf(command: Command, token: string): Config {
 /** `--check`: the manifests validated offline; exit 0 valid, 2 invalid. LAYER_API_TOKEN is never read. */
 async function check(command: Command, io: CliIO): Promise<number> {
   const config = configOf(command, NO_TOKEN)
-  const manifests = await loadManifests(io.cwd, config.manifestPatterns, manifestSource(command))
+  const manifests = await loadManifests(io.cwd, config.manifestPatterns, manifestSource(command), CLI_WORDS)
   const result = checkManifests(manifests, config.workspaceId, config.maxRequests)
   io.stdout.write(command.format === 'json' ? `${JSON.stringify(toJsonCheck(result), null, 2)}\n` : `${checkLine(result)}\n`)
   return EXIT.within
@@ -96,7 +96,7 @@ async function price(command: Command, io: CliIO, redact: Redactor): Promise<num
     )
   }
   const config = configOf(command, token)
-  const head = await loadManifests(io.cwd, config.manifestPatterns, manifestSource(command))
+  const head = await loadManifests(io.cwd, config.manifestPatterns, manifestSource(command), CLI_WORDS)
   const compared = command.base === undefined ? undefined : await loadManifestsAtRef(io.cwd, io.env, command.base, config.manifestPatterns)
   if (compared?.baseNote !== undefined) io.stderr.write(`layer-budget-gate: ${terminalSafe(redact(compared.baseNote))}\n`)
   const client = createLayerClient(config, {

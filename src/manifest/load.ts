@@ -11,6 +11,7 @@ import { readManifestFile, resolveManifestFiles, type ManifestSource } from './f
 import { MAX_GENERATIONS } from './limits.js'
 import { parseManifest } from './parse.js'
 import { listFiles, sortProblems, summarizeProblems } from './problems.js'
+import { ACTION_WORDS, type Vocabulary } from '../vocabulary.js'
 
 /** The manifests and the problems of the files read so far. */
 export interface Gathered {
@@ -26,13 +27,13 @@ export function gathered(): Gathered {
 /**
  * Parses one manifest's text (`file` is the path shown in problems) into `into`. Throws
  * `ManifestError` when the manifests gathered so far list more than MAX_GENERATIONS generations,
- * so a run over the limit stops at the file that crosses it.
+ * so a run over the limit stops at the file that crosses it. The advice is worded in `words`.
  */
-export function gatherManifest(into: Gathered, file: string, text: string): void {
-  const result = parseManifest(file, text)
+export function gatherManifest(into: Gathered, file: string, text: string, words: Vocabulary = ACTION_WORDS): void {
+  const result = parseManifest(file, text, words)
   into.problems.push(...result.problems)
   if (result.manifest) into.manifests.push(result.manifest)
-  checkGenerationTotal(into.manifests)
+  checkGenerationTotal(into.manifests, words)
 }
 
 /** The gathered manifests, or a `ManifestError` carrying every problem of every file, in file order. */
@@ -44,9 +45,14 @@ export function manifestsOrThrow({ manifests, problems }: Gathered): Manifest[] 
 
 /**
  * Finds, reads and validates every manifest named by `patterns` (relative to `workspace`).
- * Throws `ManifestError` carrying every problem of every file when any is invalid.
+ * Throws `ManifestError` carrying every problem of every file when any is invalid; its advice in `words`.
  */
-export async function loadManifests(workspace: string, patterns: readonly string[], source: ManifestSource = {}): Promise<Manifest[]> {
+export async function loadManifests(
+  workspace: string,
+  patterns: readonly string[],
+  source: ManifestSource = {},
+  words: Vocabulary = ACTION_WORDS,
+): Promise<Manifest[]> {
   const files = await resolveManifestFiles(workspace, patterns, source)
   const into = gathered()
   for (const file of files) {
@@ -61,18 +67,18 @@ export async function loadManifests(workspace: string, patterns: readonly string
       }
       throw error
     }
-    gatherManifest(into, file, text)
+    gatherManifest(into, file, text, words)
   }
   return manifestsOrThrow(into)
 }
 
-/** Throws when `manifests` together list more than MAX_GENERATIONS generations. */
-export function checkGenerationTotal(manifests: readonly Manifest[]): void {
+/** Throws when `manifests` together list more than MAX_GENERATIONS generations (how to split them in `words`). */
+export function checkGenerationTotal(manifests: readonly Manifest[], words: Vocabulary = ACTION_WORDS): void {
   let total = 0
   for (const manifest of manifests) total += manifest.generations.length
   if (total <= MAX_GENERATIONS) return
   const files = listFiles(manifests.map((manifest) => manifest.file))
   throw new ManifestError(
-    `the manifests list ${total.toLocaleString('en-US')} generations (${files}); one run prices at most ${MAX_GENERATIONS.toLocaleString('en-US')}: split them across several jobs, each with its own \`manifest\` input`,
+    `the manifests list ${total.toLocaleString('en-US')} generations (${files}); one run prices at most ${MAX_GENERATIONS.toLocaleString('en-US')}: ${words.split}`,
   )
 }

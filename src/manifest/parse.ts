@@ -18,6 +18,7 @@ import { JIT_FROM_GENERATIONS, MAX_GENERATIONS, MAX_MANIFEST_BYTES, MAX_NESTING,
 import { toPlaced, toPlain, type LocatedMap } from './located.js'
 import { FileProblems, reportSchemaIssues, reportTooManyGenerations, showValue } from './problems.js'
 import { ManifestSchema } from './schema.js'
+import { ACTION_WORDS, type Vocabulary } from '../vocabulary.js'
 
 /** The outcome of parsing one manifest: the manifest when there is no problem. */
 export interface ParseResult {
@@ -27,15 +28,16 @@ export interface ParseResult {
 
 /**
  * Parses and validates one manifest. `file` is the workspace-relative path put in every Problem.
- * Pure: the text comes in, the manifest (when valid) and every problem found come out.
+ * Pure: the text comes in, the manifest (when valid) and every problem found come out. Advice
+ * that depends on how the run is asked for (action inputs, CLI flags) is worded in `words`.
  */
-export function parseManifest(file: string, text: string): ParseResult {
-  return parseWith(file, text, true)
+export function parseManifest(file: string, text: string, words: Vocabulary = ACTION_WORDS): ParseResult {
+  return parseWith(file, text, true, words)
 }
 
 /** `parseManifest` through the full reader only; for tests that hold the fast path to it. */
 export function parseManifestFully(file: string, text: string): ParseResult {
-  return parseWith(file, text, false)
+  return parseWith(file, text, false, ACTION_WORDS)
 }
 
 /**
@@ -43,11 +45,11 @@ export function parseManifestFully(file: string, text: string): ParseResult {
  * fast reader does not read, or any problem but too many generations). For tests of the fast path.
  */
 export function parseFast(file: string, text: string): ParseResult | undefined {
-  const fast = readFast(file, text)
+  const fast = readFast(file, text, ACTION_WORDS)
   return fast && (fast.manifest ? { manifest: fast.manifest, problems: [] } : { problems: fast.problems.sorted() })
 }
 
-function parseWith(file: string, text: string, fastPath: boolean): ParseResult {
+function parseWith(file: string, text: string, fastPath: boolean, words: Vocabulary): ParseResult {
   const bytes = Buffer.byteLength(text, 'utf8')
   if (bytes > MAX_MANIFEST_BYTES) {
     const message = `${file} is ${bytes} bytes; a manifest may be at most ${describeByteLimit(MAX_MANIFEST_BYTES)}: split it into several files`
@@ -55,7 +57,7 @@ function parseWith(file: string, text: string, fastPath: boolean): ParseResult {
   }
   // A valid manifest in plain block YAML (nearly every real one) takes the fast path; anything
   // else, and every file with a problem, the full path, which finds and places every problem.
-  const { manifest, problems } = (fastPath ? readFast(file, text) : undefined) ?? readFully(file, text)
+  const { manifest, problems } = (fastPath ? readFast(file, text, words) : undefined) ?? readFully(file, text, words)
   const sorted = problems.sorted()
   return sorted.length === 0 && manifest ? { manifest, problems: sorted } : { problems: sorted }
 }
@@ -70,7 +72,7 @@ interface Outcome {
  * the schema or the builder objects (the full path then words every problem). Its one problem of
  * its own is too many generations, which the full path would take seconds to find.
  */
-function readFast(file: string, text: string): Outcome | undefined {
+function readFast(file: string, text: string, words: Vocabulary): Outcome | undefined {
   const lines = new LineCounter()
   const data = readPlainYaml(text, { maxValues: MAX_VALUES, maxNesting: MAX_NESTING }, lines)
   if (data === undefined) return undefined
@@ -78,7 +80,7 @@ function readFast(file: string, text: string): Outcome | undefined {
   const { root, places } = data
   if (Array.isArray(root.generations) && root.generations.length > MAX_GENERATIONS) {
     const at = places.get(root)?.valueAts[Object.keys(root).indexOf('generations')] ?? 0
-    reportTooManyGenerations(problems, at, root.generations.length)
+    reportTooManyGenerations(problems, at, root.generations.length, words)
     return { problems }
   }
   // zod compiles a parser for each object schema on first use: worth it for a long list of
@@ -89,7 +91,7 @@ function readFast(file: string, text: string): Outcome | undefined {
   return problems.any ? undefined : { manifest, problems }
 }
 
-function readFully(file: string, text: string): Outcome {
+function readFully(file: string, text: string, words: Vocabulary): Outcome {
   const problems = new FileProblems(file, lineStarts(text))
   const root = readFullYaml(text, problems)
   if (root === undefined) return { problems }
@@ -101,7 +103,7 @@ function readFully(file: string, text: string): Outcome {
   if (!checkVersion(root, problems)) return { problems }
   const listed = root.entries.get('generations')
   if (listed?.node.kind === 'seq' && listed.node.items.length > MAX_GENERATIONS) {
-    reportTooManyGenerations(problems, listed.keyAt, listed.node.items.length)
+    reportTooManyGenerations(problems, listed.keyAt, listed.node.items.length, words)
     return { problems }
   }
   const data = toPlaced(root)

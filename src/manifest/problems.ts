@@ -10,6 +10,7 @@ import { MAX_EXCERPT_CHARS, MAX_GENERATIONS, MAX_PROBLEMS_PER_FILE } from './lim
 import { nodesAlong, toPlain, type Located, type Segment } from './located.js'
 import { AliasNameSchema, MANIFEST_ONLY_KEYS, expectations, expectedAt, keysAt } from './schema.js'
 import { suggestName } from './suggest.js'
+import type { Vocabulary } from '../vocabulary.js'
 
 /** A line and column in the file being read (1-based). */
 export type LineCol = Omit<Position, 'file'>
@@ -238,12 +239,12 @@ function reportMissing(problems: FileProblems, path: readonly Segment[], at: num
   problems.add(at, 'Missing field', message, path)
 }
 
-/** More generations in one file than a run may price. */
-export function reportTooManyGenerations(problems: FileProblems, at: number, count: number): void {
+/** More generations in one file than a run may price; how to split them is said in `words`. */
+export function reportTooManyGenerations(problems: FileProblems, at: number, count: number, words: Vocabulary): void {
   problems.add(
     at,
     'Too many generations',
-    `generations lists ${count.toLocaleString('en-US')} generations; one run prices at most ${MAX_GENERATIONS.toLocaleString('en-US')}: split them across several jobs, each with its own \`manifest\` input`,
+    `generations lists ${count.toLocaleString('en-US')} generations; one run prices at most ${MAX_GENERATIONS.toLocaleString('en-US')}: ${words.split}`,
     ['generations'],
   )
 }

@@ -2,6 +2,7 @@ import pLimit from 'p-limit'
 import { ConfigError, describeError } from '../errors.js'
 import { LayerError } from '../layer/errors.js'
 import type { Estimator, Plan, PlannedRequest, RequestOutcome } from '../types.js'
+import { ACTION_WORDS, type Vocabulary } from '../vocabulary.js'
 
 /** How a plan is run: the concurrency cap, an outside cancel signal, a progress callback. */
 export interface RunPlanOptions {
@@ -11,10 +12,15 @@ export interface RunPlanOptions {
   signal?: AbortSignal
   /** Called after each request settles (`done` of `total` requests). */
   onProgress?: (done: number, total: number) => void
+  /** The audience's words for the token in the aborted requests' messages (default: the action's). */
+  words?: Vocabulary
 }
 
-const NOT_SENT_AFTER_AUTH = 'not sent: another estimate request was refused with an authentication error (check `layer-token`)'
-const CANCELLED_AFTER_AUTH = 'cancelled: another estimate request was refused with an authentication error (check `layer-token`)'
+/** Why a request ended without an answer once another was refused for its token ("not sent" or "cancelled"). */
+function afterAuth(what: 'not sent' | 'cancelled', words: Vocabulary): string {
+  return `${what}: another estimate request was refused with an authentication error (check ${words.tokenName})`
+}
+
 const CANCELLED = 'cancelled: the run was cancelled before this estimate request finished'
 
 /**
@@ -24,7 +30,7 @@ const CANCELLED = 'cancelled: the run was cancelled before this estimate request
  * signal, queued ones are never sent, and all of them end as kind 'aborted'.
  */
 export async function runPlan(plan: Plan, estimator: Estimator, options: RunPlanOptions): Promise<RequestOutcome[]> {
-  const { concurrency, signal, onProgress } = options
+  const { concurrency, signal, onProgress, words = ACTION_WORDS } = options
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new ConfigError(`concurrency must be a whole number of at least 1, got ${String(concurrency)}`)
   }
@@ -46,7 +52,7 @@ export async function runPlan(plan: Plan, estimator: Estimator, options: RunPlan
 
   const abortedOutcome = (sent: boolean): RequestOutcome => ({
     ok: false,
-    error: new LayerError('aborted', stoppedByAuth ? (sent ? CANCELLED_AFTER_AUTH : NOT_SENT_AFTER_AUTH) : CANCELLED),
+    error: new LayerError('aborted', stoppedByAuth ? afterAuth(sent ? 'cancelled' : 'not sent', words) : CANCELLED),
   })
 
   const total = plan.requests.length

@@ -3,6 +3,7 @@ import type { Micro } from '../money.js'
 import { formatPosition, type Position, type Problem } from '../problem.js'
 import { runFailure } from './run-failure.js'
 import type { BaseSide, Generation, Policy, PricedGeneration, Pricing, Report, ReportLine, ReportLinks, Verdict } from '../types.js'
+import type { Vocabulary } from '../vocabulary.js'
 
 /** Everything a report is built from: the priced plan, the verdict and the run's context. */
 export interface BuildReportInput {
@@ -19,6 +20,8 @@ export interface BuildReportInput {
   runUrl?: string
   /** Where the comment links each changed generation (pull requests only). */
   links?: ReportLinks
+  /** The audience's words in the run's failure and the headline (absent: the action's). */
+  words?: Vocabulary
 }
 
 /**
@@ -37,7 +40,7 @@ export function buildReport(input: BuildReportInput): Report {
   const lines = head.map((entry) => entry.line).sort(byCost)
   removed.sort(byCost)
   // A failure of the whole run is said once; the generations it left unpriced are not listed one by one.
-  const run = runFailure(pricing)
+  const run = runFailure(pricing, input.words)
   const failures = [...(run !== undefined ? [run] : unpricedSentences(pricing)), ...(verdict.status === 'error' ? verdict.reasons : [])]
 
   return {
@@ -56,6 +59,7 @@ export function buildReport(input: BuildReportInput): Report {
     ...(input.commit !== undefined ? { commit: input.commit } : {}),
     ...(input.runUrl !== undefined ? { runUrl: input.runUrl } : {}),
     ...(input.links !== undefined ? { links: input.links } : {}),
+    ...(input.words !== undefined ? { words: input.words } : {}),
   }
 }
 

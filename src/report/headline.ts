@@ -8,6 +8,7 @@ import type { Micro } from '../money.js'
 import { counted, signed, unpricedCount } from './words.js'
 import { togetherHeadline } from './others.js'
 import type { Breach, Report } from '../types.js'
+import { ACTION_WORDS, type Vocabulary } from '../vocabulary.js'
 
 /** Said after the headline when the verdict is over but the step passes (`fail-on-insufficient: false`). */
 const ADVISORY = ' · advisory: the step still passes'
@@ -42,7 +43,8 @@ export function otherBreaches(report: Report): string | undefined {
   if (report.verdict.status !== 'over') return undefined
   const rest = report.verdict.breaches.slice(1)
   if (rest.length === 0) return undefined
-  return `Also ${rest.map(breachText).join('; ')}.`
+  const words = report.words ?? ACTION_WORDS
+  return `Also ${rest.map((breach) => breachText(breach, words)).join('; ')}.`
 }
 
 function verdictLine(report: Report): string {
@@ -57,25 +59,28 @@ function verdictLine(report: Report): string {
     return `❌ could not price ${counted(unpriced, 'generation')}`
   }
   const [first] = verdict.breaches
-  if (verdict.status === 'warn') return `⚠️ ${first ? breachText(first) : 'below the warning level (warn-remaining-balance)'}`
+  const words = report.words ?? ACTION_WORDS
+  if (verdict.status === 'warn') {
+    return `⚠️ ${first ? breachText(first, words) : `below the warning level (${words.rule('warn-remaining-balance')})`}`
+  }
   // A verdict built by hand may name no rule; decideVerdict always does.
-  const rule = first ? breachText(first) : 'over budget'
+  const rule = first ? breachText(first, words) : 'over budget'
   return `❌ ${rule}${verdict.passes ? ADVISORY : ''}`
 }
 
-/** One broken rule in words, with its amount and level. */
-function breachText(breach: Breach): string {
+/** One broken rule in words, with its amount and level; the rule named in `words` (input or flag). */
+function breachText(breach: Breach, words: Vocabulary): string {
   switch (breach.rule) {
     case 'min-remaining-balance':
       return breach.limit === 0
         ? `the workspace would go ${cu(breach.by, 'up')} negative`
         : `${cu(breach.by, 'up')} short of the ${cu(breach.limit, 'up')} reserve`
     case 'max-total':
-      return `${cu(breach.by, 'up')} over the ${cu(breach.limit, 'down')} cap (max-total)`
+      return `${cu(breach.by, 'up')} over the ${cu(breach.limit, 'down')} cap (${words.rule('max-total')})`
     case 'layer-insufficient':
       return 'Layer says the workspace cannot pay for it (has_sufficient_creative_units: false)'
     case 'warn-remaining-balance':
-      return `${cu(breach.by, 'up')} below the ${cu(breach.limit, 'up')} warning level (warn-remaining-balance)`
+      return `${cu(breach.by, 'up')} below the ${cu(breach.limit, 'up')} warning level (${words.rule('warn-remaining-balance')})`
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import type { LayerError, LayerErrorKind } from '../layer/errors.js'
 import type { Pricing } from '../types.js'
+import { ACTION_WORDS, type Vocabulary } from '../vocabulary.js'
 
 /**
  * Kinds that say nothing about the generation when every request failed with them: Layer could not
@@ -23,8 +24,9 @@ function failureClass(kind: LayerErrorKind): string {
  * belong to generations. A refused token (401/403) always fails the run. Otherwise the run failed
  * when no request was answered and every request sent (head and base) failed the same run-wide way;
  * a 404 counts only when the requests name two or more models (one unknown model would explain them all).
+ * The settings it points at are named in `words` (the action's by default).
  */
-export function runFailure(pricing: Pricing): string | undefined {
+export function runFailure(pricing: Pricing, words: Vocabulary = ACTION_WORDS): string | undefined {
   const { plan, lines } = pricing
   const errors = new Map<number, LayerError | undefined>()
   for (const line of lines) if (!errors.has(line.request) || line.error === undefined) errors.set(line.request, line.error)
@@ -40,7 +42,7 @@ export function runFailure(pricing: Pricing): string | undefined {
     if (models.size < 2) return undefined
     return (
       `Layer answered 404 to all ${sent} estimate requests, for ${models.size} different models: workspace ${plan.workspaceId} ` +
-      `does not exist there, or the token cannot see it; check \`workspace-id\` and \`api-url\`. The first answer: ${first.message}`
+      `does not exist there, or the token cannot see it; check ${words.setting('workspace-id')} and ${words.setting('api-url')}. The first answer: ${first.message}`
     )
   }
   return sent === 1 ? first.message : `${first.message} (all ${sent} estimate requests failed this way)`

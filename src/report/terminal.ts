@@ -34,7 +34,10 @@ export function painter(stream: TerminalStream, env: NodeJS.ProcessEnv): Paint {
   return (code, text) => (color ? `\u001b[${code}m${text}\u001b[0m` : text)
 }
 
-/** The report as aligned text tables for a terminal: the same sections as the job summary. */
+/**
+ * The report as aligned text tables for a terminal: the same sections as the job summary, but for
+ * the run's failure (`report.runFailure`), which the caller says once as its error.
+ */
 export function renderTerminal(report: Report, paint: Paint): string {
   const status = statusLine(report)
   const code = report.verdict.status === 'within' ? '32' : report.verdict.status === 'over' ? '31' : '33'
@@ -53,7 +56,9 @@ export function renderTerminal(report: Report, paint: Paint): string {
     const batch = defaultBatchNote(report)
     if (batch !== undefined) parts.push(batch)
   }
-  if (report.failures.length) parts.push('', 'Could not price:', ...report.failures.map((f) => `  - ${f}`))
+  // A failure of the whole run is the CLI's error, said once on stderr (cli/main.ts): not again here.
+  const failures = report.failures.filter((failure) => failure !== report.runFailure)
+  if (failures.length) parts.push('', 'Could not price:', ...failures.map((f) => `  - ${f}`))
   return `${parts.join('\n')}\n`
 }
 
