@@ -137,6 +137,14 @@ describe('the CLI', () => {
     expect(result.stdout).not.toContain('\u001b[')
   })
 
+  it('names the rules as the action does in the --format markdown preview (the terminal names the flags)', async () => {
+    const preview = await cli(['--api-url', sim.url, '--format', 'markdown', '--max-total=1'])
+    expect(preview.code).toBe(EXIT.over)
+    expect(preview.stdout).toMatch(/^### ❌ [\d.,]+ CU over the 1 CU cap \(max-total\)$/m)
+    const table = await cli(['--api-url', sim.url, '--max-total=1'])
+    expect(table.stdout).toMatch(/over the 1 CU cap \(--max-total\)/)
+  })
+
   it('prints the stop comment with --format markdown when the manifest is invalid', async () => {
     const result = await cli(['broken.yml', '--api-url', sim.url, '--format', 'markdown'])
     expect(result.code).toBe(EXIT.error)

@@ -18,7 +18,7 @@ import { renderComment, renderStopComment } from '../report/markdown.js'
 import { painter, progressReporter, renderTerminal, type Paint } from '../report/terminal.js'
 import { statusLine } from '../report/rows.js'
 import { VERSION } from '../version.js'
-import type { StopNotice } from '../types.js'
+import type { Report, StopNotice } from '../types.js'
 import { CLI_WORDS } from '../vocabulary.js'
 import type { Problem } from '../problem.js'
 import { parseCommandLine, requestedFormat, USAGE, UsageError, type Command, type Format } from './args.js'
@@ -132,7 +132,7 @@ async function price(command: Command, io: CliIO, redact: Redactor): Promise<num
   // A failure of the whole run has no line to point at: it is said once, as the run's error.
   if (report.runFailure !== undefined) io.stderr.write(`layer-budget-gate: ${terminalSafe(report.runFailure)}\n`)
   if (command.format === 'json') io.stdout.write(`${redactedJson(toJsonReport(report), redact)}\n`)
-  else if (command.format === 'markdown') io.stdout.write(`${redact(renderComment(report, {}))}\n`)
+  else if (command.format === 'markdown') io.stdout.write(`${redact(renderComment(asTheActionWrites(report), {}))}\n`)
   else
     io.stdout.write(redact(renderTerminal(report, painter(io.stdout, io.env)) + reasonsText(report.verdict.reasons, report.verdict.status)))
   if (report.verdict.status === 'error') return EXIT.error
@@ -170,4 +170,11 @@ async function printProblems(problems: readonly Problem[], io: CliIO, redact: Re
     if (!texts.has(problem.file)) texts.set(problem.file, await readManifestFile(io.cwd, problem.file).catch(() => undefined))
     io.stderr.write(`${redact(formatSourceProblem(problem, texts.get(problem.file), paint))}\n`)
   }
+}
+
+/** The report as the action would render it: its headline names the rules as inputs (max-total), not flags, so the preview is the comment. */
+function asTheActionWrites(report: Report): Report {
+  const { words, ...rest } = report
+  void words
+  return rest
 }
