@@ -9,6 +9,7 @@
  */
 import { buildClientSchema, graphqlSync, GraphQLError, type GraphQLSchema, type IntrospectionQuery } from 'graphql'
 import { schema as published } from '@octokit/graphql-schema'
+import type { FakeComment } from './fake-github.js'
 
 /** A pull request as the fake stores it. */
 export interface FakePullRequest {
@@ -19,17 +20,8 @@ export interface FakePullRequest {
   state: 'OPEN' | 'CLOSED' | 'MERGED'
 }
 
-/** A comment as the resolvers need it (the fake's FakeComment fits). */
-export interface GraphqlComment {
-  id: number
-  node_id: string
-  issue: number
-  body: string
-  login: string
-  created_at: string
-  updated_at: string
-  minimizedAs?: string
-}
+/** A comment as the resolvers need it: the fake's own (a type-only import, so no cycle at run time). */
+export type GraphqlComment = FakeComment
 
 /** What the resolvers read from the fake. */
 export interface GraphqlState {
