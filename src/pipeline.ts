@@ -42,11 +42,6 @@ export interface PricingInput extends PlanInput {
   links?: ReportLinks
   /** Clock for the balance's time; injectable for fixtures. */
   now?: () => Date
-  /**
-   * SPEC section 8: the other open pull requests, read while the plan is priced (it never rejects);
-   * awaited only before judging. Undefined: not asked for (`ignore`, off pull requests).
-   */
-  openPullRequests?: Promise<OpenPullRequestsInput | undefined>
 }
 
 /** The outcome of a pricing run: the report, and the located problems to annotate. */
