@@ -83,9 +83,11 @@ describe('README', () => {
     const tryIt = readme.split('\n## Try it\n')[1]?.split('\n## ')[0] ?? ''
     expect(tryIt).toContain('npm ci')
     expect(tryIt).toContain('npm run demo')
-    expect(tryIt).toContain('npm test')
+    expect(tryIt).toContain('npm run test:all')
     expect(pkg.scripts.demo).toBeTruthy()
     expect(pkg.scripts.test).toBeTruthy()
+    expect(pkg.scripts['test:all']).toBeTruthy()
+    expect(pkg.scripts['test:e2e']).toBeTruthy()
   })
 
   it('points editors at the published JSON Schema', () => {
