@@ -129,7 +129,7 @@ async function publishComment(octokit, options) {
  * It needs no verdict, so a run lists while Layer prices; a CommentError when GitHub cannot say.
  */
 async function findComments(octokit, options) {
-    return listOurs(octokit, options, options.author);
+    return listOurs(octokit, options, options.author, options.pendingAuthor);
 }
 /** The second half of publishComment: writes the comment from what `findComments` found (see publishComment). */
 async function writeComment(octokit, { ours }, options) {
@@ -223,7 +223,7 @@ async function writeComment(octokit, { ours }, options) {
  * Lists this key's comments written by `author` (by default the token's own account, asked through
  * `viewer` only when some comment carries the marker), oldest first.
  */
-async function listOurs(octokit, { owner, repo, issueNumber: issue_number, key }, author) {
+async function listOurs(octokit, { owner, repo, issueNumber: issue_number, key }, author, pendingAuthor) {
     const where = `${owner}/${repo}#${issue_number}`;
     const escapedKey = (0,github_marker/* escapeField */.E0)(key);
     const ours = [];
@@ -241,7 +241,7 @@ async function listOurs(octokit, { owner, repo, issueNumber: issue_number, key }
         }
         // Who "we" are only matters when some comment carries the marker; the first run of a PR skips the question.
         if (ours.length > 0) {
-            const own = author ?? (await viewer(octokit));
+            const own = author ?? (await pendingAuthor) ?? (await viewer(octokit));
             account = own;
             ours.splice(0, ours.length, ...ours.filter((c) => writtenBy(c.comment, own)));
         }
@@ -799,6 +799,8 @@ class PullRequestGitHub {
     relistAfterMs;
     /** The token's own account, when the read of the other open pull requests asked GitHub: the comment need not ask again. */
     viewer;
+    /** That read while it runs: the early listing awaits its account rather than asking `viewer` beside it. */
+    viewerRead;
     constructor(config, 
     /** GitHub's error texts are quoted in notes, warnings and comments; one that echoes a token (a proxy's
      * error page, a misconfigured GHES) must not publish it: comments and job summaries are not masked. */
@@ -853,7 +855,8 @@ class PullRequestGitHub {
             void this.listing(this.octokit);
     }
     listing(octokit) {
-        this.lookup ??= findComments(octokit, this.findOptions()).then((found) => ({ found, at: this.now() }), (error) => ({ error }));
+        const pending = this.viewer === undefined && this.viewerRead ? { pendingAuthor: this.viewerRead } : {};
+        this.lookup ??= findComments(octokit, { ...this.findOptions(), ...pending }).then((found) => ({ found, at: this.now() }), (error) => ({ error }));
         return this.lookup;
     }
     /**
@@ -901,13 +904,15 @@ class PullRequestGitHub {
             return alone('the `github-token` input is empty.');
         if (this.pr.baseRef === undefined)
             return alone('the event payload does not name the base branch (pull_request.base.ref).');
-        const read = await (0,commitments/* readOpenPullRequests */.Ww)(this.octokit, {
+        const reading = (0,commitments/* readOpenPullRequests */.Ww)(this.octokit, {
             owner: this.context.owner,
             repo: this.context.repo,
             base: this.pr.baseRef,
             key: this.config.commentKey,
             debug: (message) => core/* debug */.Yz(message),
         });
+        this.viewerRead = reading.then((r) => (r.ok ? r.viewer : undefined), () => undefined);
+        const read = await reading;
         if (!read.ok)
             return alone(this.redact(read.reason));
         this.viewer = read.viewer;

@@ -290,7 +290,12 @@ async function pullRequestScenario(
     event,
     JSON.stringify({
       number: 7,
-      pull_request: { number: 7, head: { sha: PR_HEAD_SHA, repo: repository }, base: { sha: PR_BASE_SHA, repo: repository } },
+      // As GitHub sends it: base.ref names the branch, so SPEC 8's read of the other open pull requests runs too.
+      pull_request: {
+        number: 7,
+        head: { sha: PR_HEAD_SHA, ref: 'feature', repo: repository },
+        base: { sha: PR_BASE_SHA, ref: 'main', repo: repository },
+      },
       repository,
     }),
   )

@@ -42,10 +42,6 @@ export async function run(): Promise<void> {
     })
     // Octokit is loaded only on pull-request events: audits and pushes start faster without it.
     github = pr ? new (await import('./github/pull-request.js')).PullRequestGitHub(config, redact, context, pr) : undefined
-    // The reads of SPEC 8 (the other open pull requests, or the budget board) and SPEC 9 (the approval)
-    // start now, run while the manifests are read and priced, and are awaited before judging.
-    const openPullRequests = openPullRequestsOf(config, context, redact, github)
-    const approval = github?.approval()
     const { head, base, baseNote } = await readManifests(config, context.eventName, github)
     const workspaceId = context.eventName === 'pull_request_target' ? trustedWorkspace(config.workspaceId, head, base) : config.workspaceId
 
@@ -56,6 +52,8 @@ export async function run(): Promise<void> {
       onPause: (pause) => core.info(`Layer: ${describePause(pause)}`),
     })
     let priced: PricedPlan
+    let openPullRequests: ReturnType<typeof openPullRequestsOf>
+    let approval: ReturnType<PullRequestGitHub['approval']> | undefined
     try {
       const pricing = pricePlan({
         workspaceId,
@@ -66,7 +64,11 @@ export async function run(): Promise<void> {
         estimator: client,
       })
       // GitHub's reads run while Layer prices (SPEC 10): each is started here, once the estimate
-      // requests are on their way, and awaited where it is used (the listing by the comment's write).
+      // requests are on their way, and awaited where it is used: SPEC 8's (the other open pull
+      // requests, or the budget board) and SPEC 9's (the approval) before judging, the comment's
+      // listing by its write (it takes the token's account from SPEC 8's read, asked first).
+      openPullRequests = openPullRequestsOf(config, context, redact, github)
+      approval = github?.approval()
       github?.listComments()
       priced = await pricing
     } finally {
@@ -95,7 +97,7 @@ export async function run(): Promise<void> {
 }
 
 /**
- * SPEC section 8, started before pricing and awaited only before judging (it never rejects): on a
+ * SPEC section 8, started with pricing and awaited only before judging (it never rejects): on a
  * pull request the other open ones on its base; on a workflow_dispatch/schedule audit with a token,
  * the budget board (Octokit loaded for it only then). Undefined under `open-pull-requests: ignore`.
  */

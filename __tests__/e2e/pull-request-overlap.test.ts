@@ -2,7 +2,7 @@
  * End to end, SPEC 10: on a pull request the GitHub reads run while Layer prices. The BUILT action
  * runs against a slow Layer simulator and a slow fake GitHub; both log when each request arrived
  * (and the simulator when it answered), so the order of the run's round trips is read off the logs.
- * The base manifest is read before pricing on purpose: `max-requests` counts head and base bodies
+ * SPEC 8's and 9's reads start with pricing too. The base manifest is read before pricing on purpose: `max-requests` counts head and base bodies
  * before any request is sent (SPEC 6).
  */
 import { describe, expect, it } from '@jest/globals'
@@ -29,6 +29,27 @@ describe('GitHub reads while Layer prices', () => {
       expect(overlap.before.map(label)).toEqual(['GET /repos/acme/art/contents/.layer/generations.yml'])
       expect(overlap.during.map(label)).toEqual([`GET ${COMMENTS_PATH}`, 'POST /graphql'])
       expect(overlap.after.map(label)).toEqual(['PATCH /repos/acme/art/issues/comments/{id}'])
+      expect(github.comments(PR)[0]!.body.split('\n')[0]).toBe(marker(1000))
+    } finally {
+      world.sim.setLatency(0)
+    }
+  })
+
+  it("starts the reads of SPEC 8 and 9 with pricing, and takes the account from SPEC 8's read: no `viewer` question of its own", async () => {
+    const github = await world.startFake({ slow: [{ delayMs: 40 }] })
+    github.addComment(PR, `${marker(990, OTHER_HEAD_SHA)}\nold verdict`)
+    world.sim.setLatency(400)
+    try {
+      const result = await world.runPr(github, { inputs: { 'open-pull-requests': 'warn', 'approval-label': 'budget-exception' } })
+      expect(result.code).toBe(0)
+      expect(result.outputs).toMatchObject({ 'total-creative-units': '18.326', 'committed-creative-units': '0' })
+      const overlap = overlapWithPricing(github.requests, world.sim.log)
+      expect(overlap.before.map(label)).toEqual(['GET /repos/acme/art/contents/.layer/generations.yml'])
+      expect(overlap.after.map(label)).toEqual(['PATCH /repos/acme/art/issues/comments/{id}'])
+      // One GraphQL query: the open pull requests with `viewer`, which the comment's listing reuses.
+      expect(github.requests.filter((r) => r.path === '/graphql')).toHaveLength(1)
+      expect(overlap.during.map(label)).toEqual(expect.arrayContaining([`GET ${COMMENTS_PATH}`, 'POST /graphql']))
+      expect(github.comments(PR)).toHaveLength(1)
       expect(github.comments(PR)[0]!.body.split('\n')[0]).toBe(marker(1000))
     } finally {
       world.sim.setLatency(0)

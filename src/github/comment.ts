@@ -54,7 +54,13 @@ export interface PublishOptions {
 }
 
 /** What finding the comments needs: the pull request, the key, and whose comments count. */
-export type FindOptions = Pick<PublishOptions, 'owner' | 'repo' | 'issueNumber' | 'key' | 'author'>
+export type FindOptions = Pick<PublishOptions, 'owner' | 'repo' | 'issueNumber' | 'key' | 'author'> & {
+  /**
+   * The token's account as another read in flight will name it (SPEC 8's asks `viewer` too): awaited,
+   * when no `author` is given and a comment carries the marker, before asking `viewer` again.
+   */
+  pendingAuthor?: Promise<Account | undefined>
+}
 
 /**
  * A GitHub account, told apart by its numeric id: users and bots share one id space, so a user who
@@ -209,7 +215,7 @@ export async function publishComment(octokit: Octokit, options: PublishOptions):
  * It needs no verdict, so a run lists while Layer prices; a CommentError when GitHub cannot say.
  */
 export async function findComments(octokit: Octokit, options: FindOptions): Promise<CommentLookup> {
-  return listOurs(octokit, options, options.author)
+  return listOurs(octokit, options, options.author, options.pendingAuthor)
 }
 
 /** The second half of publishComment: writes the comment from what `findComments` found (see publishComment). */
@@ -310,6 +316,7 @@ async function listOurs(
   octokit: Octokit,
   { owner, repo, issueNumber: issue_number, key }: FindOptions,
   author: Account | undefined,
+  pendingAuthor?: Promise<Account | undefined>,
 ): Promise<CommentLookup> {
   const where = `${owner}/${repo}#${issue_number}`
   const escapedKey = escapeField(key)
@@ -329,7 +336,7 @@ async function listOurs(
     }
     // Who "we" are only matters when some comment carries the marker; the first run of a PR skips the question.
     if (ours.length > 0) {
-      const own = author ?? (await viewer(octokit))
+      const own = author ?? (await pendingAuthor) ?? (await viewer(octokit))
       account = own
       ours.splice(0, ours.length, ...ours.filter((c) => writtenBy(c.comment, own)))
     }

@@ -45,6 +45,8 @@ export class PullRequestGitHub {
   private readonly relistAfterMs: number
   /** The token's own account, when the read of the other open pull requests asked GitHub: the comment need not ask again. */
   private viewer: Account | undefined
+  /** That read while it runs: the early listing awaits its account rather than asking `viewer` beside it. */
+  private viewerRead: Promise<Account | undefined> | undefined
 
   constructor(
     private readonly config: GitHubSettings,
@@ -103,7 +105,8 @@ export class PullRequestGitHub {
   }
 
   private listing(octokit: Octokit): Promise<Listed> {
-    this.lookup ??= findComments(octokit, this.findOptions()).then(
+    const pending = this.viewer === undefined && this.viewerRead ? { pendingAuthor: this.viewerRead } : {}
+    this.lookup ??= findComments(octokit, { ...this.findOptions(), ...pending }).then(
       (found) => ({ found, at: this.now() }),
       (error: unknown) => ({ error }),
     )
@@ -152,13 +155,18 @@ export class PullRequestGitHub {
     }
     if (!this.octokit) return alone('the `github-token` input is empty.')
     if (this.pr.baseRef === undefined) return alone('the event payload does not name the base branch (pull_request.base.ref).')
-    const read = await readOpenPullRequests(this.octokit, {
+    const reading = readOpenPullRequests(this.octokit, {
       owner: this.context.owner,
       repo: this.context.repo,
       base: this.pr.baseRef,
       key: this.config.commentKey,
       debug: (message) => core.debug(message),
     })
+    this.viewerRead = reading.then(
+      (r) => (r.ok ? r.viewer : undefined),
+      () => undefined,
+    )
+    const read = await reading
     if (!read.ok) return alone(this.redact(read.reason))
     this.viewer = read.viewer
     if (read.incomplete !== undefined) core.warning(read.incomplete)
