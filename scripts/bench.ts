@@ -218,13 +218,9 @@ async function dirSize(path: string): Promise<number> {
   return total
 }
 
-/**
- * Bundles scripts/floor.ts with ncc, as `npm run package` bundles the action; returns its path.
- * Built under node_modules/.cache, out of the way of dist/.
- */
-async function buildFloorBundle(): Promise<string> {
-  const out = join(root, 'node_modules', '.cache', 'lbg-bench-floor', 'dist')
-  await rm(out, { recursive: true, force: true })
+/** Bundles scripts/floor.ts with ncc into `dir`, as `npm run package` bundles the action; returns its path. */
+async function buildFloorBundle(dir: string): Promise<string> {
+  const out = join(dir, 'floor-bundle')
   const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
   const build = spawn(
     process.execPath,
@@ -255,7 +251,7 @@ function floorCommand(bundle: string): string[] {
 let startUp: { bare: number; floor: number } | undefined
 async function measureStartUp(dir: string, alongside?: () => Promise<number>): Promise<{ bare: number; floor: number; alongside: number }> {
   if (startUp && !alongside) return { ...startUp, alongside: NaN }
-  const command = floorCommand(await buildFloorBundle())
+  const command = floorCommand(await buildFloorBundle(dir))
   const simulator = await startSimulator({ logLimit: 0, workspaces: { [SIM_WORKSPACE_ID]: 1e9 } })
   const workspace = join(dir, 'floor')
   await mkdir(join(workspace, '.layer'), { recursive: true })
