@@ -11,6 +11,7 @@ import type { GlobOptions } from 'tinyglobby'
 import { ManifestError } from '../errors.js'
 import type { Problem } from '../problem.js'
 import { MAX_MANIFEST_BYTES } from './limits.js'
+import { lazily } from '../lazy.js'
 
 /** Where the patterns came from, named in "not found" messages (the CLI passes its own words). */
 export interface ManifestSource {
@@ -28,12 +29,12 @@ export class MissingManifestError extends ManifestError {
 }
 
 /**
- * The glob library (tinyglobby, with picomatch and fdir), evaluated only for a pattern that may be
- * a glob: a run whose manifests are plain paths (the default `.layer/generations.yml`) starts
- * without it. "eager": it stays inside the bundle (the CLI's npm package ships one file), only its
- * evaluation waits.
+ * The glob library (tinyglobby, with picomatch and fdir), loaded only for a pattern that may be a
+ * glob: a run whose manifests are plain paths (the default `.layer/generations.yml`) starts without
+ * it. In the action's bundle it is a chunk of its own (dist/NNN.index.js); the CLI's bundle already
+ * holds it (its git reader imports it), so the CLI stays the one file its npm package ships.
  */
-const globLibrary = () => import(/* webpackMode: "eager" */ 'tinyglobby')
+const globLibrary = lazily('the glob matcher (tinyglobby)', () => import('tinyglobby'))
 
 /**
  * Every character that can make picomatch's scan (behind tinyglobby's `isDynamicPattern`) call a
