@@ -257,19 +257,20 @@ async function measureStartUp(dir: string, alongside?: () => Promise<number>): P
   await mkdir(join(workspace, '.layer'), { recursive: true })
   await writeFile(join(workspace, '.layer', 'generations.yml'), manifest(1, 1))
   const env = actionEnv(dir, simulator, 'floor', workspace, 4)
+  const output = join(dir, 'floor.out')
   const bare: number[] = []
   const floor: number[] = []
   const other: number[] = []
   try {
     for (let i = 0; i < RUNS + 1; i++) {
       const a = alongside && (await alongside())
-      await writeFile(env.GITHUB_OUTPUT!, '')
+      await writeFile(output, '')
       simulator.resetStats()
       const m = await runOnce(['--import', probe, '-e', '0'], { PATH: process.env.PATH ?? '' }, dir)
       const f = await runOnce(command, env, workspace)
       if (f.code !== 0) throw new Error(`the floor bundle exited ${f.code}`)
       // The floor must do its one request and write its output, or it does not measure what it says.
-      if (simulator.requests !== 1 || !/^total-creative-units<</m.test(await readFile(env.GITHUB_OUTPUT!, 'utf8')))
+      if (simulator.requests !== 1 || !/^total-creative-units<</m.test(await readFile(output, 'utf8')))
         throw new Error(`the floor bundle sent ${simulator.requests} requests or wrote no total`)
       if (i > 0) bare.push(m.ms)
       if (i > 0) floor.push(f.ms)
@@ -393,7 +394,7 @@ try {
         await writeFile(join(workspace, '.layer', 'generations.yml'), manifest(1, 1))
         const env = actionEnv(dir, fast, 'c', workspace, 4)
         const { bare, floor, alongside } = await measureStartUp(dir, async () => {
-          await writeFile(env.GITHUB_OUTPUT!, '')
+          await writeFile(join(dir, 'c.out'), '')
           fast.resetStats()
           const measured = await runOnce(['--import', probe, action], env, workspace)
           if (measured.code !== 0) throw new Error(`c: the action exited ${measured.code}`)
