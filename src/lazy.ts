@@ -1,5 +1,5 @@
 /**
- * Parts of the bundle loaded on first use: ncc emits each dynamic `import()` as a chunk beside
+ * Parts of the bundle loaded on first use: ncc emits each dynamic import as a chunk beside
  * dist/index.js (dist/NNN.index.js), which a run that never needs it does not read, compile or
  * evaluate. A chunk that cannot be loaded (a dist/ copied without it) stops the run with a GateError
  * that says what is missing and what to do, like any other failure: nothing is ever priced or
@@ -15,7 +15,7 @@ export interface Lazy<T> {
   prefetch(): void
 }
 
-/** A `Lazy` for `what` (named in the error, e.g. "the glob matcher"), loaded by `load` (an `import()`). */
+/** A `Lazy` for `what` (named in the error, e.g. "the glob matcher"), loaded by `load` (a dynamic import). */
 export function lazily<T>(what: string, load: () => Promise<T>): Lazy<T> {
   let loading: Promise<T> | undefined
   const get = (): Promise<T> =>

@@ -31,10 +31,9 @@ export class MissingManifestError extends ManifestError {
 /**
  * The glob library (tinyglobby, with picomatch and fdir), loaded only for a pattern that may be a
  * glob: a run whose manifests are plain paths (the default `.layer/generations.yml`) starts without
- * it. In the action's bundle it is a chunk of its own (dist/NNN.index.js); the CLI's bundle already
- * holds it (its git reader imports it), so the CLI stays the one file its npm package ships.
+ * it: a chunk of the action's bundle (manifest/glob.ts says how the CLI stays one file).
  */
-const globLibrary = lazily('the glob matcher (tinyglobby)', () => import('tinyglobby'))
+const globLibrary = lazily('the glob matcher (tinyglobby)', () => import('./glob.js'))
 
 /**
  * Every character that can make picomatch's scan (behind tinyglobby's `isDynamicPattern`) call a
