@@ -10,7 +10,7 @@ import { createLayerClient } from './layer/from-config.js'
 import { describePause } from './layer/pace.js'
 import { loadManifests } from './manifest/load.js'
 import { judgePlan, pricePlan, type PricedPlan, type PricingResult } from './pipeline.js'
-import { renderStopSummary, renderSummary } from './report/markdown.js'
+import { lazily } from './lazy.js'
 import { SIMULATED_NOTE, statusLine } from './report/rows.js'
 import { reportFailure, stepErrors } from './report/annotations.js'
 import { toStopReport, toJsonReport } from './report/json.js'
@@ -21,6 +21,12 @@ import type { ApprovalRecord, StopNotice, Manifest } from './types.js'
 import type { OpenPullRequestsInput } from './together.js'
 import { approvalNotice } from './report/approval.js'
 import type { Problem } from './problem.js'
+
+/**
+ * The job summary's renderers (report/markdown.ts), a chunk of dist/ of their own: loaded only by a
+ * run that writes a summary, and then while Layer prices, not before the first request.
+ */
+const summaryRenderers = lazily('the job summary renderer', () => import('./report/markdown.js'))
 
 const FORK_HINT =
   'Pull requests from forks get no secrets under `pull_request`: use the `pull_request_target` recipe in the README (it reads the manifest from the pull request as data and never runs its code)'
@@ -70,6 +76,7 @@ export async function run(): Promise<void> {
       openPullRequests = openPullRequestsOf(config, context, redact, github)
       approval = github?.approval()
       github?.listComments()
+      if (process.env.GITHUB_STEP_SUMMARY) summaryRenderers.prefetch()
       priced = await pricing
     } finally {
       await client.close()
@@ -156,7 +163,7 @@ async function publish(
       `the JSON report cannot be written to ${config.reportPath} (input \`report-path\`): ${describeError(error)}; point \`report-path\` at a file in a writable directory, or leave it empty`,
     )
   }
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(redact(renderSummary(report))).write()
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(redact((await summaryRenderers()).renderSummary(report))).write()
   const commentUrl = await github?.comment(report)
 
   for (const [name, value] of Object.entries(toOutputs(report, { reportPath: config.reportPath, commentUrl }))) {
@@ -223,7 +230,7 @@ async function stop(
     core.warning(`No JSON report: it cannot be written to ${reportPath} (${describeError(writeError)})`)
   }
   try {
-    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(redact(renderStopSummary(notice))).write()
+    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(redact((await summaryRenderers()).renderStopSummary(notice))).write()
   } catch (writeError) {
     core.warning(`No job summary: ${describeError(writeError)}`)
   }

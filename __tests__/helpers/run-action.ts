@@ -42,6 +42,8 @@ export interface ActionRunOptions {
   realGitHubWaits?: boolean
   /** Called with the workspace after the files are written: for what a file map cannot hold (links, FIFOs). */
   prepare?: (workspace: string) => Promise<void> | void
+  /** The bundle to run instead of dist/index.js (a copy of dist/ with a chunk taken out, say). */
+  action?: string
 }
 
 /** Parse a GITHUB_OUTPUT file (`name<<delimiter` blocks). */
@@ -100,7 +102,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
   for (const [name, value] of Object.entries(options.inputs)) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
-  const child = spawn(process.execPath, [ACTION], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [options.action ?? ACTION], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))

@@ -3,8 +3,10 @@ import { execFileSync } from 'node:child_process'
 import { mkdir, mkdtemp, realpath, rm, symlink, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import fc from 'fast-check'
+import { isDynamicPattern } from 'tinyglobby'
 import { ManifestError } from '../../src/errors.js'
-import { checkManifestFile, readManifestFile, resolveManifestFiles } from '../../src/manifest/files.js'
+import { checkManifestFile, GLOB_CHARACTERS, readManifestFile, resolveManifestFiles } from '../../src/manifest/files.js'
 import { loadManifests } from '../../src/manifest/load.js'
 
 const MODEL = '3c90c3cc-0d44-4b50-8888-8dd25736052a'
@@ -132,6 +134,24 @@ describe('resolveManifestFiles', () => {
     await symlink(path.join(workspace, 'nowhere.yml'), path.join(workspace, 'broken.yml'))
     const error = await failure(resolveManifestFiles(workspace, ['broken.yml']))
     expect(error.message).toContain('no manifest found at broken.yml')
+  })
+})
+
+describe('GLOB_CHARACTERS (a plain path needs no glob library)', () => {
+  it('is in every pattern tinyglobby calls dynamic', () => {
+    const unit = fc.constantFrom(...'ab.-_/,~#$%&=;: \'"`^|<>*?[]{}()!+@\\é'.split(''), '..', '**', '{a,b}', '[ab]', '@(a)', '\\*')
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 12 }), (parts) => {
+        const pattern = parts.join('')
+        if (isDynamicPattern(pattern)) expect([pattern, GLOB_CHARACTERS.test(pattern)]).toEqual([pattern, true])
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
+  it('is not in the default manifest path, which is then never handed to the glob library', () => {
+    expect(GLOB_CHARACTERS.test('.layer/generations.yml')).toBe(false)
+    expect(GLOB_CHARACTERS.test('.layer/*.yml')).toBe(true)
   })
 })
 

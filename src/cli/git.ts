@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { isDynamicPattern } from 'tinyglobby'
+import { isDynamicPattern } from '../manifest/glob.js'
 import { describeError, GateError, ManifestError } from '../errors.js'
 import { matchFiles } from '../github/contents.js'
 import { gatherManifest, gathered } from '../manifest/load.js'

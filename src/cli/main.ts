@@ -23,7 +23,7 @@ import { CLI_WORDS } from '../vocabulary.js'
 import type { Problem } from '../problem.js'
 import { parseCommandLine, requestedFormat, USAGE, UsageError, type Command, type Format } from './args.js'
 import { checkLine, checkManifests, toJsonCheck } from './check.js'
-import { loadManifestsAtRef } from './git.js'
+import type { loadManifestsAtRef } from './git.js'
 import { formatSourceProblem, terminalSafe } from './source.js'
 
 /** Exit codes of the CLI (SPEC section 7). */
@@ -97,7 +97,7 @@ async function price(command: Command, io: CliIO, redact: Redactor): Promise<num
   }
   const config = configOf(command, token)
   const head = await loadManifests(io.cwd, config.manifestPatterns, manifestSource(command), CLI_WORDS)
-  const compared = command.base === undefined ? undefined : await loadManifestsAtRef(io.cwd, io.env, command.base, config.manifestPatterns)
+  const compared = command.base === undefined ? undefined : await baseFromGit(io, command.base, config.manifestPatterns)
   if (compared?.baseNote !== undefined) io.stderr.write(`layer-budget-gate: ${terminalSafe(redact(compared.baseNote))}\n`)
   const client = createLayerClient(config, {
     redact,
@@ -177,4 +177,13 @@ function asTheActionWrites(report: Report): Report {
   const { words, ...rest } = report
   void words
   return rest
+}
+
+/**
+ * The base manifests of `--base`, read from git. cli/git.ts (with the glob library) is evaluated only
+ * then; "eager": it stays inside the CLI's one file, which is all the npm package ships.
+ */
+async function baseFromGit(io: CliIO, base: string, patterns: readonly string[]): ReturnType<typeof loadManifestsAtRef> {
+  const { loadManifestsAtRef } = await import(/* webpackMode: "eager" */ './git.js')
+  return loadManifestsAtRef(io.cwd, io.env, base, patterns)
 }

@@ -7,10 +7,11 @@
  */
 import { constants, lstat, open, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { glob, isDynamicPattern } from 'tinyglobby'
+import type { GlobOptions } from 'tinyglobby'
 import { ManifestError } from '../errors.js'
 import type { Problem } from '../problem.js'
 import { MAX_MANIFEST_BYTES } from './limits.js'
+import { lazily } from '../lazy.js'
 
 /** Where the patterns came from, named in "not found" messages (the CLI passes its own words). */
 export interface ManifestSource {
@@ -25,6 +26,29 @@ const DEFAULT_ORIGIN = 'input `manifest`'
 /** No manifest matched: a mistake in how the run was asked for (the CLI prints its usage). */
 export class MissingManifestError extends ManifestError {
   override name = 'MissingManifestError'
+}
+
+/**
+ * The glob library (tinyglobby, with picomatch and fdir), loaded only for a pattern that may be a
+ * glob: a run whose manifests are plain paths (the default `.layer/generations.yml`) starts without
+ * it: a chunk of the action's bundle (manifest/glob.ts says how the CLI stays one file).
+ */
+const globLibrary = lazily('the glob matcher (tinyglobby)', () => import('./glob.js'))
+
+/**
+ * Every character that can make picomatch's scan (behind tinyglobby's `isDynamicPattern`) call a
+ * pattern a glob or a negation: a pattern without any is a plain path, and the library is not needed.
+ */
+export const GLOB_CHARACTERS = /[*?[\]{}()!+@\\]/
+
+/** tinyglobby's `isDynamicPattern`, the library loaded only when the pattern has a glob character. */
+async function isDynamicPattern(pattern: string): Promise<boolean> {
+  return GLOB_CHARACTERS.test(pattern) && (await globLibrary()).isDynamicPattern(pattern)
+}
+
+/** tinyglobby's `glob`. */
+async function glob(pattern: string, options: GlobOptions): Promise<string[]> {
+  return (await globLibrary()).glob(pattern, options)
 }
 
 /** Directories a glob never descends into: dependencies and Git's own files are never manifests. */
@@ -104,7 +128,7 @@ export async function resolveManifestFiles(workspace: string, patterns: readonly
       if (relativePattern === '') throw new ManifestError(`manifest "${raw}" is the workspace itself; name a file or a glob`)
     }
 
-    if (!isDynamicPattern(relativePattern)) {
+    if (!(await isDynamicPattern(relativePattern))) {
       const full = path.resolve(root, relativePattern)
       let info
       try {
@@ -140,7 +164,8 @@ export async function resolveManifestFiles(workspace: string, patterns: readonly
     for (const match of matches) candidates.add(toPosix(path.normalize(match)))
   }
 
-  const literalMissing = missing.filter((pattern) => !isDynamicPattern(pattern))
+  const literalMissing: string[] = []
+  for (const pattern of missing) if (!(await isDynamicPattern(pattern))) literalMissing.push(pattern)
   if (candidates.size === 0 || literalMissing.length > 0) {
     const tried = candidates.size === 0 ? missing : literalMissing
     throw new MissingManifestError(
