@@ -103,10 +103,10 @@ export function newStretch(start: number, previousRefusal: number): Stretch {
 /**
  * How many attempts go at once when a pause ends, from a bucket the pause refilled. Steady: what
  * it refilled (the burst, or the rate × the pause) but a token, a margin for a fit a little high
- * (harness, 15 ms of jitter: 1.257 × the bound instead of 1.298). Probing, all of the burst but one (the first
- * stretch's count may hold a refill): the probe then starts from an emptied bucket, so it banks
- * what its slow start does not send instead of losing it to a full bucket, and the fit counts
- * from a known level.
+ * (harness, 15 ms of jitter: 1.257 × the bound instead of 1.298). Probing, all of the burst but
+ * one (the first stretch's count may hold a refill): the probe then starts from an emptied
+ * bucket, so it banks what its slow start does not send instead of losing it to a full bucket,
+ * and the fit counts from a known level.
  */
 export function burstAfterPause(model: Model, pauseMs: number): number {
   if (!model.burstKnown || model.burst === undefined) return 0
