@@ -19,7 +19,10 @@
  *   all of the burst but one at the pause's end: from an emptied bucket its slow start banks the
  *   refills instead of losing them to a full bucket, and the window fit counts from a known level.
  *   In the tests' harness the fit after the probe erred by 1.4 % (25.3 for 25/s) instead of 6 %
- *   (23.4); on this 2-core machine it fitted 24.9–25.5, where keeping the burst fitted 21–31.
+ *   (23.4). On this 2-core machine the steady pace that followed ran at 23.9–24.9/s (counted at
+ *   the simulator over 10 runs), where the previous probe fitted 22–31 and often led to a
+ *   third or fourth pause. What is left is the fit's rounding: the bucket held somewhere between
+ *   0 and 1 token at the refusal, so over a probe of about 0.4 s the fit is 25 ± 1.3/s.
  * - Once r is known, after each pause what the bucket refilled (the burst, or r × the pause) but a
  *   token is sent at once, then requests run at 95 % of r, ramping up by 1 % of it per second
  *   ("steady"; bounded by the pace at the next refusal, which had just passed Layer's rate).
