@@ -24,6 +24,8 @@
  * RUNS=7 npm run bench for more runs; `npm run bench -- --scenario=b` (or a,c,d, comma separated)
  * runs only some scenarios; BENCH_DIST=<dir> measures another build of the action than dist/;
  * BENCH_NODE=<path to node> runs the action (and bare `node -e 0`) with another Node, e.g. Node 24.
+ * BENCH_TRACE=1 prints on stderr where each run of scenario E spent its time: the start-up before
+ * the first request, what Layer accepted between its refusals, and the action's log of each pause.
  *
  * Over 400 lines because every scenario's set-up (its servers, manifests and environment) stays
  * beside the row it prints; the counting of scenario G is pure and tested, in overlap.ts.
@@ -34,7 +36,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { SIM_MODELS } from '../src/simulator/prices.js'
-import { SIM_WORKSPACE_ID, createTokenBucket, startSimulator, type Simulator } from '../src/simulator/server.js'
+import { SIM_WORKSPACE_ID, createTokenBucket, startSimulator, type Simulator, type SimulatorLogEntry } from '../src/simulator/server.js'
 import { startFakeGitHub } from '../__tests__/helpers/fake-github.js'
 import { overlapWithPricing } from './overlap.js'
 
@@ -48,6 +50,7 @@ const scenarioArg = process.argv
   .slice(2)
   .find((arg) => arg.startsWith('--scenario='))
   ?.slice('--scenario='.length)
+const TRACE = process.env.BENCH_TRACE === '1'
 const wanted = new Set((scenarioArg ?? 'a,b,c,d,e,f,g').toLowerCase().split(','))
 
 /** A manifest of `count` generations cycling through `distinct` request bodies (`first` the first variant). */
@@ -82,6 +85,7 @@ interface Measured {
   ms: number
   rssMb: number
   code: number | null
+  stdout: string
 }
 
 async function runOnce(command: string[], env: Record<string, string>, cwd: string): Promise<Measured> {
@@ -105,7 +109,7 @@ async function runOnce(command: string[], env: Record<string, string>, cwd: stri
     )
   const rssKb = Number(await readFile(rssFile, 'utf8').catch(() => '0'))
   await rm(rssFile, { force: true })
-  return { ms, rssMb: rssKb / 1024, code }
+  return { ms, rssMb: rssKb / 1024, code, stdout }
 }
 
 /** The environment of one run of the action against `simulator` on `workspace`. */
@@ -128,6 +132,35 @@ function actionEnv(dir: string, simulator: Simulator, name: string, workspace: s
   }
 }
 
+/** BENCH_TRACE=1: where a rate-limited run's time went (pauses, what got through between them). */
+function traceRun(name: string, measured: Measured, exitedAt: number, log: readonly SimulatorLogEntry[]): void {
+  if (log.length === 0) return
+  const t0 = log[0]!.at
+  const rel = (t: number) => ((t - t0) / 1000).toFixed(3)
+  const last = Math.max(...log.map((e) => e.answeredAt))
+  const lines = [
+    `${name}: wall ${measured.ms.toFixed(0)} ms: ${(t0 - (exitedAt - measured.ms)).toFixed(0)} ms to the first request, ${last - t0} ms of requests, ${exitedAt - last} ms from the last answer to the exit`,
+  ]
+  let accepted = 0
+  let since = t0
+  for (let i = 0; i < log.length; i++) {
+    const e = log[i]!
+    if (e.status !== 429) {
+      accepted++
+      continue
+    }
+    let j = i
+    while (j + 1 < log.length && log[j + 1]!.status === 429) j++
+    lines.push(`  ${accepted} accepted in ${rel(since)}..${rel(e.at)}; ${j - i + 1} refused ${rel(e.at)}..${rel(log[j]!.at)}`)
+    accepted = 0
+    since = log[j + 1]?.at ?? e.at
+    i = j
+  }
+  lines.push(`  ${accepted} accepted in ${rel(since)}..${rel(log[log.length - 1]!.at)}`)
+  for (const line of measured.stdout.split('\n')) if (line.includes('rate limit')) lines.push(`  ${line}`)
+  process.stderr.write(`${lines.join('\n')}\n`)
+}
+
 interface RateLimited {
   ms: number[]
   refused: number[]
@@ -148,7 +181,7 @@ async function rateLimitedScenario(
   bucket: { ratePerSecond: number; burst: number },
 ): Promise<RateLimited> {
   const limit = createTokenBucket({ ...bucket, retryAfter: '1' })
-  const simulator = await startSimulator({ logLimit: 0, workspaces: { [SIM_WORKSPACE_ID]: 1e9 }, rateLimit: limit })
+  const simulator = await startSimulator({ logLimit: TRACE ? 5000 : 0, workspaces: { [SIM_WORKSPACE_ID]: 1e9 }, rateLimit: limit })
   const workspace = join(dir, name)
   await mkdir(join(workspace, '.layer'), { recursive: true })
   await writeFile(join(workspace, '.layer', 'generations.yml'), manifest(distinct, distinct))
@@ -163,12 +196,14 @@ async function rateLimitedScenario(
       limit.reset()
       simulator.resetStats()
       const measured = await runOnce(['--import', probe, action], env, workspace)
+      const exitedAt = Date.now()
       const total = /^total-creative-units<<(\S+)\n(.*)\n\1$/m.exec(await readFile(out, 'utf8'))?.[2] ?? ''
       if (measured.code !== 0 || limit.accepted !== distinct) result.failed++
       result.ms.push(measured.ms)
       result.refused.push(limit.refused)
       result.requests.push(simulator.requests)
       result.totals.push(total)
+      if (TRACE) traceRun(name, measured, exitedAt, simulator.log)
     }
   } finally {
     await simulator.close()

@@ -15,35 +15,57 @@ interface Drive {
   pauses: number
   waitedMs: number
   exhausted: boolean
+  /** The pace after each pause, in requests per second. */
+  rates: number[]
+}
+
+/** A seeded uniform random in [0, 1) (mulberry32), so a jittered run is the same every time. */
+function seeded(seed: number): () => number {
+  let state = seed
+  return () => {
+    state = (state + 0x6d2b79f5) | 0
+    let t = Math.imul(state ^ (state >>> 15), 1 | state)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
 }
 
 /**
  * Event-driven run of `count` requests by `workers` concurrent callers through one pace, against a
- * token bucket answering 429 + Retry-After (`retryAfterMs`) after `latencyMs`: the client's loop
- * (reserve, wait, attempt, report) without sockets.
+ * token bucket answering 429 + Retry-After (`retryAfterMs`): the client's loop (reserve, wait,
+ * attempt, report) without sockets. An attempt reaches the bucket `latencyMs / 2` after its slot
+ * and is answered as late again; `jitterMs` adds up to that much at random to the send (a late
+ * timer), the way there and the way back, so answers come out of order as on a loaded machine.
  */
 function drive(
   count: number,
   workers: number,
   rate: number,
   burst: number,
-  options: { latencyMs?: number; retryAfterMs?: number; maxWaitMs?: number } = {},
+  options: { latencyMs?: number; retryAfterMs?: number; maxWaitMs?: number; jitterMs?: number; seed?: number } = {},
 ): Drive {
-  const { latencyMs = 2, retryAfterMs = 1000, maxWaitMs = Infinity } = options
+  const { latencyMs = 2, retryAfterMs = 1000, maxWaitMs = Infinity, jitterMs = 0, seed = 1 } = options
+  const random = seeded(seed)
+  const jitter = (): number => (jitterMs > 0 ? random() * jitterMs : 0)
   const time = clock(0)
   const pace = new Pace({ maxWaitMs, now: time.now })
   const bucket = createTokenBucket({ ratePerSecond: rate, burst })
-  // Each event: a worker ready to reserve at `at`, or an attempt that reaches the server at `at`.
-  type Event = { at: number; kind: 'reserve' } | { at: number; kind: 'send'; slot: Slot }
+  // Each event: a worker ready to reserve, an attempt due to start, one reaching the bucket, or its answer.
+  type Event =
+    | { at: number; kind: 'reserve' }
+    | { at: number; kind: 'send'; slot: Slot }
+    | { at: number; kind: 'arrive'; startedAt: number }
+    | { at: number; kind: 'answer'; startedAt: number; ok: boolean }
   const events: Event[] = []
   let left = count
   let done = 0
   let refused = 0
   let pauses = 0
   let exhausted = false
+  const rates: number[] = []
   for (let i = 0; i < workers; i++) events.push({ at: 0, kind: 'reserve' })
   const schedule = (slot: Slot): void => {
-    events.push({ at: slot.startsAt, kind: 'send', slot })
+    events.push({ at: slot.startsAt + jitter(), kind: 'send', slot })
   }
   while (events.length > 0 && !exhausted) {
     events.sort((a, b) => a.at - b.at)
@@ -53,32 +75,31 @@ function drive(
       if (left === 0) continue
       left--
       schedule(pace.reserve())
-      continue
-    }
-    if (!pace.isCurrent(event.slot)) {
-      schedule(pace.reserve())
-      continue
-    }
-    const startedAt = time.now()
-    const ok = bucket.take(startedAt + latencyMs / 2)
-    time.advance(latencyMs)
-    if (ok) {
-      pace.accepted(startedAt)
+    } else if (event.kind === 'send') {
+      if (!pace.isCurrent(event.slot)) schedule(pace.reserve())
+      // The client reports the slot's start (the time it reserved), not the timer's late firing.
+      else events.push({ at: time.now() + latencyMs / 2 + jitter(), kind: 'arrive', startedAt: event.slot.startsAt })
+    } else if (event.kind === 'arrive') {
+      events.push({ at: time.now() + latencyMs / 2 + jitter(), kind: 'answer', startedAt: event.startedAt, ok: bucket.take(time.now()) })
+    } else if (event.ok) {
+      pace.accepted(event.startedAt)
       done++
       events.push({ at: time.now(), kind: 'reserve' })
-      continue
+    } else {
+      refused++
+      const outcome = pace.limited(event.startedAt, retryAfterMs, '429 Too Many Requests, Retry-After: 1')
+      if (outcome.kind === 'exhausted') exhausted = true
+      else {
+        if (outcome.pause) {
+          pauses++
+          rates.push(outcome.pause.ratePerSecond)
+        }
+        schedule(outcome.slot)
+      }
     }
-    refused++
-    const outcome = pace.limited(startedAt, retryAfterMs, '429 Too Many Requests, Retry-After: 1')
-    if (outcome.kind === 'exhausted') {
-      exhausted = true
-      break
-    }
-    if (outcome.pause) pauses++
-    schedule(outcome.slot)
   }
   if (!exhausted) expect(done).toBe(count)
-  return { wallMs: time.now(), refused, pauses, waitedMs: pace.waited, exhausted }
+  return { wallMs: time.now(), refused, pauses, waitedMs: pace.waited, exhausted, rates }
 }
 
 describe('Pace: reservations', () => {
@@ -121,6 +142,64 @@ describe('Pace: reservations', () => {
     expect(pace.waited).toBe(1003)
   })
 
+  it('a later 429 of the same pause that asks to wait longer moves every slot after its wait', () => {
+    const time = clock(0)
+    const pace = new Pace({ maxWaitMs: Infinity, now: time.now })
+    const slots = Array.from({ length: 8 }, () => pace.reserve())
+    for (const slot of slots.slice(0, 5)) pace.accepted(slot.startsAt)
+    time.set(10)
+    pace.limited(slots[5]!.startsAt, 1000, 'Retry-After: 1', false)
+    const early = pace.reserve()
+    expect(early.startsAt).toBe(1010)
+    time.set(30)
+    pace.limited(slots[6]!.startsAt, 1000, 'Retry-After: 1', false)
+    // Retry-After is honoured for each 429: nothing starts before 30 + 1000.
+    expect(pace.isCurrent(early)).toBe(false)
+    const after = Array.from({ length: 8 }, () => pace.reserve())
+    expect(Math.min(...after.map((slot) => slot.startsAt))).toBe(1030)
+    expect(pace.waited).toBe(1020)
+  })
+
+  it('the probe sends all of the burst but one at the pause end, then paces the rest', () => {
+    const time = clock()
+    const pace = new Pace({ maxWaitMs: Infinity, now: time.now })
+    const started = time.now()
+    for (let i = 0; i < 5; i++) pace.accepted(pace.reserve().startsAt)
+    time.advance(10)
+    const outcome = pace.limited(started, 1000, 'Retry-After: 1', false)
+    expect(outcome).toMatchObject({ kind: 'retry', pause: { delayMs: 1000, ratePerSecond: 5 } })
+    const waits = Array.from({ length: 6 }, () => pace.reserve().waitMs)
+    // Four of the five at once (the first stretch's count may hold a refill), then spaced.
+    expect(waits.slice(0, 4)).toEqual([1000, 1000, 1000, 1000])
+    expect(waits[4]).toBeGreaterThan(1000)
+    expect(waits[5]).toBeGreaterThan(waits[4]!)
+  })
+
+  it('an answer of the stretch that comes after its 429 is counted: the fit is redone and earlier slots are stale', () => {
+    const time = clock()
+    const pace = new Pace({ maxWaitMs: Infinity, now: time.now })
+    const slots = Array.from({ length: 6 }, () => pace.reserve())
+    for (const slot of slots.slice(0, 3)) pace.accepted(slot.startsAt)
+    time.advance(10)
+    // The 429 of the sixth comes before the answers of the fourth and fifth: a burst of 3 so far.
+    pace.limited(slots[5]!.startsAt, 1000, 'Retry-After: 1', false)
+    const before = pace.reserve()
+    expect(pace.isCurrent(before)).toBe(true)
+    time.advance(2)
+    pace.accepted(slots[3]!.startsAt)
+    pace.accepted(slots[4]!.startsAt)
+    // A burst of 5 after all: the slot reserved for a burst of 3 is stale, and four go at the pause end.
+    expect(pace.isCurrent(before)).toBe(false)
+    const waits = Array.from({ length: 5 }, () => pace.reserve().waitMs)
+    expect(waits.slice(0, 4)).toEqual([998, 998, 998, 998])
+    expect(waits[4]).toBeGreaterThan(998)
+    // Once the pause is over a late answer changes nothing: its slots are being used.
+    const current = pace.reserve()
+    time.advance(1000)
+    pace.accepted(slots[2]!.startsAt)
+    expect(pace.isCurrent(current)).toBe(true)
+  })
+
   it('bounds the pauses by maxWaitMs over the run, then refuses every attempt', () => {
     const time = clock()
     const pace = new Pace({ maxWaitMs: 2000, now: time.now })
@@ -148,41 +227,65 @@ describe('Pace: reservations', () => {
 })
 
 describe('Pace: reaching the rate Layer accepts (event-driven, token bucket)', () => {
-  it('25/s, burst 5, concurrency 8, 200 requests: two pauses, within 1.3 × (200 - 5) / 25 s, few refusals', () => {
+  it('25/s, burst 5, concurrency 8, 200 requests: two pauses, within 1.23 × (200 - 5) / 25 s, few refusals', () => {
     const run = drive(200, 8, 25, 5)
     const bound = ((200 - 5) / 25) * 1000
     // Each pause costs about 1 s - 5 / 25 s: two of them (the first is unavoidable) are 1.2 × alone.
-    expect(run.wallMs / bound).toBeLessThan(1.3)
+    // Measured 1.214 (the fit after the probe at 25.3/s); 1.23 before the probe sent its burst at once.
+    expect(run.wallMs / bound).toBeLessThan(1.23)
     expect(run.refused / (200 + run.refused)).toBeLessThan(0.05)
     expect(run.pauses).toBeLessThanOrEqual(2)
   })
 
   it('25/s, burst 5 at 10 ms latency: the same', () => {
     const run = drive(200, 8, 25, 5, { latencyMs: 10 })
-    expect(run.wallMs / (((200 - 5) / 25) * 1000)).toBeLessThan(1.3)
+    expect(run.wallMs / (((200 - 5) / 25) * 1000)).toBeLessThan(1.23)
     expect(run.pauses).toBeLessThanOrEqual(2)
   })
 
-  it('5/s, burst 1, concurrency 4, 60 requests: within 1.4 × the bound, few refusals', () => {
+  it('5/s, burst 1, concurrency 4, 60 requests: within 1.35 × the bound, few refusals', () => {
     const run = drive(60, 4, 5, 1)
-    expect(run.wallMs / ((59 / 5) * 1000)).toBeLessThan(1.4)
+    // Measured 1.332: the probe sees two accepted attempts before the bucket is dry, so its fit is rough.
+    expect(run.wallMs / ((59 / 5) * 1000)).toBeLessThan(1.35)
     expect(run.refused / (60 + run.refused)).toBeLessThan(0.1)
     expect(run.pauses).toBeLessThanOrEqual(3)
   })
 
   it('a pause too short to refill the burst (10/s, burst 20) is not taken for a fast rate', () => {
     const run = drive(150, 8, 10, 20)
-    expect(run.wallMs / (((150 - 20) / 10) * 1000)).toBeLessThan(1.1)
+    expect(run.wallMs / (((150 - 20) / 10) * 1000)).toBeLessThan(1.05)
     expect(run.pauses).toBeLessThanOrEqual(3)
   })
 
   it.each([
-    [10, 20],
-    [2, 1],
-  ])('%i/s with burst %i: within 1.5 of the bound', (rate, burst) => {
+    [10, 20, 1.05],
+    [2, 1, 1.17],
+  ])('%i/s with burst %i: within %d of the bound (and 1.5)', (rate, burst, ratio) => {
     const count = 150
     const run = drive(count, 8, rate, burst)
     expect(run.wallMs / (((count - burst) / rate) * 1000)).toBeLessThan(1.5)
+    expect(run.wallMs / (((count - burst) / rate) * 1000)).toBeLessThan(ratio)
+  })
+
+  it('fits 25/s within 4 % after the probe when answers come out of order, and pauses at most three times', () => {
+    // 4 ms of latency and up to 5 ms more on the send, the way there and the way back: a loaded
+    // machine's timers and sockets. Counting only the answers before a 429 made 3.6 × here.
+    const bound = ((200 - 5) / 25) * 1000
+    const ratios: number[] = []
+    for (let seed = 1; seed <= 10; seed++) {
+      const run = drive(200, 8, 25, 5, { latencyMs: 4, jitterMs: 5, seed })
+      // Measured: 6 runs of 2 pauses (1.213–1.218), 4 of 3 (1.332–1.336), whose fit was 3 % high.
+      expect(run.pauses).toBeLessThanOrEqual(3)
+      ratios.push(run.wallMs / bound)
+      // The steady pace starts at 95 % of the fit; measured 25.6–25.8 (the fit assumes the bucket
+      // held half a token at the refusal: over the probe's 0.4 s that is ± 1.25/s).
+      const fitted = run.rates[1]! / 0.95
+      expect(fitted).toBeGreaterThan(24)
+      expect(fitted).toBeLessThan(26)
+    }
+    expect(Math.max(...ratios)).toBeLessThan(1.35)
+    // Half of the runs at least (those with two pauses) within 1.25.
+    expect(ratios.sort((x, y) => x - y)[ratios.length / 2 - 1]).toBeLessThan(1.25)
   })
 
   it('fits the rate after a slow start that left the bucket full, not over the whole stretch', () => {
