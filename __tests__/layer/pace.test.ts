@@ -1,6 +1,6 @@
 /** The run's pace (src/layer/pace.ts), on an injected clock: no real sleeps, no server. */
 import { describe, expect, it } from '@jest/globals'
-import { Pace, type Slot } from '../../src/layer/pace.js'
+import { Pace, describePause, type Slot } from '../../src/layer/pace.js'
 import { createTokenBucket } from '../../src/simulator/rate-limit.js'
 
 /** A clock the test moves by hand. */
@@ -158,6 +158,31 @@ describe('Pace: reservations', () => {
     const after = Array.from({ length: 8 }, () => pace.reserve())
     expect(Math.min(...after.map((slot) => slot.startsAt))).toBe(1030)
     expect(pace.waited).toBe(1020)
+  })
+
+  it('says in the log whether the pace after a pause is a probe or fitted', () => {
+    const time = clock(0)
+    const pace = new Pace({ maxWaitMs: Infinity, now: time.now })
+    for (let i = 0; i < 5; i++) pace.accepted(pace.reserve().startsAt)
+    time.set(10)
+    const first = pace.limited(0, 1000, '429 Too Many Requests, Retry-After: 1', false)
+    if (first.kind !== 'retry' || !first.pause) throw new Error('expected a pause')
+    expect(first.pause.probing).toBe(true)
+    expect(describePause(first.pause)).toBe(
+      "Layer's rate limit (429 Too Many Requests, Retry-After: 1): every request to Layer waits 1.0 s (1.0 s waited in all), then a probe of Layer's pace from 5.0 requests/s",
+    )
+    // The probe speeds up, every request accepted, until one is refused: then the pace is fitted.
+    let slot = pace.reserve()
+    while (slot.startsAt < 4000) {
+      time.set(slot.startsAt)
+      pace.accepted(slot.startsAt)
+      slot = pace.reserve()
+    }
+    time.set(slot.startsAt + 5)
+    const second = pace.limited(slot.startsAt, 1000, 'Retry-After: 1', false)
+    if (second.kind !== 'retry' || !second.pause) throw new Error('expected a second pause')
+    expect(second.pause.probing).toBe(false)
+    expect(describePause(second.pause)).toMatch(/, then \d+\.\d requests\/s$/)
   })
 
   it('the probe sends all of the burst but one at the pause end, then paces the rest', () => {

@@ -53,6 +53,8 @@ export interface PauseInfo {
   waitedMs: number
   /** The pace afterwards, in requests per second (undefined: not paced yet). */
   ratePerSecond: number
+  /** True while the pace is still being found (the probe, which speeds up until Layer refuses), false once it is fitted. */
+  probing: boolean
 }
 
 /** The pace's answer to a rate-limited attempt. */
@@ -203,7 +205,13 @@ export class Pace {
     return {
       kind: 'retry',
       slot,
-      pause: { delayMs: until - now, asked, waitedMs: this.waitedMs, ratePerSecond: this.rateAt(until) * 1000 },
+      pause: {
+        delayMs: until - now,
+        asked,
+        waitedMs: this.waitedMs,
+        ratePerSecond: this.rateAt(until) * 1000,
+        probing: this.model.phase === 'probe',
+      },
     }
   }
 
@@ -249,5 +257,5 @@ export class Pace {
 /** One log line for a pause: when and why every request waits, e.g. for the CLI's progress and the action's log. */
 export function describePause(pause: PauseInfo): string {
   const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
-  return `Layer's rate limit (${pause.asked}): every request to Layer waits ${seconds(pause.delayMs)} (${seconds(pause.waitedMs)} waited in all), then ${pause.ratePerSecond.toFixed(1)} requests/s`
+  return `Layer's rate limit (${pause.asked}): every request to Layer waits ${seconds(pause.delayMs)} (${seconds(pause.waitedMs)} waited in all), then ${pause.probing ? "a probe of Layer's pace from " : ''}${pause.ratePerSecond.toFixed(1)} requests/s`
 }
