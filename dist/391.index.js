@@ -855,7 +855,7 @@ class PullRequestGitHub {
             void this.listing(this.octokit);
     }
     listing(octokit) {
-        const pending = this.viewer === undefined && this.viewerRead ? { pendingAuthor: this.viewerRead } : {};
+        const pending = this.viewerRead ? { pendingAuthor: this.viewerRead } : {};
         this.lookup ??= findComments(octokit, { ...this.findOptions(), ...pending }).then((found) => ({ found, at: this.now() }), (error) => ({ error }));
         return this.lookup;
     }

@@ -105,7 +105,7 @@ export class PullRequestGitHub {
   }
 
   private listing(octokit: Octokit): Promise<Listed> {
-    const pending = this.viewer === undefined && this.viewerRead ? { pendingAuthor: this.viewerRead } : {}
+    const pending = this.viewerRead ? { pendingAuthor: this.viewerRead } : {}
     this.lookup ??= findComments(octokit, { ...this.findOptions(), ...pending }).then(
       (found) => ({ found, at: this.now() }),
       (error: unknown) => ({ error }),
