@@ -75,6 +75,8 @@ export interface EstimateResponse {
 /** What the pricing code needs from Layer: the Layer client implements it, tests may pass their own. */
 export interface Estimator {
   estimate(workspaceId: string, body: EstimateRequest, signal?: AbortSignal): Promise<EstimateResponse>
+  /** Told, before they are sent, how many estimate requests the run makes (Layer's client paces by what is left). */
+  expect?(requests: number): void
 }
 
 /** How a generation changed against the pull request's base. */

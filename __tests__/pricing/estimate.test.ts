@@ -81,6 +81,21 @@ describe('runPlan', () => {
     ])
   })
 
+  it('tells the estimator how many requests the run sends before the first one', async () => {
+    const told: number[] = []
+    let sentBeforeTold = 0
+    const estimator: Estimator = {
+      estimate: async () => {
+        if (told.length === 0) sentBeforeTold++
+        return answer(1)
+      },
+      expect: (requests) => told.push(requests),
+    }
+    await runPlan(planOf(7), estimator, { concurrency: 3 })
+    expect(told).toEqual([7])
+    expect(sentBeforeTold).toBe(0)
+  })
+
   it('reports progress after each request', async () => {
     const progress: [number, number][] = []
     const estimator: Estimator = { estimate: async (_w, body) => answer(indexOf(body)) }

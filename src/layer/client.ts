@@ -129,8 +129,21 @@ export class LayerClient implements Estimator {
     })
   }
 
+  /** The run will send `requests` estimate requests: the pace ramps less once few are left (pace.ts). */
+  expect(requests: number): void {
+    this.pace.expect(requests)
+  }
+
   /** Prices one request body in a workspace; throws `LayerError` when it cannot. */
   async estimate(workspaceId: string, body: EstimateRequest, signal?: AbortSignal): Promise<EstimateResponse> {
+    try {
+      return await this.price(workspaceId, body, signal)
+    } finally {
+      this.pace.finished()
+    }
+  }
+
+  private async price(workspaceId: string, body: EstimateRequest, signal: AbortSignal | undefined): Promise<EstimateResponse> {
     const modelId = typeof body.model_id === 'string' ? body.model_id : String(body.model_id)
     const context: FailureContext = {
       workspaceId,

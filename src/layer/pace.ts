@@ -10,6 +10,8 @@
  * - The stretch that ran dry is fitted at its 429, and again for each accepted answer of it that
  *   comes later, until the pause ends; each (re)fit makes the slots reserved before it stale, so
  *   every request starts at the pace of the latest fit.
+ * - Told how many requests the run sends (`expect`, `finished`), the steady pace stops ramping near
+ *   the run's end (see HOLD_HORIZON): a refusal for the last few requests costs a whole pause.
  * - The pauses add up against `maxWaitMs` over the run; a pause that would pass it ends the run's
  *   pace ("exhausted") and every later reservation is refused, so the run fails closed quickly.
  */
@@ -28,6 +30,14 @@ import {
 
 /** A pause lasts at least this long, so "Retry-After: 0" or a date in the past cannot turn into a hammering loop. */
 export const MIN_PAUSE_MS = 500
+/**
+ * The steady pace stops ramping once the requests left would take less than this many of the last
+ * pause's waits at the current pace: the ramp could gain them less than the refusal it risks costs
+ * (a pause, about Retry-After - b / r). In the tests' harness (25/s, burst 5, 200 requests, 20
+ * jittered runs) a third pause came in 9 runs of 20 without the hold, in 6 with 2 waits, in 1 with
+ * 3 and in none with 4, the median unchanged (1.220 against 1.222).
+ */
+const HOLD_HORIZON = 4
 /** Accepted start times kept per stretch (a bound on memory; the newest are the ones a fit needs). */
 const MAX_ACCEPTED_KEPT = 2048
 /** The send rate at a refusal is measured over this window before it. */
@@ -86,10 +96,17 @@ export class Pace {
   private settling: { prior: Model; stretch: Stretch } | undefined
   /** Start of the attempt whose refusal began the last pause (the bucket was empty then). */
   private refusedAt = 0
+  /** The wait the last pause's 429 asked for. */
+  private askedMs = MIN_PAUSE_MS
   private burstLeft = 0
   private nextSlot = 0
   /** Start times of recent attempts, oldest first (for the send rate at a refusal). */
   private starts: number[] = []
+  /** Requests the run announced (`expect`) and those that ended (`finished`): what is left to send. */
+  private planned = 0
+  private ended = 0
+  /** The steady pace stops ramping at this rate (per ms) once what is left is too little to be worth a pause. */
+  private rampCap = Infinity
 
   constructor(options: PaceOptions) {
     this.now = options.now
@@ -111,12 +128,24 @@ export class Pace {
     return this.model.phase === 'free' ? undefined : this.rateAt(Math.max(this.now(), this.pauseEnd)) * 1000
   }
 
+  /** The run will send `requests` more requests through this pace (the pace ramps less near the run's end). */
+  expect(requests: number): void {
+    this.planned += requests
+    this.rampCap = Infinity
+  }
+
+  /** A request ended (answered, or failed for good): one fewer left. */
+  finished(): void {
+    this.ended++
+  }
+
   /** Reserves the start of the next attempt (`now`: the clock reading the caller already took). */
   reserve(now = this.now()): Slot {
     this.stretch ??= newStretch(now, 0)
     const start = Math.max(now, this.pauseEnd)
     if (this.model.phase === 'free') return { waitMs: start - now, startsAt: start, epoch: this.epoch }
     const slot = Math.max(start, this.nextSlot)
+    this.holdRampNearTheEnd(slot)
     if (this.burstLeft > 0) this.burstLeft--
     else this.nextSlot = slot + this.gapAt(slot)
     return { waitMs: slot - now, startsAt: slot, epoch: this.epoch }
@@ -197,6 +226,7 @@ export class Pace {
     const prior = this.model
     this.settling = { prior, stretch: ended }
     this.refusedAt = startedAt
+    this.askedMs = Math.max(askedMs, MIN_PAUSE_MS)
     this.pauses++
     this.pauseEnd = until
     this.stretch = newStretch(until, startedAt)
@@ -218,11 +248,23 @@ export class Pace {
   /** Takes a (re)fitted model, or a later pause end: every slot reserved before is stale, and the burst is reserved again from the pause's end. */
   private settle(model: Model): void {
     this.model = model
+    this.rampCap = Infinity
     this.epoch++
     this.nextSlot = this.pauseEnd
     const burst = burstAfterPause(model, this.pauseEnd - this.refusedAt)
     this.burstLeft = Math.max(0, burst - 1)
     if (this.stretch) this.stretch.burstSent = burst
+  }
+
+  /**
+   * Near the run's end the steady pace stops ramping: what it could still gain on the requests
+   * left is less than the pause a refusal would cost (at least Retry-After - b / r).
+   */
+  private holdRampNearTheEnd(slot: number): void {
+    if (this.model.phase !== 'steady' || this.planned === 0 || this.rampCap !== Infinity) return
+    const rate = this.rateAt(slot)
+    const left = Math.max(0, this.planned - this.ended)
+    if (left / rate < HOLD_HORIZON * this.askedMs) this.rampCap = rate
   }
 
   private started(at: number): void {
@@ -250,7 +292,7 @@ export class Pace {
     const since = Math.max(0, time - this.pauseEnd)
     const { phase, baseRate, estimate } = this.model
     if (phase === 'probe') return clampRate(baseRate * 2 ** (since / PROBE_DOUBLING_MS))
-    return clampRate(baseRate + estimate * STEADY_RAMP_PER_S * (since / 1000))
+    return Math.min(this.rampCap, clampRate(baseRate + estimate * STEADY_RAMP_PER_S * (since / 1000)))
   }
 }
 

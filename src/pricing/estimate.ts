@@ -58,6 +58,7 @@ export async function runPlan(plan: Plan, estimator: Estimator, options: RunPlan
   const total = plan.requests.length
   let done = 0
   const limit = pLimit(concurrency)
+  estimator.expect?.(total)
 
   const send = async (request: PlannedRequest): Promise<RequestOutcome> => {
     const outcome = controller.signal.aborted ? abortedOutcome(false) : await estimate(request)
