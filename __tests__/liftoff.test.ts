@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { keepWebAssemblyOnBaseline, wantsLiftoffOnly } from '../src/liftoff.js'
+import { keepWebAssemblyOnBaseline, wantsLiftoffOnly, type V8Flags } from '../src/liftoff.js'
 
 describe('wantsLiftoffOnly', () => {
   it('is true before Node 22 only', () => {
@@ -13,9 +13,9 @@ describe('keepWebAssemblyOnBaseline', () => {
   function recorder() {
     const loaded: string[] = []
     const flags: string[] = []
-    const builtin = (id: 'node:v8') => {
+    const builtin = (id: 'node:v8'): V8Flags => {
       loaded.push(id)
-      return { setFlagsFromString: (flag: string) => void flags.push(flag) } as unknown as typeof import('node:v8')
+      return { setFlagsFromString: (flag: string) => void flags.push(flag) }
     }
     return { loaded, flags, builtin }
   }

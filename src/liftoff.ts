@@ -11,6 +11,11 @@
  * compiles WebAssembly lazily, it costs about 20 ms, so only Node < 22.
  */
 
+/** What is used of node:v8. */
+export interface V8Flags {
+  setFlagsFromString(flags: string): void
+}
+
 /** Whether Node `version` (e.g. "20.19.0") is one whose V8 is better kept on baseline WebAssembly. */
 export function wantsLiftoffOnly(version: string): boolean {
   return Number(version.split('.')[0]) < 22
@@ -24,7 +29,7 @@ export function wantsLiftoffOnly(version: string): boolean {
  */
 export function keepWebAssemblyOnBaseline(
   version: string = process.versions.node,
-  builtin: ((id: 'node:v8') => typeof import('node:v8')) | undefined = process.getBuiltinModule?.bind(process),
+  builtin: ((id: 'node:v8') => V8Flags) | undefined = process.getBuiltinModule?.bind(process),
 ): void {
   if (wantsLiftoffOnly(version)) builtin?.('node:v8').setFlagsFromString('--liftoff-only')
 }
