@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { z } from 'zod'
-import { ManifestSchema } from '../src/manifest/schema.js'
+import { documentedManifestSchema } from '../src/manifest/schema.js'
 
 /**
  * The schema's identifier. A URN rather than a URL: it names the format (manifest version 1)
@@ -20,7 +20,7 @@ export const SCHEMA_FILE = 'schema/generations.schema.json'
 /** The JSON Schema text: 2-space JSON with a trailing newline, the same bytes on every run. */
 export function renderManifestJsonSchema(): string {
   // io: 'input' describes what a person writes: `runs` is optional there (zod fills in 1).
-  const generated = z.toJSONSchema(ManifestSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>
+  const generated = z.toJSONSchema(documentedManifestSchema(), { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>
   const { $schema, ...rest } = generated
   const document = {
     $schema,

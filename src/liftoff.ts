@@ -1,5 +1,3 @@
-import { setFlagsFromString } from 'node:v8'
-
 /**
  * Keeps WebAssembly on V8's baseline compiler on Node < 22. undici (imported by @actions/core, and
  * our Layer client's HTTP stack) compiles its WebAssembly HTTP parser as soon as it is loaded, and V8
@@ -12,6 +10,26 @@ import { setFlagsFromString } from 'node:v8'
  * and a one-generation CLI run about 160 ms (520 -> 360 ms); on Node 24 (GitHub's runners), whose V8
  * compiles WebAssembly lazily, it costs about 20 ms, so only Node < 22.
  */
-export function keepWebAssemblyOnBaseline(): void {
-  if (Number(process.versions.node.split('.')[0]) < 22) setFlagsFromString('--liftoff-only')
+
+/** What is used of node:v8. */
+export interface V8Flags {
+  setFlagsFromString(flags: string): void
+}
+
+/** Whether Node `version` (e.g. "20.19.0") is one whose V8 is better kept on baseline WebAssembly. */
+export function wantsLiftoffOnly(version: string): boolean {
+  return Number(version.split('.')[0]) < 22
+}
+
+/**
+ * Sets `--liftoff-only` on Node < 22. node:v8 is loaded only then, through
+ * `process.getBuiltinModule` (a static import would load it on Node 24 too, about a millisecond of
+ * start-up for nothing). Node 20 lines before 20.16 have no getBuiltinModule: they run without the
+ * flag, slower but the same.
+ */
+export function keepWebAssemblyOnBaseline(
+  version: string = process.versions.node,
+  builtin: ((id: 'node:v8') => V8Flags) | undefined = process.getBuiltinModule?.bind(process),
+): void {
+  if (wantsLiftoffOnly(version)) builtin?.('node:v8').setFlagsFromString('--liftoff-only')
 }

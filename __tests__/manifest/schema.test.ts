@@ -1,5 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
-import { EstimateRequestSchema, ManifestSchema, REQUEST_FIELDS, expectedAt, isUuid, keysAt } from '../../src/manifest/schema.js'
+import { z } from 'zod'
+import {
+  EstimateRequestSchema,
+  ManifestSchema,
+  REQUEST_FIELDS,
+  documentedManifestSchema,
+  expectedAt,
+  isUuid,
+  keysAt,
+  schemaAt,
+} from '../../src/manifest/schema.js'
 
 const MODEL = '3c90c3cc-0d44-4b50-8888-8dd25736052a'
 
@@ -151,6 +161,37 @@ describe('ManifestSchema', () => {
     for (const key of ['name', 'runs', 'group', 'description']) {
       expect(ManifestSchema.safeParse({ ...minimal, defaults: { [key]: 'x' } }).success).toBe(false)
     }
+  })
+})
+
+/** A JSON Schema with every `description` taken out, at any depth. */
+function withoutDescriptions(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutDescriptions)
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key, inner]) => key !== 'description' || typeof inner !== 'string')
+      .map(([key, inner]) => [key, withoutDescriptions(inner)]),
+  )
+}
+
+describe('documentedManifestSchema', () => {
+  const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' })
+
+  it('checks exactly what ManifestSchema checks: the two differ only in their descriptions', () => {
+    const documented = json(documentedManifestSchema())
+    // A description's value is text; the generation's own `description` key maps to a schema.
+    expect(JSON.stringify(documented)).toContain('"description":"')
+    expect(JSON.stringify(json(ManifestSchema))).not.toContain('"description":"')
+    expect(withoutDescriptions(json(ManifestSchema))).toEqual(withoutDescriptions(documented))
+  })
+
+  it('is built once, apart from the validating schema, whose fields of one kind share an instance', () => {
+    expect(documentedManifestSchema()).toBe(documentedManifestSchema())
+    expect(documentedManifestSchema()).not.toBe(ManifestSchema)
+    expect(schemaAt(['defaults', 'keep_audio'])).toBe(schemaAt(['generations', 0, 'refill']))
+    expect(schemaAt(['defaults', 'width'])).toBe(schemaAt(['defaults', 'face_limit']))
+    expect(schemaAt(['defaults', 'width'])).not.toBe(schemaAt(['defaults', 'keep_audio']))
   })
 })
 

@@ -28,85 +28,8 @@ export const expectations = z.registry<{ expected: string }>()
 
 const Uuid = z.guid()
 
-/** Seed: `model_id string<uuid> required`. */
-const ModelUuid = Uuid.describe('Model/style ID to use for generation.')
-
-/** In a manifest, `model_id` may also name an alias from `models`. */
-const ModelRef = z
-  .string()
-  .min(1)
-  .describe('Model/style ID to use for generation: a model UUID, or an alias defined under `models`.')
-  .register(expectations, { expected: 'a model UUID or an alias defined under models:' })
-
-/**
- * `ForgeVideoEffectInput`: the seed names the type without listing its fields. We accept the
- * shape Layer's apps send, `{ type, weight? }`, as a strict object so a typo is an error rather
- * than a silently different price; widening it later is backwards compatible, narrowing is not.
- */
-export const VideoEffectSchema = z
-  .strictObject({
-    type: z.string().min(1).describe('The effect, by the name Layer gives it.'),
-    weight: z.number().min(0).max(100).optional().describe('Strength of the effect, from 0 to 100.'),
-  })
-  .describe('A video effect (Layer: ForgeVideoEffectInput).')
-
 /** Layer's limit on `prompt`, in characters (code points). */
 const MAX_PROMPT = 100_000
-
-/** The request fields other than `model_id`, all optional, with the seed's types and ranges. */
-const requestFieldShape = {
-  // Layer (Python) counts characters, not UTF-16 units: an emoji is one. JSON Schema's maxLength does too.
-  prompt: z
-    .string()
-    .refine((text) => text.length <= MAX_PROMPT || [...text].length <= MAX_PROMPT, { abort: true })
-    .meta({ maxLength: MAX_PROMPT })
-    .nullable()
-    .optional()
-    .describe('Text prompt.'),
-  width: z.int().positive().nullable().optional().describe('Output width in pixels.'),
-  height: z.int().positive().nullable().optional().describe('Output height in pixels.'),
-  batch_size: z.int().min(1).max(16).meta({ default: 4 }).optional().describe('Number of outputs (1-16).'),
-  num_inference_steps: z.int().positive().nullable().optional().describe('Number of diffusion steps.'),
-  guidance_scale: z.number().nullable().optional().describe('Guidance scale (CFG).'),
-  prompt_strength: z.number().min(0).max(1).nullable().optional().describe('Prompt strength for img2img (0-1).'),
-  quality: z.enum(['low', 'medium', 'high']).nullable().optional().describe('Quality level: low, medium, or high.'),
-  sharpness: z.number().nullable().optional().describe('Output sharpness.'),
-  duration_seconds: z.number().positive().nullable().optional().describe('Video duration in seconds.'),
-  generate_audio: z.boolean().nullable().optional().describe('Generate audio with video.'),
-  keep_audio: z.boolean().nullable().optional().describe('Keep audio from input video.'),
-  fps: z.int().positive().nullable().optional().describe('FPS for LTX video generation (e.g. 25 or 50).'),
-  video_effects: z.array(VideoEffectSchema).optional().describe('Video effects to apply.'),
-  use_ta_pose: z.boolean().nullable().optional().describe('Use T/A pose for 3D.'),
-  include_textures: z.boolean().nullable().optional().describe('Include textures in 3D output.'),
-  quad_mesh: z.boolean().nullable().optional().describe('Generate quad mesh.'),
-  pbr_materials: z.boolean().nullable().optional().describe('Generate PBR materials.'),
-  low_poly: z.boolean().nullable().optional().describe('Generate low-poly mesh.'),
-  generate_parts: z.boolean().nullable().optional().describe('Generate separate parts.'),
-  face_limit: z.int().positive().nullable().optional().describe('Face/polygon limit for 3D mesh.'),
-  stability: z.number().min(0).max(1).nullable().optional().describe('Audio stability (0-1).'),
-  use_speaker_boost: z.boolean().nullable().optional().describe('Boost speaker clarity.'),
-  similarity_boost: z.number().min(0).max(1).nullable().optional().describe('Voice similarity boost (0-1).'),
-  style_exaggeration: z.number().min(0).max(1).nullable().optional().describe('Style exaggeration (0-1).'),
-  speed: z.number().positive().nullable().optional().describe('Speech speed multiplier.'),
-  upscale_ratio: z.number().nullable().optional().describe('Upscale factor (e.g. 2.0, 4.0).'),
-  creativity: z.number().nullable().optional().describe('Creative variation strength for upscaling.'),
-  resemblance: z.number().nullable().optional().describe('Resemblance to original for upscaling.'),
-  vectorize: z.boolean().nullable().optional().describe('Vectorize the output image.'),
-  remove_background: z.boolean().nullable().optional().describe('Remove background from output.'),
-  reframe: z.boolean().nullable().optional().describe('Reframe/extend the image.'),
-  refill: z.boolean().nullable().optional().describe('Outpaint/refill transparent areas.'),
-}
-
-/**
- * The JSON body of `POST /v1/workspaces/{workspace_id}/inferences/estimate` as the seed page
- * defines it: `model_id` (a UUID) required, every other field optional, unknown keys rejected.
- */
-export const EstimateRequestSchema = z
-  .strictObject({ model_id: ModelUuid, ...requestFieldShape })
-  .describe('REST request body for estimating inference price. workspace_id comes from path.')
-
-/** Every field of the estimate request body, `model_id` first, in the seed page's order. */
-export const REQUEST_FIELDS: readonly string[] = Object.freeze(Object.keys(EstimateRequestSchema.shape))
 
 /** Keys a generation may carry that are not sent to Layer. */
 export const MANIFEST_ONLY_KEYS: readonly string[] = Object.freeze(['name', 'runs', 'group', 'description'])
@@ -114,39 +37,167 @@ export const MANIFEST_ONLY_KEYS: readonly string[] = Object.freeze(['name', 'run
 /** The most runs one generation may declare: keeps `price x runs` far inside exact integer money. */
 export const MAX_RUNS = 1_000_000
 
-/** Request fields shared by every generation; a generation's own value for a key replaces it. */
-export const DefaultsSchema = z
-  .strictObject({ model_id: ModelRef.optional(), ...requestFieldShape })
-  .describe('Estimate request fields merged under every generation (a generation that sets a field replaces the default for that field).')
+// The kinds of request field: each builds a fresh schema (see `field` in buildSchemas).
+const nullableBoolean = () => z.boolean().nullable().optional()
+const nullablePositiveInt = () => z.int().positive().nullable().optional()
+const nullableNumber = () => z.number().nullable().optional()
+const nullablePositiveNumber = () => z.number().positive().nullable().optional()
+const nullableFraction = () => z.number().min(0).max(1).nullable().optional()
+// Layer (Python) counts characters, not UTF-16 units: an emoji is one. JSON Schema's maxLength does too.
+const promptText = () =>
+  z
+    .string()
+    .refine((text) => text.length <= MAX_PROMPT || [...text].length <= MAX_PROMPT, { abort: true })
+    .meta({ maxLength: MAX_PROMPT })
+    .nullable()
+    .optional()
+const batchSize = () => z.int().min(1).max(16).meta({ default: 4 }).optional()
+const quality = () => z.enum(['low', 'medium', 'high']).nullable().optional()
 
-const GenerationName = z
-  .string()
-  .regex(/^[^\r\n]*\S[^\r\n]*$/)
-  .max(200)
-  .describe('Name of the generation, unique in this file; shown in the report.')
-  .register(expectations, {
+/**
+ * The schemas, built one of two ways from this one definition. `documented`: every schema carries
+ * its description (each field its own instance), for the published JSON Schema. Otherwise, for
+ * validation: no descriptions (nothing reads them there) and the fields of one kind share one
+ * instance, which checks exactly what the documented build checks. Building a zod schema costs
+ * per instance: this makes the action's start-up build about a quarter of the instances.
+ */
+function buildSchemas(documented: boolean) {
+  const describe = <T extends z.ZodType>(schema: T, description: string): T => (documented ? schema.describe(description) : schema)
+  const shared = new Map<() => z.ZodType, z.ZodType>()
+  /** A request field of the kind `make` builds, described in the documented build, else shared. */
+  const field = <T extends z.ZodType>(make: () => T, description: string): T => {
+    if (documented) return make().describe(description)
+    let schema = shared.get(make)
+    if (schema === undefined) shared.set(make, (schema = make()))
+    // The map holds, for each `make`, what that `make` returned.
+    return schema as T
+  }
+
+  /** Seed: `model_id string<uuid> required`. */
+  const ModelUuid = describe(Uuid, 'Model/style ID to use for generation.')
+
+  /** In a manifest, `model_id` may also name an alias from `models`. */
+  const ModelRef = describe(
+    z.string().min(1),
+    'Model/style ID to use for generation: a model UUID, or an alias defined under `models`.',
+  ).register(expectations, { expected: 'a model UUID or an alias defined under models:' })
+
+  /**
+   * `ForgeVideoEffectInput`: the seed names the type without listing its fields. We accept the
+   * shape Layer's apps send, `{ type, weight? }`, as a strict object so a typo is an error rather
+   * than a silently different price; widening it later is backwards compatible, narrowing is not.
+   */
+  const VideoEffectSchema = describe(
+    z.strictObject({
+      type: describe(z.string().min(1), 'The effect, by the name Layer gives it.'),
+      weight: describe(z.number().min(0).max(100).optional(), 'Strength of the effect, from 0 to 100.'),
+    }),
+    'A video effect (Layer: ForgeVideoEffectInput).',
+  )
+
+  /** The request fields other than `model_id`, all optional, with the seed's types and ranges. */
+  const requestFieldShape = {
+    prompt: field(promptText, 'Text prompt.'),
+    width: field(nullablePositiveInt, 'Output width in pixels.'),
+    height: field(nullablePositiveInt, 'Output height in pixels.'),
+    batch_size: field(batchSize, 'Number of outputs (1-16).'),
+    num_inference_steps: field(nullablePositiveInt, 'Number of diffusion steps.'),
+    guidance_scale: field(nullableNumber, 'Guidance scale (CFG).'),
+    prompt_strength: field(nullableFraction, 'Prompt strength for img2img (0-1).'),
+    quality: field(quality, 'Quality level: low, medium, or high.'),
+    sharpness: field(nullableNumber, 'Output sharpness.'),
+    duration_seconds: field(nullablePositiveNumber, 'Video duration in seconds.'),
+    generate_audio: field(nullableBoolean, 'Generate audio with video.'),
+    keep_audio: field(nullableBoolean, 'Keep audio from input video.'),
+    fps: field(nullablePositiveInt, 'FPS for LTX video generation (e.g. 25 or 50).'),
+    video_effects: describe(z.array(VideoEffectSchema).optional(), 'Video effects to apply.'),
+    use_ta_pose: field(nullableBoolean, 'Use T/A pose for 3D.'),
+    include_textures: field(nullableBoolean, 'Include textures in 3D output.'),
+    quad_mesh: field(nullableBoolean, 'Generate quad mesh.'),
+    pbr_materials: field(nullableBoolean, 'Generate PBR materials.'),
+    low_poly: field(nullableBoolean, 'Generate low-poly mesh.'),
+    generate_parts: field(nullableBoolean, 'Generate separate parts.'),
+    face_limit: field(nullablePositiveInt, 'Face/polygon limit for 3D mesh.'),
+    stability: field(nullableFraction, 'Audio stability (0-1).'),
+    use_speaker_boost: field(nullableBoolean, 'Boost speaker clarity.'),
+    similarity_boost: field(nullableFraction, 'Voice similarity boost (0-1).'),
+    style_exaggeration: field(nullableFraction, 'Style exaggeration (0-1).'),
+    speed: field(nullablePositiveNumber, 'Speech speed multiplier.'),
+    upscale_ratio: field(nullableNumber, 'Upscale factor (e.g. 2.0, 4.0).'),
+    creativity: field(nullableNumber, 'Creative variation strength for upscaling.'),
+    resemblance: field(nullableNumber, 'Resemblance to original for upscaling.'),
+    vectorize: field(nullableBoolean, 'Vectorize the output image.'),
+    remove_background: field(nullableBoolean, 'Remove background from output.'),
+    reframe: field(nullableBoolean, 'Reframe/extend the image.'),
+    refill: field(nullableBoolean, 'Outpaint/refill transparent areas.'),
+  }
+
+  /**
+   * The JSON body of `POST /v1/workspaces/{workspace_id}/inferences/estimate` as the seed page
+   * defines it: `model_id` (a UUID) required, every other field optional, unknown keys rejected.
+   */
+  const EstimateRequestSchema = describe(
+    z.strictObject({ model_id: ModelUuid, ...requestFieldShape }),
+    'REST request body for estimating inference price. workspace_id comes from path.',
+  )
+
+  /** Request fields shared by every generation; a generation's own value for a key replaces it. */
+  const DefaultsSchema = describe(
+    z.strictObject({ model_id: ModelRef.optional(), ...requestFieldShape }),
+    'Estimate request fields merged under every generation (a generation that sets a field replaces the default for that field).',
+  )
+
+  const GenerationName = describe(
+    z
+      .string()
+      .regex(/^[^\r\n]*\S[^\r\n]*$/)
+      .max(200),
+    'Name of the generation, unique in this file; shown in the report.',
+  ).register(expectations, {
     expected: 'a non-empty name on one line, at most 200 characters',
   })
 
-const GroupName = z
-  .string()
-  .regex(/^[^\r\n]*\S[^\r\n]*$/)
-  .max(100)
-  .describe('Optional group: the report shows a subtotal per group.')
-  .register(expectations, { expected: 'a non-empty group name on one line, at most 100 characters' })
+  const GroupName = describe(
+    z
+      .string()
+      .regex(/^[^\r\n]*\S[^\r\n]*$/)
+      .max(100),
+    'Optional group: the report shows a subtotal per group.',
+  ).register(expectations, { expected: 'a non-empty group name on one line, at most 100 characters' })
 
-/** One planned generation: the manifest-only keys plus the request fields (defaults fill the rest). */
-export const GenerationSchema = z
-  .strictObject({
-    name: GenerationName,
-    description: z.string().optional().describe('Free text for people reading the manifest; not sent to Layer.'),
-    group: GroupName.optional(),
-    runs: z.int().min(1).max(MAX_RUNS).default(1).describe('How many times this generation will run; its price is multiplied by this.'),
-    model_id: ModelRef.optional(),
-    ...requestFieldShape,
-  })
-  .describe('A planned Layer generation: its estimate request fields plus name, runs, group and description.')
-  .register(expectations, { expected: 'a generation: a mapping with name, model_id and estimate request fields' })
+  /** One planned generation: the manifest-only keys plus the request fields (defaults fill the rest). */
+  const GenerationSchema = describe(
+    z.strictObject({
+      name: GenerationName,
+      description: describe(z.string().optional(), 'Free text for people reading the manifest; not sent to Layer.'),
+      group: GroupName.optional(),
+      runs: describe(z.int().min(1).max(MAX_RUNS).default(1), 'How many times this generation will run; its price is multiplied by this.'),
+      model_id: ModelRef.optional(),
+      ...requestFieldShape,
+    }),
+    'A planned Layer generation: its estimate request fields plus name, runs, group and description.',
+  ).register(expectations, { expected: 'a generation: a mapping with name, model_id and estimate request fields' })
+
+  /** The manifest, version 1 (SPEC section 1). */
+  const ManifestSchema = describe(
+    z.strictObject({
+      version: describe(z.literal(1), 'Manifest format version. Only 1 exists.'),
+      workspace_id: describe(
+        Uuid.optional(),
+        'Layer workspace UUID to price against when the action input `workspace-id` is not set (both set and different is an error).',
+      ),
+      models: describe(
+        z.record(AliasNameSchema, describe(Uuid, 'The model UUID this alias stands for.')).optional(),
+        'Model aliases: name -> model UUID. A generation may then write the name as its model_id.',
+      ),
+      defaults: DefaultsSchema.optional(),
+      generations: describe(z.array(GenerationSchema), 'The planned generations; an empty list plans nothing (0 CU, no estimate request).'),
+    }),
+    'Planned Layer generations, priced by layer-budget-gate before they run.',
+  )
+
+  return { EstimateRequestSchema, DefaultsSchema, GenerationSchema, ManifestSchema, VideoEffectSchema }
+}
 
 /** A key of `models`. */
 export const AliasNameSchema = z
@@ -157,21 +208,18 @@ export const AliasNameSchema = z
     expected: 'a name of letters, digits, ".", "_" and "-" (at most 100 characters, starting with a letter or digit) that is not a UUID',
   })
 
-/** The manifest, version 1 (SPEC section 1). */
-export const ManifestSchema = z
-  .strictObject({
-    version: z.literal(1).describe('Manifest format version. Only 1 exists.'),
-    workspace_id: Uuid.optional().describe(
-      'Layer workspace UUID to price against when the action input `workspace-id` is not set (both set and different is an error).',
-    ),
-    models: z
-      .record(AliasNameSchema, Uuid.describe('The model UUID this alias stands for.'))
-      .optional()
-      .describe('Model aliases: name -> model UUID. A generation may then write the name as its model_id.'),
-    defaults: DefaultsSchema.optional(),
-    generations: z.array(GenerationSchema).describe('The planned generations; an empty list plans nothing (0 CU, no estimate request).'),
-  })
-  .describe('Planned Layer generations, priced by layer-budget-gate before they run.')
+/** The schemas the action validates with (no descriptions; fields of one kind share an instance). */
+export const { EstimateRequestSchema, DefaultsSchema, GenerationSchema, ManifestSchema, VideoEffectSchema } = buildSchemas(false)
+
+let documented: ReturnType<typeof buildSchemas> | undefined
+
+/** The manifest schema with every description, for the published JSON Schema (built on the first call). */
+export function documentedManifestSchema(): typeof ManifestSchema {
+  return (documented ??= buildSchemas(true)).ManifestSchema
+}
+
+/** Every field of the estimate request body, `model_id` first, in the seed page's order. */
+export const REQUEST_FIELDS: readonly string[] = Object.freeze(Object.keys(EstimateRequestSchema.shape))
 
 /** A manifest as written (before defaults are merged and aliases resolved). */
 export type ManifestDocument = z.input<typeof ManifestSchema>
