@@ -28,7 +28,7 @@ export const modules = {
 const MAX_READ_REQUESTS = 10;
 /** The longest one read may take in all, in milliseconds, retries included; the pricing runs meanwhile. */
 const READ_BUDGET_MS = 30_000;
-/** Pull requests whose next comments one request asks for (100 × 100 comments: 10,000 nodes, far under GitHub's 500,000). */
+/** Pull requests whose next comments one request asks for (100 \u00d7 100 comments: 10,000 nodes, far under GitHub's 500,000). */
 const COMMENT_PAGES_PER_REQUEST = 100;
 const COMMENT_FIELDS = `pageInfo { hasNextPage endCursor }
     nodes { databaseId body author { login ... on Bot { databaseId } ... on User { databaseId } } }`;
@@ -102,7 +102,7 @@ async function readOpenPullRequests(octokit, options) {
             waiting = pullRequests.filter((pr) => pr.next !== undefined);
         }
         if (viewer === undefined)
-            throw new TypeError('the answer does not name the token’s account (viewer)');
+            throw new TypeError('the answer does not name the token\u2019s account (viewer)');
         const unread = pullRequests.filter((pr) => pr.next !== undefined).length;
         const incomplete = morePullRequests || unread > 0
             ? `GitHub was read for at most ${MAX_READ_REQUESTS} requests: ` +
@@ -266,7 +266,7 @@ function unescapeField(value) {
     }
 }
 /**
- * The hidden marker that starts every comment of this gate: `<!-- layer-budget-gate key=… run=… attempt=… sha=… -->`,
+ * The hidden marker that starts every comment of this gate: `<!-- layer-budget-gate key=\u2026 run=\u2026 attempt=\u2026 sha=\u2026 -->`,
  * and, when the run priced its total, the commitment line after it (see `commitmentLine`).
  */
 function commentMarker(key, run, commitment) {
@@ -311,7 +311,7 @@ const COMMITMENT_VERSION = 1;
 const COMMITMENT_PREFIX = `<!-- ${MARKER_NAME}:commitment `;
 /** The commitment line, anchored at the start of the text after the marker line. */
 const COMMITMENT_PATTERN = new RegExp(`^${COMMITMENT_PREFIX}(\\{[^\\n]{0,2000}\\}) -->`);
-/** The commitment line: `<!-- layer-budget-gate:commitment {"v":1,"ws":…,"total":…,"change":…,"at":…} -->`. */
+/** The commitment line: `<!-- layer-budget-gate:commitment {"v":1,"ws":\u2026,"total":\u2026,"change":\u2026,"at":\u2026} -->`. */
 function commitmentLine(commitment) {
     const record = {
         v: COMMITMENT_VERSION,

@@ -87,7 +87,7 @@ function statusOf(error) {
     const status = error?.status;
     return typeof status === 'number' ? status : undefined;
 }
-/** GraphQL answers 200 with `errors: [{ type: "FORBIDDEN" | "NOT_FOUND", … }]` where REST would answer 403/404. */
+/** GraphQL answers 200 with `errors: [{ type: "FORBIDDEN" | "NOT_FOUND", \u2026 }]` where REST would answer 403/404. */
 function graphqlErrorTypes(error) {
     const errors = error?.errors;
     return Array.isArray(errors) ? errors.map((e) => String(e?.type ?? '')) : [];
@@ -927,7 +927,7 @@ class PullRequestGitHub {
         return this.publish((compact) => (0,markdown.renderComment)(report, { compact, maxChars: markdown.COMMENT_MAX_CHARS - 512 }), createWhenMissing, (0,together/* commitmentOf */.$L)(report));
     }
     /**
-     * The run failed before it could price (an invalid manifest, …): say so in the sticky comment, so
+     * The run failed before it could price (an invalid manifest, \u2026): say so in the sticky comment, so
      * the verdict of an earlier commit does not stay on the pull request as if it still held.
      */
     async commentStop(notice) {
@@ -1076,7 +1076,7 @@ function renderTable(table, cellText) {
 /**
  * The sticky pull-request comment. Sized in stages so it never exceeds `maxChars`, whatever the
  * input: the full comment (the breakdown folded into <details>); then the most expensive rows of
- * the breakdown with a "… N more generations (X CU)" row and a pointer to the job summary, at most
+ * the breakdown with a "\u2026 N more generations (X CU)" row and a pointer to the job summary, at most
  * 10 failures, and the changed table whole; then the changed table cut too, without the group
  * table; then the compact comment; as a last resort the text is cut.
  */
@@ -1124,7 +1124,7 @@ function renderStopSummary(notice, maxBytes = SUMMARY_MAX_BYTES) {
 /** A failure notice with its first `shown` problems listed. */
 function renderFailure(notice, heading, prefix) {
     return (shown) => {
-        const blocks = [`${heading} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeText */ .X1)('❌ could not price the generations: the total is unknown')}`, (0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeItem */ .RM)(notice.message)];
+        const blocks = [`${heading} ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeText */ .X1)('\u274c could not price the generations: the total is unknown')}`, (0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeItem */ .RM)(notice.message)];
         if (notice.problems.length > 0) {
             const problems = notice.problems.map((p) => `${(0,_problem_js__WEBPACK_IMPORTED_MODULE_7__/* .formatPosition */ .L)(p)}: ${p.message}`);
             blocks.push(problemList(problems, shown, 'the annotations of the workflow run'));
@@ -1179,7 +1179,7 @@ function renderBody(report, shape, target, cellText) {
         }
     }
     if (report.baseNote !== undefined)
-        blocks.push(`ℹ️ ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeText */ .X1)(report.baseNote)}`);
+        blocks.push(`\u2139\ufe0f ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeText */ .X1)(report.baseNote)}`);
     const changed = (0,_rows_js__WEBPACK_IMPORTED_MODULE_0__/* .changedTable */ .D3)(report, shape.changedLimit === undefined ? {} : { limit: shape.changedLimit });
     if (changed !== undefined)
         blocks.push(`${section} Changed in this pull request\n\n${renderTable(changed, cellText)}`);
@@ -1220,7 +1220,7 @@ function problemList(problems, limit, rest) {
     const items = shown.map((problem) => `- ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeItem */ .RM)(problem)}`);
     const hidden = problems.length - shown.length;
     if (hidden > 0)
-        items.push(`- _… ${(0,_rows_js__WEBPACK_IMPORTED_MODULE_0__/* .counted */ .hS)(hidden, 'more problem')}: see ${rest}._`);
+        items.push(`- _\u2026 ${(0,_rows_js__WEBPACK_IMPORTED_MODULE_0__/* .counted */ .hS)(hidden, 'more problem')}: see ${rest}._`);
     return items.join('\n');
 }
 function footer(report) {
@@ -1236,7 +1236,7 @@ function footer(report) {
         parts.push(`Balance as of ${(0,_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeText */ .X1)(balanceTime(report.balanceAt), 40)}`);
         parts.push(report.simulated ? 'Made-up prices from the local simulator, not Layer' : "Prices are Layer's estimates; actual charges may differ");
     }
-    return `${FOOTER_MARK}\n<sub>${[...parts, `layer-budget-gate ${_version_js__WEBPACK_IMPORTED_MODULE_8__/* .VERSION */ .x}`].join(' · ')}</sub>`;
+    return `${FOOTER_MARK}\n<sub>${[...parts, `layer-budget-gate ${_version_js__WEBPACK_IMPORTED_MODULE_8__/* .VERSION */ .x}`].join(' \u00b7 ')}</sub>`;
 }
 /** "2025-06-01T12:34:56.789Z" -> "2025-06-01 12:34 UTC"; anything else as written. */
 function balanceTime(iso) {

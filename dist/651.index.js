@@ -27,7 +27,7 @@ async function readBoard(config, context, redact) {
         return { mode: 'board', read: { ok: false, reason } };
     };
     if (context.branch === undefined)
-        return unread('the run is not on a branch (GITHUB_REF is not refs/heads/…).');
+        return unread('the run is not on a branch (GITHUB_REF is not refs/heads/\u2026).');
     const read = await (0,_commitments_js__WEBPACK_IMPORTED_MODULE_1__/* .readOpenPullRequests */ .Ww)((0,_octokit_js__WEBPACK_IMPORTED_MODULE_2__/* .createOctokit */ .Qi)(config.githubToken), {
         owner: context.owner,
         repo: context.repo,
