@@ -360,7 +360,8 @@ describe('latency, concurrency and the log', () => {
     expect(elapsed).toBeGreaterThanOrEqual(295)
     expect(elapsed).toBeLessThan(450)
     const [entry] = sim.log
-    expect(entry!.answeredAt - entry!.at).toBeGreaterThanOrEqual(299)
+    // Never more than 1 ms early, and `at` and `answeredAt` are whole milliseconds.
+    expect(entry!.answeredAt - entry!.at).toBeGreaterThanOrEqual(298)
   })
 
   it('records the highest number of requests in flight', async () => {
