@@ -14,7 +14,8 @@
  *      and stricter, 5 requests/s, burst 1, 60 distinct, concurrency 4, default max-retries:
  *      passes with the exact total
  *   F. 1,000 generations, 250 distinct bodies, 150 ms latency, concurrency 8: wall time /
- *      (ceil(250 / 8) × 150 ms + the start-up floor, the wall time of the floor bundle of C)  target ≤ 1.05
+ *      (ceil(250 / 8) × 150 ms + the start-up floor, the wall time of the floor bundle of C, its runs
+ *      alternated with F's)                                                                 target ≤ 1.05
  *   G. a pull request (GitHub and Layer both answering in 100 ms, 40 distinct bodies in the head,
  *      concurrency 8): GitHub round trips not overlapped with pricing, i.e. sent before the first
  *      estimate request or after Layer's last answer (scripts/overlap.ts), with the gate's comment
@@ -25,7 +26,9 @@
  * runs only some scenarios; BENCH_DIST=<dir> measures another build of the action than dist/;
  * BENCH_NODE=<path to node> runs the action (and bare `node -e 0`) with another Node, e.g. Node 24.
  * BENCH_TRACE=1 prints on stderr where each run of scenario E spent its time: the start-up before
- * the first request, what Layer accepted between its refusals, and the action's log of each pause.
+ * the first request, what Layer accepted between its refusals, and the action's log of each pause;
+ * and for each run of F its start-up, its rounds (the simulator's time per request, the time from an
+ * answer to the request that takes its slot) and its end after the last answer.
  *
  * Over 400 lines because every scenario's set-up (its servers, manifests and environment) stays
  * beside the row it prints; the counting of scenario G is pure and tested, in overlap.ts.
