@@ -14,7 +14,8 @@
  *      and stricter, 5 requests/s, burst 1, 60 distinct, concurrency 4, default max-retries:
  *      passes with the exact total
  *   F. 1,000 generations, 250 distinct bodies, 150 ms latency, concurrency 8: wall time /
- *      (ceil(250 / 8) × 150 ms + the start-up floor, the wall time of the floor bundle of C)  target ≤ 1.05
+ *      (ceil(250 / 8) × 150 ms + the start-up floor, the wall time of the floor bundle of C, its runs
+ *      alternated with F's)                                                                 target ≤ 1.05
  *   G. a pull request (GitHub and Layer both answering in 100 ms, 40 distinct bodies in the head,
  *      concurrency 8): GitHub round trips not overlapped with pricing, i.e. sent before the first
  *      estimate request or after Layer's last answer (scripts/overlap.ts), with the gate's comment
@@ -25,7 +26,9 @@
  * runs only some scenarios; BENCH_DIST=<dir> measures another build of the action than dist/;
  * BENCH_NODE=<path to node> runs the action (and bare `node -e 0`) with another Node, e.g. Node 24.
  * BENCH_TRACE=1 prints on stderr where each run of scenario E spent its time: the start-up before
- * the first request, what Layer accepted between its refusals, and the action's log of each pause.
+ * the first request, what Layer accepted between its refusals, and the action's log of each pause;
+ * and for each run of F its start-up, its rounds (the simulator's time per request, the time from an
+ * answer to the request that takes its slot) and its end after the last answer.
  *
  * Over 400 lines because every scenario's set-up (its servers, manifests and environment) stays
  * beside the row it prints; the counting of scenario G is pure and tested, in overlap.ts.
@@ -161,6 +164,29 @@ function traceRun(name: string, measured: Measured, exitedAt: number, log: reado
   process.stderr.write(`${lines.join('\n')}\n`)
 }
 
+/**
+ * BENCH_TRACE=1: where a run at a fixed latency spent its time: the start-up before the first
+ * request, the rounds (the simulator's time per request over its latency, and the client's turn
+ * from an answer to the request that takes its place), and the end after the last answer.
+ */
+function traceRounds(name: string, measured: Measured, exitedAt: number, log: readonly SimulatorLogEntry[], concurrency: number): void {
+  if (log.length === 0) return
+  const arrivals = log.map((e) => e.at).sort((a, b) => a - b)
+  const answers = log.map((e) => e.answeredAt).sort((a, b) => a - b)
+  const t0 = arrivals[0]!
+  const last = answers[answers.length - 1]!
+  const served = log.map((e) => e.answeredAt - e.at)
+  // The k-th request after the first `concurrency` takes the slot the (k - concurrency)-th answer freed.
+  const turns = arrivals.slice(concurrency).map((at, k) => at - answers[k]!)
+  const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / Math.max(values.length, 1)
+  process.stderr.write(
+    `${name}: wall ${measured.ms.toFixed(0)} ms: ${(t0 - (exitedAt - measured.ms)).toFixed(0)} ms to the first request, ` +
+      `${last - t0} ms of requests, ${exitedAt - last} ms from the last answer to the exit; ` +
+      `per request ${mean(served).toFixed(1)} ms in the simulator (max ${Math.max(...served)}), ` +
+      `${mean(turns).toFixed(1)} ms from an answer to the next request (max ${Math.max(...turns)})\n`,
+  )
+}
+
 interface RateLimited {
   ms: number[]
   refused: number[]
@@ -211,6 +237,34 @@ async function rateLimitedScenario(
   return result
 }
 
+/** Writes scenario `name`'s workspace (its manifest `text`) and returns one checked run of the action in it. */
+async function scenarioRun(
+  dir: string,
+  simulator: Simulator,
+  name: string,
+  text: string,
+  concurrency: number,
+  distinct: number,
+): Promise<() => Promise<Measured>> {
+  const workspace = join(dir, name)
+  await mkdir(join(workspace, '.layer'), { recursive: true })
+  await writeFile(join(workspace, '.layer', 'generations.yml'), text)
+  await writeFile(join(dir, `${name}.out`), '')
+  const env = actionEnv(dir, simulator, name, workspace, concurrency)
+  return async () => {
+    simulator.resetStats()
+    const measured = await runOnce(['--import', probe, action], env, workspace)
+    const exitedAt = Date.now()
+    if (measured.code !== 0) throw new Error(`${name}: the action exited ${measured.code}`)
+    // One request per distinct body, or the scenario does not measure what it says.
+    if (simulator.requests !== distinct) throw new Error(`${name}: ${simulator.requests} estimate requests, expected ${distinct}`)
+    if (simulator.maxInFlight > concurrency)
+      throw new Error(`${name}: concurrency ${concurrency} exceeded: ${simulator.maxInFlight} in flight`)
+    if (TRACE && name === 'f') traceRounds(name, measured, exitedAt, simulator.log, concurrency)
+    return measured
+  }
+}
+
 async function scenario(
   dir: string,
   simulator: Simulator,
@@ -219,20 +273,10 @@ async function scenario(
   concurrency: number,
   distinct: number,
 ): Promise<Measured[]> {
-  const workspace = join(dir, name)
-  await mkdir(join(workspace, '.layer'), { recursive: true })
-  await writeFile(join(workspace, '.layer', 'generations.yml'), text)
-  await writeFile(join(dir, `${name}.out`), '')
-  const env = actionEnv(dir, simulator, name, workspace, concurrency)
+  const run = await scenarioRun(dir, simulator, name, text, concurrency, distinct)
   const results: Measured[] = []
   for (let i = 0; i < RUNS + 1; i++) {
-    simulator.resetStats()
-    const measured = await runOnce(['--import', probe, action], env, workspace)
-    if (measured.code !== 0) throw new Error(`${name}: the action exited ${measured.code}`)
-    // One request per distinct body, or the scenario does not measure what it says.
-    if (simulator.requests !== distinct) throw new Error(`${name}: ${simulator.requests} estimate requests, expected ${distinct}`)
-    if (simulator.maxInFlight > concurrency)
-      throw new Error(`${name}: concurrency ${concurrency} exceeded: ${simulator.maxInFlight} in flight`)
+    const measured = await run()
     if (i > 0) results.push(measured) // the first run warms the file cache
   }
   return results
@@ -481,12 +525,13 @@ try {
   }
 
   if (wanted.has('f')) {
-    const slow = await startSimulator({ latencyMs: 150, logLimit: 0, workspaces: { [SIM_WORKSPACE_ID]: 1e9 } })
+    const slow = await startSimulator({ latencyMs: 150, logLimit: TRACE ? 1000 : 0, workspaces: { [SIM_WORKSPACE_ID]: 1e9 } })
     try {
-      const f = await scenario(dir, slow, 'f', manifest(1000, 250), 8, 250)
-      const { floor } = await measureStartUp(dir)
+      const run = await scenarioRun(dir, slow, 'f', manifest(1000, 250), 8, 250)
+      // Its runs alternated with the floor's, so that the wall time and the floor it is set against
+      // see the same load (this machine is shared; a floor measured apart moved the ratio by 0.05).
+      const { floor, alongside: ms } = await measureStartUp(dir, async () => (await run()).ms)
       const network = Math.ceil(250 / 8) * 150
-      const ms = median(f.map((m) => m.ms))
       const ratio = ms / (network + floor)
       row(
         `F. 1,000 gens / 250 distinct, 150 ms, conc. 8: wall / (${network} ms + floor ${floor.toFixed(0)} ms)`,

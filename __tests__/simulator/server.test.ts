@@ -3,6 +3,7 @@
  * independently of the client it backs.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { request as httpRequest } from 'node:http'
 import { Agent, request } from 'undici'
 import { SIM_MODELS, simulatedPrice } from '../../src/simulator/prices.js'
 import { SIM_DEFAULT_BALANCE, SIM_FORBIDDEN_TOKEN, SIM_TOKEN, SIM_WORKSPACE_ID, startSimulator } from '../../src/simulator/server.js'
@@ -330,6 +331,37 @@ describe('latency, concurrency and the log', () => {
     const started = Date.now()
     await call(sim)
     expect(Date.now() - started).toBeGreaterThanOrEqual(55)
+  })
+
+  it('counts the latency from when the headers arrived: a slow body is inside it, not on top', async () => {
+    sim.setLatency(300)
+    const target = new URL(`${sim.url}/v1/workspaces/${WS}/inferences/estimate`)
+    const body = JSON.stringify({ model_id: IMAGE })
+    const started = Date.now()
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        target,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${SIM_TOKEN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume()
+          res.once('end', () => resolve(res.statusCode ?? 0))
+        },
+      )
+      req.once('error', reject)
+      // The headers now, the body 200 ms later: answered 300 ms after the headers, not 300 ms after the body.
+      req.flushHeaders()
+      setTimeout(() => req.end(body), 200)
+    })
+    const elapsed = Date.now() - started
+    expect(status).toBe(200)
+    expect(elapsed).toBeGreaterThanOrEqual(295)
+    expect(elapsed).toBeLessThan(450)
+    const [entry] = sim.log
+    // Never more than 1 ms early, and `at` and `answeredAt` are whole milliseconds.
+    expect(entry!.answeredAt - entry!.at).toBeGreaterThanOrEqual(298)
   })
 
   it('records the highest number of requests in flight', async () => {

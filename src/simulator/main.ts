@@ -7,6 +7,8 @@
  *
  * Each flag can also come from the environment: LAYER_SIM_PORT, LAYER_SIM_HOST, LAYER_SIM_LATENCY_MS,
  * LAYER_SIM_BALANCE, LAYER_SIM_WORKSPACE_ID, LAYER_SIM_TOKEN, LAYER_SIM_FAULTS (a flag wins).
+ * `--latency-ms` is the time from a request's arrival (its headers read) to its answer, the
+ * simulator's own work inside it (server.ts).
  * `--faults` is the compact spec of `parseFaultSpec` (server.ts): comma-separated
  * `<requests>:<fault>` rules, requests `N`, `N-M`, `N-` or `*`, faults a status with an optional
  * Retry-After (`429:2`), `reset`, `hang`, `malformed`, `missing[:field]`, `wrong-type[:field]`.

@@ -8,8 +8,17 @@
  * - Checks in FastAPI's order: the Bearer token (401, or 403 for the "forbidden" token), then the
  *   path and body (422 with pydantic-style `detail` items, validation.ts), then the workspace and
  *   model (404).
- * - Faults (faults.ts) can be planned per request, and a latency added to every answer, to exercise
- *   retries and timeouts.
+ * - Faults (faults.ts) can be planned per request, and a latency given to every answer, to exercise
+ *   retries and timeouts and to stand for a distant Layer in the benchmark.
+ * - The latency is what the client waits, as far as a server can tell: an answer leaves `latencyMs`
+ *   after its request arrived, and the simulator's own work (reading the body, checking and pricing
+ *   it) happens inside that time, not on top of it. A request arrives when its headers have been
+ *   read (the log's `at`); opening its connection comes before that and is not counted. The wait
+ *   ends at that deadline, not `latencyMs` after the body was read, to within a millisecond either
+ *   side: a timer asked for `latencyMs` fires 0.75 ms late on average (measured), which over the
+ *   benchmark's 32 rounds would bias it against the client, so the wait is asked in whole
+ *   milliseconds rounded down, and waited again while a millisecond or more is left (on time on
+ *   average, never more than 1 ms early).
  *
  * This file is the routing and the server's life; validation.ts reads and checks requests, and
  * faults.ts says what a fault does to an answer.
@@ -49,7 +58,7 @@ export interface SimulatorOptions {
   forbiddenToken?: string
   /** Workspace id -> balance in CU (default `{ [SIM_WORKSPACE_ID]: SIM_DEFAULT_BALANCE }`). */
   workspaces?: Record<string, number>
-  /** Delay before every answer, in milliseconds. */
+  /** Time from a request's arrival to its answer, in milliseconds (the simulator's work included; see above). */
   latencyMs?: number
   faults?: FaultPlan
   /** Price unknown model ids like the image model instead of answering 404. */
@@ -70,9 +79,9 @@ export interface SimulatorLogEntry {
   /** The status answered; 0 when the connection was reset or left hanging. */
   status: number
   fault?: Fault['kind']
-  /** When the request arrived (ms since the epoch): the gaps between retries show backoff and Retry-After. */
+  /** When its headers were read (ms since the epoch): the gaps between retries show backoff and Retry-After. */
   at: number
-  /** When it was answered (or cut, or left hanging), after the latency: what overlaps Layer's time ends here. */
+  /** When it was answered (or cut, or left hanging), at the end of the latency: what overlaps Layer's time ends here. */
   answeredAt: number
   headers: { authorization?: string; userAgent?: string; contentType?: string; accept?: string }
 }
@@ -140,10 +149,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }, ms)
       timers.add(timer)
     })
+  /** Waits until `deadline` (performance.now()) to within the timer's millisecond (see the top of this file). */
+  const waitUntil = async (deadline: number): Promise<void> => {
+    for (let left = deadline - performance.now(); left >= 1 && !closed; left = deadline - performance.now()) await wait(Math.floor(left))
+  }
 
   const handleEstimate = async (req: IncomingMessage, res: ServerResponse, rawWorkspaceId: string): Promise<void> => {
     const n = faultIndex++
     const at = Date.now()
+    // The latency's deadline counts from here (its headers are read), on a clock finer than `at`'s.
+    const deadline = performance.now() + latencyMs
     requests++
     inFlight++
     maxInFlight = Math.max(maxInFlight, inFlight)
@@ -163,7 +178,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     const raw = await readBody(req)
     const body = raw.ok ? raw.json : undefined
-    if (latencyMs > 0) await wait(latencyMs)
+    // Worked out before the wait, so that the latency includes it (the fault plan and the rate limit are asked after).
+    const answer = estimateAnswer(req.headers.authorization, workspaceId, raw)
+    if (latencyMs > 0) await waitUntil(deadline)
     if (closed || res.destroyed) return
 
     const bucket = options.rateLimit
@@ -202,7 +219,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return
     }
 
-    const answer = estimateAnswer(req.headers.authorization, workspaceId, raw)
     const text = answer.status === 200 && fault ? alterAnswer(fault, answer.payload) : JSON.stringify(answer.payload)
     record(entry(answer.status))
     const extra: Record<string, string> = answer.status === 401 ? { 'www-authenticate': 'Bearer' } : {}
