@@ -22,6 +22,8 @@ import type { OpenPullRequestsInput } from './together.js'
 import { approvalNotice } from './report/approval.js'
 import type { Problem } from './problem.js'
 
+const noop = (): void => {}
+
 /**
  * The job summary's renderers (report/markdown.ts), a chunk of dist/ of their own: loaded only by a
  * run that writes a summary, and then while Layer prices, not before the first request.
@@ -69,14 +71,16 @@ export async function run(): Promise<void> {
         maxRequests: config.maxRequests,
         estimator: client,
       })
-      // GitHub's reads run while Layer prices (SPEC 10): each is started here, once the estimate
-      // requests are on their way, and awaited where it is used: SPEC 8's (the other open pull
-      // requests, or the budget board) and SPEC 9's (the approval) before judging, the comment's
-      // listing by its write (it takes the token's account from SPEC 8's read, asked first).
+      if (process.env.GITHUB_STEP_SUMMARY) summaryRenderers.prefetch()
+      // GitHub's reads run while Layer prices (SPEC 10): each is started once the first estimate
+      // request is written to Layer (or pricing ended without one), and awaited where it is used:
+      // SPEC 8's (the other open pull requests, or the budget board) and SPEC 9's (the approval)
+      // before judging, the comment's listing by its write (it takes the token's account from SPEC
+      // 8's read, asked first). Started earlier, Octokit's requests can reach GitHub first.
+      await Promise.race([client.sent(), pricing.then(noop, noop)])
       openPullRequests = openPullRequestsOf(config, context, redact, github)
       approval = github?.approval()
       github?.listComments()
-      if (process.env.GITHUB_STEP_SUMMARY) summaryRenderers.prefetch()
       priced = await pricing
     } finally {
       await client.close()

@@ -716,3 +716,49 @@ describe('LayerClient: bodies that cannot be sent', () => {
     expect(sim.requests).toBe(0)
   })
 })
+
+describe('LayerClient: sent() (SPEC 10: GitHub reads start once pricing is on the wire)', () => {
+  /** 'pending' when `promise` has not settled within `ms` of real time. */
+  const settledWithin = (promise: Promise<unknown>, ms: number): Promise<'settled' | 'pending'> =>
+    Promise.race([promise.then(() => 'settled' as const), new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms))])
+
+  it('resolves once the first request is written, before Layer answers it', async () => {
+    sim.setLatency(400)
+    const { client } = harness()
+    expect(await settledWithin(client.sent(), 30)).toBe('pending')
+    const answer = client.estimate(WS, image())
+    await client.sent()
+    expect(await settledWithin(answer, 0)).toBe('pending')
+    await expect(answer).resolves.toMatchObject({ estimated_price_creative_units: 1.4 })
+  })
+
+  it('is not resolved by other HTTP traffic of the process, to another server or another path', async () => {
+    const other = createServer((_req, res) => res.end('{}'))
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve))
+    try {
+      const { client } = harness()
+      await (await fetch(`http://127.0.0.1:${(other.address() as AddressInfo).port}/v1/workspaces/x/inferences/estimate`)).text()
+      await (await fetch(`${sim.url}/health`)).text()
+      expect(await settledWithin(client.sent(), 30)).toBe('pending')
+    } finally {
+      await new Promise((resolve) => other.close(resolve))
+    }
+  })
+
+  it('resolves when the first attempt ends without being written (a refused connection), and on close', async () => {
+    const closed = createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const port = (closed.address() as AddressInfo).port
+    await new Promise((resolve) => closed.close(resolve))
+    const { client } = harness({ apiUrl: `http://127.0.0.1:${port}`, maxRetries: 0 })
+    const error = await failure(client.estimate(WS, image()))
+    expect(error.kind).toBe('network')
+    expect(await settledWithin(client.sent(), 0)).toBe('settled')
+
+    const unused = harness().client
+    clients.pop() // closed here, not by afterEach
+    expect(await settledWithin(unused.sent(), 10)).toBe('pending')
+    await unused.close()
+    expect(await settledWithin(unused.sent(), 0)).toBe('settled')
+  })
+})

@@ -20,6 +20,7 @@
  * - The token never reaches a message: Layer's text goes through the redactor, and the
  *   Authorization header is never echoed.
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { getMaxListeners, setMaxListeners } from 'node:events'
 import type { Readable } from 'node:stream'
 import { Agent, request } from 'undici'
@@ -83,6 +84,9 @@ export interface RetryInfo {
 const MAX_ERROR_BYTES = 64 * 1024
 const DEFAULT_MAX_RETRY_AFTER_MS = 60_000
 
+/** undici publishes here right before it writes a request's headers to the socket (its documented diagnostics channel). */
+const SEND_HEADERS = 'undici:client:sendHeaders'
+
 /** Thrown inside an attempt when the caller cancelled; turned into kind 'aborted'. */
 class CallerAbort extends Error {}
 
@@ -103,9 +107,13 @@ export class LayerClient implements Estimator {
   /** One pace for every request of the run (pace.ts). */
   private readonly pace: Pace
   private readonly maxWaitMs: number
+  /** Resolved once the first estimate request is written to Layer, or an attempt ended without one, or the client closed. */
+  private readonly firstSent: Promise<void>
+  private markSent: () => void = () => {}
 
   constructor(private readonly options: LayerClientOptions) {
     this.baseUrl = options.apiUrl.replace(/\/+$/, '')
+    this.firstSent = this.watchFirstSend()
     this.shownUrl = shownUrlOf(this.baseUrl)
     this.sleep = options.sleep ?? defaultSleep
     this.random = options.random ?? Math.random
@@ -132,6 +140,15 @@ export class LayerClient implements Estimator {
   /** The run will send `requests` estimate requests: the pace ramps less once few are left (pace.ts). */
   expect(requests: number): void {
     this.pace.expect(requests)
+  }
+
+  /**
+   * Resolves once the run's first estimate request is on the wire: its headers written to Layer's
+   * socket (undici's diagnostics channel), or its first attempt over without (a refused connection),
+   * or the client closed. The action starts GitHub's reads after it, so they overlap pricing (SPEC 10).
+   */
+  sent(): Promise<void> {
+    return this.firstSent
   }
 
   /** Prices one request body in a workspace; throws `LayerError` when it cannot. */
@@ -249,6 +266,7 @@ export class LayerClient implements Estimator {
 
   /** Closes the sockets still open; call once when the run is done. */
   async close(): Promise<void> {
+    this.markSent()
     await this.agent.close()
   }
 
@@ -300,7 +318,26 @@ export class LayerClient implements Estimator {
     } finally {
       clearTimeout(timer)
       signal?.removeEventListener('abort', onCallerAbort)
+      this.markSent()
     }
+  }
+
+  /** Listens for the first request undici writes to this client's estimate URL (any other traffic, e.g. Octokit's fetch, is ignored). */
+  private watchFirstSend(): Promise<void> {
+    const { origin, pathname } = new URL(this.baseUrl)
+    const prefix = `${pathname.replace(/\/+$/, '')}/v1/workspaces/`
+    return new Promise<void>((resolve) => {
+      const onHeaders = (message: unknown): void => {
+        const sent = (message as { request?: { origin?: unknown; path?: unknown } } | undefined)?.request
+        if (String(sent?.origin) === origin && typeof sent?.path === 'string' && sent.path.startsWith(prefix)) this.markSent()
+      }
+      this.markSent = () => {
+        unsubscribe(SEND_HEADERS, onHeaders)
+        this.markSent = () => {}
+        resolve()
+      }
+      subscribe(SEND_HEADERS, onHeaders)
+    })
   }
 
   private fail(failure: Failure, attempts: number): LayerError {
