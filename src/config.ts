@@ -46,7 +46,7 @@ export interface Config {
   requestTimeoutMs: number
   /** Price the PR's base manifests and show the change. */
   compareBase: boolean
-  /** More distinct estimate requests than this fail before any is sent. */
+  /** More distinct estimate requests than this fail the run; never more than this are sent (the base's are counted before any of them is). */
   maxRequests: number
   /** Where the JSON report is written (absolute). */
   reportPath: string

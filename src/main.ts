@@ -50,8 +50,14 @@ export async function run(): Promise<void> {
     })
     // Octokit is loaded only on pull-request events: audits and pushes start faster without it.
     github = pr ? new (await import('./github/pull-request.js')).PullRequestGitHub(config, redact, context, pr) : undefined
-    const { head, base, baseNote } = await readManifests(config, context.eventName, github)
-    const workspaceId = context.eventName === 'pull_request_target' ? trustedWorkspace(config.workspaceId, head, base) : config.workspaceId
+    const manifests = await readManifests(config, context.eventName, github)
+    const { head } = manifests
+    const workspaceId =
+      context.eventName === 'pull_request_target' ? trustedWorkspace(config.workspaceId, head, manifests.base) : config.workspaceId
+    // On pull_request the base is read while Layer prices the head (SPEC 10); started by pricePlan.
+    let baseRead: Promise<BaseManifests> | undefined
+    const { readBase } = manifests
+    const laterBase = readBase && (() => (baseRead = readBase()).then((read) => read.base))
 
     const client = createLayerClient(config, {
       redact,
@@ -66,7 +72,8 @@ export async function run(): Promise<void> {
       const pricing = pricePlan({
         workspaceId,
         head,
-        base,
+        base: manifests.base,
+        ...(laterBase ? { laterBase } : {}),
         concurrency: config.concurrency,
         maxRequests: config.maxRequests,
         estimator: client,
@@ -87,6 +94,7 @@ export async function run(): Promise<void> {
     }
     // The reads that ran while Layer priced are awaited here, before judging.
     const [others, approved] = await Promise.all([openPullRequests, approval])
+    const { base, baseNote } = baseRead ? await baseRead : manifests
     const result: PricingResult = {
       ...priced,
       ...judgePlan(priced.plan, priced.outcomes, {
@@ -134,23 +142,29 @@ function configContext(): { tempDir: string; baseDir: string } {
   return { tempDir: process.env.RUNNER_TEMP || tmpdir(), baseDir: process.env.GITHUB_WORKSPACE || process.cwd() }
 }
 
+/** The base manifests as read from GitHub: none when the manifest is new, and why there is no diff. */
+type BaseManifests = { base?: Manifest[]; baseNote?: string }
+
 /**
- * The head manifests (the workspace, or the PR head through the API on pull_request_target) and the
- * base ones, read at once. The base is awaited before pricing: `max-requests` counts head and base
- * bodies before any request is sent (SPEC 6).
+ * The head manifests (the workspace, or the PR head through the API on pull_request_target) and how
+ * the base is read. On pull_request_target the base is read with the head, before pricing: it says
+ * which workspace may be charged. On pull_request it is read later, while Layer prices the head
+ * (`readBase`, SPEC 10); its bodies are counted against `max-requests` before any of them is sent.
  */
 async function readManifests(
   config: Config,
   eventName: string,
   github: PullRequestGitHub | undefined,
-): Promise<{ head: Manifest[]; base?: Manifest[]; baseNote?: string }> {
-  const head =
-    github && eventName === 'pull_request_target'
-      ? github.headManifests()
-      : loadManifests(process.env.GITHUB_WORKSPACE || process.cwd(), config.manifestPatterns)
+): Promise<{ head: Manifest[]; readBase?: () => Promise<BaseManifests> } & BaseManifests> {
+  const compare = github !== undefined && config.compareBase
+  if (eventName !== 'pull_request_target') {
+    const head = await loadManifests(process.env.GITHUB_WORKSPACE || process.cwd(), config.manifestPatterns)
+    return { head, ...(compare ? { readBase: () => github.baseManifests() } : {}) }
+  }
+  const headRead = github ? github.headManifests() : loadManifests(process.env.GITHUB_WORKSPACE || process.cwd(), config.manifestPatterns)
   // Promise.all, so a base read left behind by a failed head read is never an unhandled rejection.
-  const [headManifests, baseManifests] = await Promise.all([head, github && config.compareBase ? github.baseManifests() : undefined])
-  return { head: headManifests, ...baseManifests }
+  const [head, base] = await Promise.all([headRead, compare ? github.baseManifests() : undefined])
+  return { head, ...base }
 }
 
 /** Everything a run writes: annotations, summary, JSON report, comment, outputs, and the step's result. */

@@ -17,6 +17,11 @@ export interface PlanInput {
   head: Manifest[]
   /** Base manifests to diff against (none: the manifest is new); `undefined` when not comparing. */
   base?: Manifest[]
+  /**
+   * Instead of `base`, on pull requests (SPEC 10): reads the base manifests while the head's
+   * requests are priced; called once the first of them is on the wire. `undefined` from it: no diff.
+   */
+  laterBase?: () => Promise<Manifest[] | undefined>
   concurrency: number
   maxRequests: number
   estimator: Estimator
@@ -52,18 +57,34 @@ export interface PricingResult extends PricedPlan {
 
 /**
  * The Layer half of the engine: one request per distinct body of head and base, refused before any
- * is sent when there are more than `maxRequests`, then every request through the estimator.
+ * is sent when there are more than `maxRequests`, then every request through the estimator. With
+ * `laterBase`, the head's are counted and sent first and the base's join them once read: never
+ * more than `maxRequests` reach Layer, and too many fail the run before any base request is sent.
  */
 export async function pricePlan(input: PlanInput): Promise<PricedPlan> {
   const workspaceId = resolveWorkspace(input.workspaceId, [...input.head], input.words)
   const head = input.head.flatMap((m) => m.generations)
   const base = input.base?.flatMap((m) => m.generations) ?? []
-  const plan = buildPlan(workspaceId, head, base)
+  let plan = buildPlan(workspaceId, head, base)
   assertWithinRequestLimit(plan, input.maxRequests, input.words)
-  const outcomes = await runPlan(plan, input.estimator, {
+  const { laterBase } = input
+  const headPlan = plan
+  // The base read while the head is priced: the plan of head and base starts with the head's own
+  // requests in the same order (buildPlan keeps first-seen order), so only the base's new bodies
+  // are sent, and they are counted against max-requests before any of them is.
+  const more = laterBase
+    ? async () => {
+        const read = await laterBase()
+        plan = buildPlan(workspaceId, head, read?.flatMap((m) => m.generations) ?? [])
+        assertWithinRequestLimit(plan, input.maxRequests, input.words)
+        return plan.requests.slice(headPlan.requests.length)
+      }
+    : undefined
+  const outcomes = await runPlan(headPlan, input.estimator, {
     concurrency: input.concurrency,
     onProgress: input.onProgress,
     words: input.words,
+    ...(more ? { more } : {}),
   })
   return { plan, outcomes }
 }

@@ -75,8 +75,10 @@ export interface EstimateResponse {
 /** What the pricing code needs from Layer: the Layer client implements it, tests may pass their own. */
 export interface Estimator {
   estimate(workspaceId: string, body: EstimateRequest, signal?: AbortSignal): Promise<EstimateResponse>
-  /** Told, before they are sent, how many estimate requests the run makes (Layer's client paces by what is left). */
+  /** Told, before they are sent, how many estimate requests the run makes, a call per batch (Layer's client paces by what is left). */
   expect?(requests: number): void
+  /** Resolves once the run's first request is on the wire (or can no longer be): GitHub's reads start then (SPEC 10). */
+  sent?(): Promise<void>
 }
 
 /** How a generation changed against the pull request's base. */

@@ -236,3 +236,79 @@ describe('runPlan', () => {
     expect(outcomes).toHaveLength(100)
   })
 })
+
+describe('runPlan with requests that join later (SPEC 10: the base read while the head is priced)', () => {
+  /** The plan's requests with prompts `from`, `from + 1`, … (distinct from planOf's when `from` ≥ its size). */
+  const requestsFrom = (from: number, n: number) => planOf(from + n).requests.slice(from)
+
+  it('asks for them once the first request is on the wire; they share the cap and follow the plan', async () => {
+    const fake = manualEstimator()
+    let onWire!: () => void
+    const told: number[] = []
+    const progress: [number, number][] = []
+    let asked = 0
+    const estimator: Estimator = {
+      ...fake.estimator,
+      expect: (n) => told.push(n),
+      sent: () => new Promise<void>((resolve) => (onWire = resolve)),
+    }
+    const running = runPlan(planOf(3), estimator, {
+      concurrency: 4,
+      onProgress: (done, total) => progress.push([done, total]),
+      more: async () => {
+        asked++
+        return requestsFrom(3, 3)
+      },
+    })
+    await settle()
+    expect(asked).toBe(0)
+    onWire()
+    await settle()
+    expect(asked).toBe(1)
+    expect(told).toEqual([3, 3])
+    // Four at once across both: the plan's three and one of the later ones.
+    expect(fake.calls.map((c) => c.index)).toEqual([0, 1, 2, 3])
+    while (fake.calls.some((c) => c.index >= 0)) {
+      for (const call of fake.calls.filter((c) => c.index >= 0)) {
+        call.resolve(answer(call.index))
+        call.index = -1
+      }
+      await settle()
+    }
+    const outcomes = await running
+    expect(fake.maxInFlight).toBe(4)
+    expect(outcomes.map((o) => (o.ok ? o.response.estimated_price_creative_units : NaN))).toEqual([0, 1, 2, 3, 4, 5])
+    expect(progress.at(-1)).toEqual([6, 6])
+  })
+
+  it('with no request of its own, asks at once (nothing will be on the wire) and tells nothing for an empty batch', async () => {
+    const told: number[] = []
+    const estimator: Estimator = {
+      estimate: async (_w, body) => answer(indexOf(body)),
+      expect: (n) => told.push(n),
+      sent: () => new Promise<void>(() => {}),
+    }
+    await expect(runPlan(planOf(0), estimator, { concurrency: 2, more: async () => requestsFrom(0, 2) })).resolves.toHaveLength(2)
+    expect(told).toEqual([0, 2])
+    told.length = 0
+    await expect(runPlan(planOf(1), estimator, { concurrency: 2, more: async () => [] })).resolves.toHaveLength(1)
+    expect(told).toEqual([1])
+  })
+
+  it("stops the run when they cannot be had: in-flight requests are aborted and the reason is the run's", async () => {
+    const fake = manualEstimator()
+    const refused = new Error('the base manifests could not be read')
+    let fail!: (error: Error) => void
+    const running = runPlan(planOf(3), fake.estimator, {
+      concurrency: 2,
+      more: () => new Promise((_resolve, reject) => (fail = reject)),
+    })
+    await settle()
+    expect(fake.calls).toHaveLength(2)
+    fail(refused)
+    await expect(running).rejects.toBe(refused)
+    expect(fake.calls.every((c) => c.signal?.aborted)).toBe(true)
+    // The third request was never sent.
+    expect(fake.calls).toHaveLength(2)
+  })
+})

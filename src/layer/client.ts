@@ -20,7 +20,6 @@
  * - The token never reaches a message: Layer's text goes through the redactor, and the
  *   Authorization header is never echoed.
  */
-import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { getMaxListeners, setMaxListeners } from 'node:events'
 import type { Readable } from 'node:stream'
 import { Agent, request } from 'undici'
@@ -31,6 +30,7 @@ import { MAX_ANSWER_BYTES, parseEstimateAnswer, SIMULATOR_HEADER } from './answe
 import { LayerError } from './errors.js'
 import { ACTION_WORDS, type Vocabulary } from '../vocabulary.js'
 import { malformedFailure, networkFailure, statusFailure, timeoutFailure, type Failure, type FailureContext } from './failures.js'
+import { watchFirstSend, type FirstSend } from './on-wire.js'
 import { Pace, type PauseInfo } from './pace.js'
 import { abortableSleep, backoffDelay, defaultSleep, rateLimitWait, type RateLimitWait } from './retry.js'
 import type { Sleep } from './retry.js'
@@ -84,9 +84,6 @@ export interface RetryInfo {
 const MAX_ERROR_BYTES = 64 * 1024
 const DEFAULT_MAX_RETRY_AFTER_MS = 60_000
 
-/** undici publishes here right before it writes a request's headers to the socket (its documented diagnostics channel). */
-const SEND_HEADERS = 'undici:client:sendHeaders'
-
 /** Thrown inside an attempt when the caller cancelled; turned into kind 'aborted'. */
 class CallerAbort extends Error {}
 
@@ -108,12 +105,11 @@ export class LayerClient implements Estimator {
   private readonly pace: Pace
   private readonly maxWaitMs: number
   /** Resolved once the first estimate request is written to Layer, or an attempt ended without one, or the client closed. */
-  private readonly firstSent: Promise<void>
-  private markSent: () => void = () => {}
+  private readonly firstSend: FirstSend
 
   constructor(private readonly options: LayerClientOptions) {
     this.baseUrl = options.apiUrl.replace(/\/+$/, '')
-    this.firstSent = this.watchFirstSend()
+    this.firstSend = watchFirstSend(this.baseUrl)
     this.shownUrl = shownUrlOf(this.baseUrl)
     this.sleep = options.sleep ?? defaultSleep
     this.random = options.random ?? Math.random
@@ -148,7 +144,7 @@ export class LayerClient implements Estimator {
    * or the client closed. The action starts GitHub's reads after it, so they overlap pricing (SPEC 10).
    */
   sent(): Promise<void> {
-    return this.firstSent
+    return this.firstSend.sent
   }
 
   /** Prices one request body in a workspace; throws `LayerError` when it cannot. */
@@ -266,7 +262,7 @@ export class LayerClient implements Estimator {
 
   /** Closes the sockets still open; call once when the run is done. */
   async close(): Promise<void> {
-    this.markSent()
+    this.firstSend.settle()
     await this.agent.close()
   }
 
@@ -318,26 +314,8 @@ export class LayerClient implements Estimator {
     } finally {
       clearTimeout(timer)
       signal?.removeEventListener('abort', onCallerAbort)
-      this.markSent()
+      this.firstSend.settle()
     }
-  }
-
-  /** Listens for the first request undici writes to this client's estimate URL (any other traffic, e.g. Octokit's fetch, is ignored). */
-  private watchFirstSend(): Promise<void> {
-    const { origin, pathname } = new URL(this.baseUrl)
-    const prefix = `${pathname.replace(/\/+$/, '')}/v1/workspaces/`
-    return new Promise<void>((resolve) => {
-      const onHeaders = (message: unknown): void => {
-        const sent = (message as { request?: { origin?: unknown; path?: unknown } } | undefined)?.request
-        if (String(sent?.origin) === origin && typeof sent?.path === 'string' && sent.path.startsWith(prefix)) this.markSent()
-      }
-      this.markSent = () => {
-        unsubscribe(SEND_HEADERS, onHeaders)
-        this.markSent = () => {}
-        resolve()
-      }
-      subscribe(SEND_HEADERS, onHeaders)
-    })
   }
 
   private fail(failure: Failure, attempts: number): LayerError {

@@ -14,6 +14,14 @@ export interface RunPlanOptions {
   onProgress?: (done: number, total: number) => void
   /** The audience's words for the token in the aborted requests' messages (default: the action's). */
   words?: Vocabulary
+  /**
+   * Requests that join the run later (SPEC 10: the base's, read from GitHub while the head's are
+   * priced). Called once the first request is on the wire (`estimator.sent`) or the plan's own
+   * requests have all ended; what it returns shares the concurrency cap and follows the plan's
+   * outcomes. When it rejects, the run stops (requests in flight are aborted) and `runPlan` rejects
+   * with its reason.
+   */
+  more?: () => Promise<readonly PlannedRequest[]>
 }
 
 /** Why a request ended without an answer once another was refused for its token ("not sent" or "cancelled"). */
@@ -25,7 +33,8 @@ const CANCELLED = 'cancelled: the run was cancelled before this estimate request
 
 /**
  * Sends every request of the plan through `estimator`, at most `concurrency` at once, and returns
- * one outcome per request in plan order. It never rejects: each failure is a LayerError outcome.
+ * one outcome per request in plan order, then one per request of `more`. It rejects only with
+ * `more`'s rejection: each failure of a request is a LayerError outcome.
  * A failure of kind 'auth' stops the run at once: requests in flight are aborted through their
  * signal, queued ones are never sent, and all of them end as kind 'aborted'.
  */
@@ -55,7 +64,7 @@ export async function runPlan(plan: Plan, estimator: Estimator, options: RunPlan
     error: new LayerError('aborted', stoppedByAuth ? afterAuth(sent ? 'cancelled' : 'not sent', words) : CANCELLED),
   })
 
-  const total = plan.requests.length
+  let total = plan.requests.length
   let done = 0
   const limit = pLimit(concurrency)
   estimator.expect?.(total)
@@ -85,11 +94,33 @@ export async function runPlan(plan: Plan, estimator: Estimator, options: RunPlan
   }
 
   try {
-    return await Promise.all(plan.requests.map((request) => limit(send, request)))
+    const first = Promise.all(plan.requests.map((request) => limit(send, request)))
+    if (!options.more) return await first
+    const more = options.more
+    const onWire = estimator.sent?.() ?? Promise.resolve()
+    const later = Promise.race([onWire, first.then(noop)])
+      .then(() => more())
+      .then((requests) => {
+        total += requests.length
+        if (requests.length > 0) estimator.expect?.(requests.length)
+        return Promise.all(requests.map((request) => limit(send, request)))
+      })
+    let laterOutcomes: RequestOutcome[]
+    try {
+      laterOutcomes = await later
+    } catch (reason) {
+      // A failed `more` stops the run: what is in flight is aborted, then its reason is the run's.
+      controller.abort(reason)
+      await first
+      throw reason
+    }
+    return [...(await first), ...laterOutcomes]
   } finally {
     signal?.removeEventListener('abort', onOutsideAbort)
   }
 }
+
+const noop = (): void => {}
 
 /** Any thrown value as a LayerError: the estimator should throw LayerError, this is the safety net. */
 function toLayerError(error: unknown, aborted: boolean): LayerError {
