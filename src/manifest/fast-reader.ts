@@ -1,6 +1,6 @@
 /**
- * The fast reader: plain block YAML read straight from the `yaml` lexer's token stream into plain
- * data, without building the library's CST and Document (which for a 10,000-generation manifest
+ * The fast reader: plain block YAML read line by line into plain data, each line cut into the pieces
+ * the `yaml` library's Lexer would cut it into (manifest/plain-lines.ts), without building the library's CST and Document (which for a 10,000-generation manifest
  * take most of a second and well over 100 MB) or the full reader's located tree of every value.
  *
  * It reads only the YAML that real manifests are made of: block mappings and sequences (including
@@ -15,18 +15,17 @@
  * reference for every error and every unusual construct. A differential test
  * (__tests__/manifest/fast-reader.test.ts) holds both paths to the same result wherever this one answers.
  */
-import { CST, Document, Lexer, isScalar } from 'yaml'
+import { CST, Document, isScalar } from 'yaml'
 import type { LineCounter } from 'yaml'
 import { YAML_OPTIONS } from './limits.js'
 import type { MapPlaces, PlacedData, PlainMap, PlainValue } from './located.js'
+import { NotPlainYaml, continuation, giveUp, linePieces, type Piece, type ScalarType } from './plain-lines.js'
 
 /** Limits past which this reader gives up, so the full reader can report them exactly. */
 export interface FastReaderLimits {
   maxValues: number
   maxNesting: number
 }
-
-type ScalarType = 'scalar' | 'single-quoted-scalar' | 'double-quoted-scalar'
 
 interface ScalarTag {
   default?: boolean | 'key'
@@ -46,13 +45,6 @@ function schema(): { tags: readonly ScalarTag[]; options: unknown } {
     coreSchema = { tags, options: doc.options }
   }
   return coreSchema
-}
-
-/** Thrown to leave the token loop: the text is not in the subset this reader reads. */
-class NotPlainYaml extends Error {}
-
-function giveUp(): never {
-  throw new NotPlainYaml()
 }
 
 /**
@@ -105,14 +97,6 @@ interface Open {
   seq?: PlainValue[]
   /** A list written at the same indentation as its key (`key:` then `- item`): the next key ends it. */
   sameIndent: boolean
-}
-
-/** One significant token of the current line. */
-interface Piece {
-  /** `empty-list`: `[]` written as a mapping's value (`generations: []`, a manifest that plans nothing). */
-  type: ScalarType | 'space' | 'comment' | 'seq-item-ind' | 'map-value-ind' | 'flow-seq-start' | 'empty-list'
-  source: string
-  offset: number
 }
 
 const SCALAR_TYPES: ReadonlySet<string> = new Set(['scalar', 'single-quoted-scalar', 'double-quoted-scalar'])
@@ -170,12 +154,12 @@ function read(text: string, limits: FastReaderLimits, lines: LineCounter): Place
   let values = 0
   const keys = new Map<string, string>()
 
-  let offset = 0
+  // A byte-order mark may open the text (the first line still starts at 0, as the library counts it).
+  let offset = text.charCodeAt(0) === 0xfeff ? 1 : 0
+  if (text.indexOf('\ufeff', 1) !== -1) giveUp() // one anywhere else is the full path's
   let lineStart = 0
   lines.addNewLine(0)
   const pieces: Piece[] = []
-  let atScalarSource = false
-  let documentStarted = false
 
   const count = (): void => {
     if (++values > limits.maxValues) giveUp()
@@ -318,65 +302,32 @@ function read(text: string, limits: FastReaderLimits, lines: LineCounter): Place
     pieces.length = 0
   }
 
-  for (const token of new Lexer().lex(text)) {
-    if (atScalarSource) {
-      // The source of a plain scalar, announced by the marker token before it.
-      atScalarSource = false
-      if (token === '' || token.includes('\n') || token.includes('\r')) giveUp()
-      pieces.push({ type: 'scalar', source: token, offset })
-      offset += token.length
-      continue
+  // Line by line: the line's pieces (plain-lines.ts), then where they belong (endLine).
+  let minContinued = -1
+  for (;;) {
+    const newline = text.indexOf('\n', offset)
+    const lineEnd = newline === -1 ? text.length : newline
+    const contentEnd = lineEnd > offset && text.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd
+    if (minContinued >= 0) {
+      // The last line ended with a plain scalar: a later line indented at least this far continues
+      // it (a multi-line scalar, the full path's), a comment line or a shallower one ends it.
+      let indent = offset
+      while (indent < contentEnd && text.charCodeAt(indent) === 0x20) indent++
+      // A blank line leaves the question to the next one.
+      const blank = indent === contentEnd
+      if (!blank && text.charCodeAt(indent) !== 0x23 && indent - offset >= minContinued) giveUp()
+      linePieces(text, offset, contentEnd, pieces)
+      if (!blank) minContinued = continuation(pieces, lineStart)
+    } else {
+      linePieces(text, offset, contentEnd, pieces)
+      minContinued = continuation(pieces, lineStart)
     }
-    const type = CST.tokenType(token)
-    switch (type) {
-      case 'byte-order-mark':
-        if (offset !== 0 || documentStarted) giveUp()
-        break
-      case 'doc-mode':
-        // Starts the document; a second one would start another document.
-        if (documentStarted) giveUp()
-        documentStarted = true
-        continue // takes no room in the text
-      case 'scalar':
-        atScalarSource = true
-        continue // the marker takes no room; its source follows
-      case 'single-quoted-scalar':
-      case 'double-quoted-scalar':
-        if (token.includes('\n') || token.includes('\r')) giveUp()
-        pieces.push({ type, source: token, offset })
-        break
-      case 'space':
-        if (token.includes('\t') || token.includes('\n') || token.includes('\r')) giveUp()
-        pieces.push({ type, source: token, offset })
-        break
-      case 'comment':
-      case 'seq-item-ind':
-      case 'map-value-ind':
-      case 'flow-seq-start':
-        pieces.push({ type, source: token, offset })
-        break
-      case 'flow-seq-end': {
-        // Only `[]` itself, as one piece; any other flow collection is the full path's. A stray `[`
-        // left on a line is not a piece a line may hold, so the line gives up.
-        const open = pieces[pieces.length - 1]
-        if (open?.type !== 'flow-seq-start' || open.offset + 1 !== offset) giveUp()
-        pieces[pieces.length - 1] = { type: 'empty-list', source: '[]', offset: open.offset }
-        break
-      }
-      case 'newline':
-        if (token !== '\n' && token !== '\r\n') giveUp()
-        endLine()
-        offset += token.length
-        lineStart = offset
-        lines.addNewLine(offset)
-        continue
-      default:
-        return giveUp() // flow collections, anchors, aliases, tags, block scalars, directives, `---`…
-    }
-    offset += token.length
+    endLine()
+    if (newline === -1) break
+    offset = newline + 1
+    lineStart = offset
+    lines.addNewLine(offset)
   }
-  if (atScalarSource) giveUp()
-  endLine()
   if (pending !== undefined || root === undefined) giveUp()
   return { root, places }
 }
