@@ -340,8 +340,8 @@ async function hideComments(octokit, old) {
 var commitments = __webpack_require__(7553);
 // EXTERNAL MODULE: ./src/together.ts
 var together = __webpack_require__(2297);
-// EXTERNAL MODULE: ./src/manifest/load.ts + 6 modules
-var load = __webpack_require__(4709);
+// EXTERNAL MODULE: ./src/manifest/load.ts + 7 modules
+var load = __webpack_require__(6648);
 // EXTERNAL MODULE: ./src/manifest/problems.ts + 1 modules
 var manifest_problems = __webpack_require__(2943);
 // EXTERNAL MODULE: ./node_modules/tinyglobby/dist/index.mjs + 1 modules
