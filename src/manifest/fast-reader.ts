@@ -1,7 +1,8 @@
 /**
- * The fast reader: plain block YAML read line by line into plain data, each line cut into the pieces
- * the `yaml` library's Lexer would cut it into (manifest/plain-lines.ts), without building the library's CST and Document (which for a 10,000-generation manifest
- * take most of a second and well over 100 MB) or the full reader's located tree of every value.
+ * The fast reader: plain block YAML read line by line into plain data, each line cut into the
+ * pieces the `yaml` library's Lexer would cut it into (manifest/plain-lines.ts), without building
+ * the library's CST and Document (which for a 10,000-generation manifest take most of a second and
+ * well over 100 MB) or the full reader's located tree of every value.
  *
  * It reads only the YAML that real manifests are made of: block mappings and sequences (including
  * `- key: value` items and a list at the same indentation as its key), single-line plain and quoted
@@ -308,20 +309,18 @@ function read(text: string, limits: FastReaderLimits, lines: LineCounter): Place
     const newline = text.indexOf('\n', offset)
     const lineEnd = newline === -1 ? text.length : newline
     const contentEnd = lineEnd > offset && text.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd
+    // A blank line after a plain scalar leaves the question of its continuation to the next line.
+    let blank = false
     if (minContinued >= 0) {
       // The last line ended with a plain scalar: a later line indented at least this far continues
       // it (a multi-line scalar, the full path's), a comment line or a shallower one ends it.
       let indent = offset
       while (indent < contentEnd && text.charCodeAt(indent) === 0x20) indent++
-      // A blank line leaves the question to the next one.
-      const blank = indent === contentEnd
+      blank = indent === contentEnd
       if (!blank && text.charCodeAt(indent) !== 0x23 && indent - offset >= minContinued) giveUp()
-      linePieces(text, offset, contentEnd, pieces)
-      if (!blank) minContinued = continuation(pieces, lineStart)
-    } else {
-      linePieces(text, offset, contentEnd, pieces)
-      minContinued = continuation(pieces, lineStart)
     }
+    linePieces(text, offset, contentEnd, pieces)
+    if (!blank) minContinued = continuation(pieces, lineStart)
     endLine()
     if (newline === -1) break
     offset = newline + 1

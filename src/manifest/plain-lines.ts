@@ -44,21 +44,16 @@ function emptyAt(text: string, i: number, end: number): boolean {
  */
 export function linePieces(text: string, start: number, end: number, pieces: Piece[]): void {
   // `---` and `...` at a line's start are document markers.
-  if (end - start >= 3) {
-    const three = text.slice(start, start + 3)
-    if (three === '---' || three === '...') giveUp()
-  }
+  if (text.startsWith('---', start) || text.startsWith('...', start)) giveUp()
   let i = start
   while (i < end) {
     const c = text.charCodeAt(i)
     switch (c) {
-      case SPACE:
-      case TAB: {
-        let j = i
-        while (j < end && (text.charCodeAt(j) === SPACE || text.charCodeAt(j) === TAB)) j++
-        const source = text.slice(i, j)
-        if (source.includes('\t')) giveUp()
-        pieces.push({ type: 'space', source, offset: i })
+      case SPACE: {
+        let j = i + 1
+        while (j < end && text.charCodeAt(j) === SPACE) j++
+        if (text.charCodeAt(j) === TAB && j < end) giveUp() // a tab among the spaces
+        pieces.push({ type: 'space', source: text.slice(i, j), offset: i })
         i = j
         continue
       }
@@ -84,6 +79,7 @@ export function linePieces(text: string, start: number, end: number, pieces: Pie
         pieces.push({ type: 'empty-list', source: '[]', offset: i })
         i += 2
         continue
+      case TAB: // a tab in the indentation or between pieces
       case CR:
       case 0x3f: // `?` an explicit key
       case 0x21: // `!` a tag
