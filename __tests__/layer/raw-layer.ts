@@ -18,12 +18,16 @@ export type StrayTiming =
   | 'with-first-answer'
   /** When a second request arrives on the connection, before that request's own answer. */
   | 'before-second-answer'
+  /** On a connection that carried no request 20 ms after it opened (one opened ahead of its request). */
+  | 'on-idle-connection'
 
 export interface RawLayerOptions {
   /** The answer to estimate request `n` (0-based over the server's life) with JSON body `body`. */
   answer: (body: unknown, n: number) => RawAnswer
-  /** An unsolicited answer sent once per connection, after that connection's first answer. */
+  /** An unsolicited answer sent once per connection, after that connection's first answer (or while it is idle). */
   stray?: { text: string; timing: StrayTiming }
+  /** Each answer goes out this long after its request arrived (default at once). */
+  answerDelayMs?: number
 }
 
 export interface RawLayer {
@@ -68,7 +72,15 @@ export async function startRawLayer(options: RawLayerOptions): Promise<RawLayer>
     let buffer = Buffer.alloc(0)
     let answered = 0
     let strayPending = options.stray !== undefined
+    let received = false
+    if (options.stray?.timing === 'on-idle-connection') {
+      const text = options.stray.text
+      setTimeout(() => {
+        if (!received && !socket.destroyed) socket.write(rawResponse({ text }, true))
+      }, 20)
+    }
     socket.on('data', (chunk: Buffer) => {
+      received = true
       buffer = Buffer.concat([buffer, chunk])
       for (;;) {
         const end = buffer.indexOf('\r\n\r\n')
@@ -97,8 +109,13 @@ export async function startRawLayer(options: RawLayerOptions): Promise<RawLayer>
           strayPending = false
         }
         answered++
-        if (keepAlive) socket.write(out)
-        else socket.end(out)
+        const send = (): void => {
+          if (socket.destroyed) return
+          if (keepAlive) socket.write(out)
+          else socket.end(out)
+        }
+        if (options.answerDelayMs) setTimeout(send, options.answerDelayMs)
+        else send()
       }
     })
   })

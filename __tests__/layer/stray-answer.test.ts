@@ -69,6 +69,40 @@ describe('LayerClient: one request per connection', () => {
     },
   )
 
+  it('a stray 200 on a connection opened ahead, before its request, never prices that request (5 runs)', async () => {
+    for (let run = 0; run < 5; run++) {
+      layer = await startRawLayer({
+        answer: (body) => ({ text: estimateJson(priceOf(body), BALANCE) }),
+        // Each answer takes 60 ms, so the connection opened ahead for the next request sits idle
+        // past the 20 ms after which the server sends it an answer nobody asked for.
+        stray: { text: estimateJson(STRAY_PRICE, BALANCE), timing: 'on-idle-connection' },
+        answerDelayMs: 60,
+      })
+      const client = new LayerClient({
+        apiUrl: layer.url,
+        token: TOKEN,
+        timeoutMs: 2_000,
+        maxRetries: 0,
+        userAgent: 'stray-test',
+        connections: 1,
+      })
+      client.expect(3)
+      const prices: number[] = []
+      try {
+        for (const batch of [1, 2, 3])
+          prices.push((await client.estimate(WS, { model_id: MODEL, batch_size: batch })).estimated_price_creative_units)
+      } finally {
+        await client.close()
+      }
+      expect(prices).toEqual([601, 602, 603])
+      // The two opened ahead were spoiled by the stray and dropped: each later request opened its own.
+      expect(layer.connections).toBe(5)
+      expect(layer.requests).toBe(3)
+      await layer.close()
+      layer = undefined
+    }
+  })
+
   it('opens one connection per request even when the server would keep it alive', async () => {
     const prices = await priceThree(undefined)
     expect(prices).toEqual([601, 602, 603])

@@ -15,7 +15,8 @@
  *   clamped to `maxRetryAfterMs` so one header cannot park a CI job for an hour.
  * - One request per connection: an answer can only be read on the connection its request opened,
  *   so a stray answer can never price another request (the cost, measured with the benchmark, is
- *   in SECURITY.md).
+ *   in SECURITY.md). The next connections are opened while Layer answers (warm-sockets.ts), and one
+ *   that received anything before its request is never used.
  * - Nothing here prints: every outcome is returned or thrown, and the caller reports.
  * - The token never reaches a message: Layer's text goes through the redactor, and the
  *   Authorization header is never echoed.
@@ -31,6 +32,7 @@ import { LayerError } from './errors.js'
 import { ACTION_WORDS, type Vocabulary } from '../vocabulary.js'
 import { malformedFailure, networkFailure, statusFailure, timeoutFailure, type Failure, type FailureContext } from './failures.js'
 import { watchFirstSend, type FirstSend } from './on-wire.js'
+import { warmSockets, type WarmSockets } from './warm-sockets.js'
 import { Pace, type PauseInfo } from './pace.js'
 import { abortableSleep, backoffDelay, defaultSleep, rateLimitWait, type RateLimitWait } from './retry.js'
 import type { Sleep } from './retry.js'
@@ -50,7 +52,11 @@ export interface LayerClientOptions {
   userAgent: string
   /** Cuts every secret the run knows out of Layer's text; default: a redactor of `token`. */
   redact?: Redactor
-  /** Sockets kept open to Layer at most; pass the caller's concurrency. Unlimited when absent. */
+  /**
+   * Requests in flight to Layer at most; pass the caller's concurrency. Unlimited when absent. As
+   * many connections again are opened ahead for the requests the run announced (`expect`); none
+   * without this bound.
+   */
   connections?: number
   /** Waits between attempts; tests pass an instant one. It may ignore the signal: the client races it. */
   sleep?: Sleep
@@ -106,6 +112,8 @@ export class LayerClient implements Estimator {
   private readonly maxWaitMs: number
   /** Resolved once the first estimate request is written to Layer, or an attempt ended without one, or the client closed. */
   private readonly firstSend: FirstSend
+  /** Connections opened ahead of the requests that will use them. */
+  private readonly warm: WarmSockets
 
   constructor(private readonly options: LayerClientOptions) {
     this.baseUrl = options.apiUrl.replace(/\/+$/, '')
@@ -125,7 +133,9 @@ export class LayerClient implements Estimator {
       accept: 'application/json',
       'user-agent': options.userAgent,
     }
+    this.warm = warmSockets({ ahead: options.connections ?? 0 })
     this.agent = new Agent({
+      connect: this.warm.connect,
       connections: options.connections ?? null,
       // The per-attempt timer below governs; these only stop undici's own 300 s defaults from mattering.
       headersTimeout: 0,
@@ -136,6 +146,7 @@ export class LayerClient implements Estimator {
   /** The run will send `requests` estimate requests: the pace ramps less once few are left (pace.ts). */
   expect(requests: number): void {
     this.pace.expect(requests)
+    this.warm.expect(requests)
   }
 
   /**
@@ -263,6 +274,7 @@ export class LayerClient implements Estimator {
   /** Closes the sockets still open; call once when the run is done. */
   async close(): Promise<void> {
     this.firstSend.settle()
+    this.warm.close()
     await this.agent.close()
   }
 
