@@ -16,6 +16,8 @@
  *   F. 1,000 generations, 250 distinct bodies, 150 ms latency, concurrency 8: wall time /
  *      (ceil(250 / 8) × 150 ms + the start-up floor, the wall time of the floor bundle of C, its runs
  *      alternated with F's)                                                                 target ≤ 1.05
+ *      and the same against a simulator whose connections take 20 ms to set up (the TCP and TLS
+ *      handshakes of a distant Layer, which loopback does not have), set against the same bound
  *   G. a pull request (GitHub and Layer both answering in 100 ms, 40 distinct bodies in the head,
  *      concurrency 8): GitHub round trips not overlapped with pricing, i.e. sent before the first
  *      estimate request or after Layer's last answer (scripts/overlap.ts), with the gate's comment
@@ -539,6 +541,21 @@ try {
         '≤ 1.05',
         ratio <= 1.05,
       )
+      // The same against a Layer whose connections take 20 ms to set up, as the TCP and TLS
+      // handshakes with a distant one do (loopback has none): what one connection per request costs.
+      const far = await startSimulator({ latencyMs: 150, connectionSetupMs: 20, logLimit: 0, workspaces: { [SIM_WORKSPACE_ID]: 1e9 } })
+      try {
+        const farMs = median((await scenario(dir, far, 'f-far', manifest(1000, 250), 8, 250)).map((m) => m.ms))
+        const farRatio = farMs / (network + floor)
+        row(
+          `F. the same, each connection's set-up 20 ms (a distant Layer): wall / (${network} ms + floor)`,
+          `${farRatio.toFixed(3)} (${farMs.toFixed(0)} ms)`,
+          '≤ 1.05',
+          farRatio <= 1.05,
+        )
+      } finally {
+        await far.close()
+      }
     } finally {
       await slow.close()
     }

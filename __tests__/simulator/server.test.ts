@@ -326,6 +326,42 @@ describe('validation (422, pydantic style)', () => {
 })
 
 describe('latency, concurrency and the log', () => {
+  it('connectionSetupMs holds the request of a new connection, not one of a connection opened long enough before', async () => {
+    const far = await startSimulator({ connectionSetupMs: 150 })
+    const target = new URL(far.url)
+    // One request on a fresh connection, one on a connection opened 200 ms before its request.
+    const timed = (delayMs: number): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const body = JSON.stringify({ model_id: IMAGE })
+        const req = httpRequest(`${far.url}/v1/workspaces/${WS}/inferences/estimate`, {
+          method: 'POST',
+          agent: false,
+          headers: { authorization: `Bearer ${SIM_TOKEN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        })
+        let sentAt = 0
+        req.once('socket', (socket) =>
+          socket.once('connect', () =>
+            setTimeout(() => {
+              sentAt = Date.now()
+              req.end(body)
+            }, delayMs),
+          ),
+        )
+        req.once('response', (res) => {
+          res.resume()
+          res.once('end', () => resolve(Date.now() - sentAt))
+        })
+        req.once('error', reject)
+      })
+    try {
+      expect(target.hostname).toBe('127.0.0.1')
+      expect(await timed(0)).toBeGreaterThanOrEqual(140)
+      expect(await timed(200)).toBeLessThan(100)
+    } finally {
+      await far.close()
+    }
+  })
+
   it('waits latencyMs before answering', async () => {
     sim.setLatency(60)
     const started = Date.now()

@@ -60,6 +60,12 @@ export interface SimulatorOptions {
   workspaces?: Record<string, number>
   /** Time from a request's arrival to its answer, in milliseconds (the simulator's work included; see above). */
   latencyMs?: number
+  /**
+   * A connection's set-up, in milliseconds: its request is answered as if it arrived no sooner than
+   * this long after the connection was accepted, the way the TCP and TLS handshakes with a distant
+   * Layer hold it (loopback has none). A connection opened well before its request pays nothing.
+   */
+  connectionSetupMs?: number
   faults?: FaultPlan
   /** Price unknown model ids like the image model instead of answering 404. */
   acceptAnyModel?: boolean
@@ -150,6 +156,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       timers.add(timer)
     })
   /** Waits until `deadline` (performance.now()) to within the timer's millisecond (see the top of this file). */
+  /** When each connection was accepted (performance.now()), for `connectionSetupMs`. */
+  const acceptedAt = new WeakMap<object, number>()
   const waitUntil = async (deadline: number): Promise<void> => {
     for (let left = deadline - performance.now(); left >= 1 && !closed; left = deadline - performance.now()) await wait(Math.floor(left))
   }
@@ -157,8 +165,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const handleEstimate = async (req: IncomingMessage, res: ServerResponse, rawWorkspaceId: string): Promise<void> => {
     const n = faultIndex++
     const at = Date.now()
-    // The latency's deadline counts from here (its headers are read), on a clock finer than `at`'s.
-    const deadline = performance.now() + latencyMs
+    // The latency's deadline counts from here (its headers are read), on a clock finer than `at`'s,
+    // or from the end of its connection's set-up.
+    const deadline = Math.max(performance.now(), (acceptedAt.get(req.socket) ?? 0) + (options.connectionSetupMs ?? 0)) + latencyMs
     requests++
     inFlight++
     maxInFlight = Math.max(maxInFlight, inFlight)
@@ -180,7 +189,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const body = raw.ok ? raw.json : undefined
     // Worked out before the wait, so that the latency includes it (the fault plan and the rate limit are asked after).
     const answer = estimateAnswer(req.headers.authorization, workspaceId, raw)
-    if (latencyMs > 0) await waitUntil(deadline)
+    if (latencyMs > 0 || options.connectionSetupMs) await waitUntil(deadline)
     if (closed || res.destroyed) return
 
     const bucket = options.rateLimit
@@ -284,6 +293,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     })
   })
   server.on('connection', (socket) => {
+    acceptedAt.set(socket, performance.now())
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
   })
