@@ -17,7 +17,8 @@
  *      (ceil(250 / 8) × 150 ms + the start-up floor, the wall time of the floor bundle of C, its runs
  *      alternated with F's)                                                                 target ≤ 1.05
  *      and the same against a simulator whose connections take 20 ms to set up (the TCP and TLS
- *      handshakes of a distant Layer, which loopback does not have), set against the same bound
+ *      handshakes of a distant Layer, which loopback does not have), set against the same bound;
+ *      and, for reference, a bare undici client's time for the same 250 requests (scripts/bare-client.ts)
  *   G. a pull request (GitHub and Layer both answering in 100 ms, 40 distinct bodies in the head,
  *      concurrency 8): GitHub round trips not overlapped with pricing, i.e. sent before the first
  *      estimate request or after Layer's last answer (scripts/overlap.ts), with the gate's comment
@@ -299,6 +300,21 @@ async function dirSize(path: string): Promise<number> {
   return total
 }
 
+/** One run of scripts/bare-client.ts against `simulator`: the milliseconds of its 250 requests. */
+async function bareClientRun(simulator: Simulator): Promise<number> {
+  const child = spawn(NODE, ['--import', 'tsx', join(root, 'scripts', 'bare-client.ts')], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', BARE_URL: simulator.url, BARE_TOKEN: simulator.token, BARE_WORKSPACE: SIM_WORKSPACE_ID },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let out = ''
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  const ms = Number(out.trim())
+  if (code !== 0 || !Number.isFinite(ms)) throw new Error(`the bare client exited ${code}`)
+  return ms
+}
+
 /** Bundles scripts/floor.ts with ncc into `dir`, as `npm run package` bundles the action; returns its path. */
 async function buildFloorBundle(dir: string): Promise<string> {
   const out = join(dir, 'floor-bundle')
@@ -556,6 +572,17 @@ try {
       } finally {
         await far.close()
       }
+      // What a bare undici client takes for the same 250 requests (scripts/bare-client.ts): the
+      // rounds' own cost on this machine, which no client of this simulator goes below.
+      const bare: number[] = []
+      for (let i = 0; i < RUNS; i++) bare.push(await bareClientRun(slow))
+      const bareMs = median(bare)
+      rows.push([
+        `   a bare undici client, the same 250 requests (no start-up, no manifest): / ${network} ms`,
+        `${(bareMs / network).toFixed(3)} (${bareMs.toFixed(0)} ms)`,
+        '',
+        '',
+      ])
     } finally {
       await slow.close()
     }
