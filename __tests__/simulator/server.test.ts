@@ -328,7 +328,6 @@ describe('validation (422, pydantic style)', () => {
 describe('latency, concurrency and the log', () => {
   it('connectionSetupMs holds the request of a new connection, not one of a connection opened long enough before', async () => {
     const far = await startSimulator({ connectionSetupMs: 150 })
-    const target = new URL(far.url)
     // One request on a fresh connection, one on a connection opened 200 ms before its request.
     const timed = (delayMs: number): Promise<number> =>
       new Promise((resolve, reject) => {
@@ -354,7 +353,6 @@ describe('latency, concurrency and the log', () => {
         req.once('error', reject)
       })
     try {
-      expect(target.hostname).toBe('127.0.0.1')
       expect(await timed(0)).toBeGreaterThanOrEqual(140)
       expect(await timed(200)).toBeLessThan(100)
     } finally {

@@ -39,40 +39,37 @@ export interface WarmSockets {
 
 interface Waiting {
   socket: Socket
-  /** The origin it was opened for (undici asks with the same options for every request to Layer). */
-  key: string
-  spoiled: boolean
+  /** Removes the listeners that watch it while it waits. */
   stop: () => void
 }
 
 /** A request for a connection that waits for one being opened ahead (sooner than a new one). */
 interface Claim {
-  key: string
   options: buildConnector.Options
   callback: buildConnector.Callback
 }
 
-/** A connector opening up to `ahead` connections ahead of undici's requests for them. */
+/**
+ * A connector opening up to `ahead` connections ahead of undici's requests for them. Only for the
+ * origin undici asks for first (the client's one Agent talks to Layer alone); any other origin
+ * is connected as asked, nothing opened ahead for it.
+ */
 export function warmSockets(options: { ahead: number; connector?: buildConnector.connector }): WarmSockets {
   const base = options.connector ?? buildConnector({})
   const waiting: Waiting[] = []
-  /** Origins of the connections being opened ahead, one entry each. */
-  const opening: string[] = []
   const claims: Claim[] = []
+  /** Connections being opened ahead; those beyond `claims.length` are nobody's yet. */
+  let opening = 0
+  let origin: string | undefined
   let planned = 0
   let asked = 0
   let closed = false
 
-  const keyOf = (o: buildConnector.Options): string => `${o.protocol}//${o.hostname}:${o.port}/${o.servername ?? ''}`
-  /** Connections being opened for `key` that no request has claimed yet. */
-  const unclaimed = (key: string): number => opening.filter((k) => k === key).length - claims.filter((c) => c.key === key).length
-
-  const openAhead = (o: buildConnector.Options, key: string): void => {
-    opening.push(key)
+  const openAhead = (o: buildConnector.Options): void => {
+    opening++
     base(o, (error, socket) => {
-      opening.splice(opening.indexOf(key), 1)
-      const at = claims.findIndex((c) => c.key === key)
-      const claim = at >= 0 ? claims.splice(at, 1)[0] : undefined
+      opening--
+      const claim = claims.shift()
       if (error || !socket) {
         // The request that waited for it connects itself, and reports its own failure.
         if (claim) base(claim.options, claim.callback)
@@ -81,14 +78,12 @@ export function warmSockets(options: { ahead: number; connector?: buildConnector
       // Just connected: as fresh as one the request would have opened itself.
       if (claim) return claim.callback(null, socket)
       if (closed) return void socket.destroy()
-      keep(socket, key)
+      keep(socket)
     })
   }
 
-  const keep = (socket: Socket, key: string): void => {
-    const entry: Waiting = { socket, key, spoiled: false, stop: () => {} }
+  const keep = (socket: Socket): void => {
     const spoil = (): void => {
-      entry.spoiled = true
       entry.stop()
       socket.destroy()
       const at = waiting.indexOf(entry)
@@ -96,27 +91,28 @@ export function warmSockets(options: { ahead: number; connector?: buildConnector
     }
     // A 'readable' listener keeps the socket in paused mode, the mode undici reads it in once handed over.
     const ignore = (): void => {}
+    const entry: Waiting = {
+      socket,
+      stop: () => {
+        socket.off('readable', spoil)
+        socket.off('end', spoil)
+        socket.off('close', spoil)
+        socket.off('error', ignore)
+      },
+    }
     socket.on('readable', spoil)
     socket.on('end', spoil)
     socket.on('close', spoil)
     socket.on('error', ignore)
-    entry.stop = () => {
-      socket.off('readable', spoil)
-      socket.off('end', spoil)
-      socket.off('close', spoil)
-      socket.off('error', ignore)
-    }
     waiting.push(entry)
   }
 
-  const take = (key: string): Socket | undefined => {
-    for (let i = 0; i < waiting.length; i++) {
-      const entry = waiting[i]!
-      if (entry.key !== key) continue
-      waiting.splice(i--, 1)
+  /** A waiting connection still clean (a spoiled one has left `waiting` already; this checks again). */
+  const take = (): Socket | undefined => {
+    for (let entry = waiting.shift(); entry !== undefined; entry = waiting.shift()) {
       entry.stop()
       const { socket } = entry
-      if (!entry.spoiled && !socket.destroyed && socket.readableLength === 0 && socket.readable && socket.writable) return socket
+      if (!socket.destroyed && socket.readableLength === 0 && socket.readable && socket.writable) return socket
       socket.destroy()
     }
     return undefined
@@ -124,15 +120,17 @@ export function warmSockets(options: { ahead: number; connector?: buildConnector
 
   return {
     connect(o, callback) {
+      const key = `${o.protocol}//${o.hostname}:${o.port}/${o.servername ?? ''}`
+      origin ??= key
+      if (key !== origin) return base(o, callback)
       asked++
-      const key = keyOf(o)
-      const socket = closed ? undefined : take(key)
+      const socket = closed ? undefined : take()
       if (socket) callback(null, socket)
-      else if (!closed && unclaimed(key) > 0) claims.push({ key, options: o, callback })
+      else if (!closed && opening > claims.length) claims.push({ options: o, callback })
       else base(o, callback)
       // Then keep `ahead` ready for the requests the run still announces beyond those that asked.
       if (closed) return
-      for (let n = Math.min(options.ahead, planned - asked) - waiting.length - unclaimed(key); n > 0; n--) openAhead(o, key)
+      for (let n = Math.min(options.ahead, planned - asked) - waiting.length - (opening - claims.length); n > 0; n--) openAhead(o)
     },
     expect(requests) {
       planned += requests

@@ -293,7 +293,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     })
   })
   server.on('connection', (socket) => {
-    acceptedAt.set(socket, performance.now())
+    if (options.connectionSetupMs) acceptedAt.set(socket, performance.now())
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
   })
