@@ -53,9 +53,18 @@ function ask(sockets: WarmSockets, port: number): Promise<Socket> {
   )
 }
 
+/** Polls for up to 5 s: the client's 'connect' and the server's 'connection' come in either order, and CI is busy. */
 const until = async (check: () => boolean): Promise<void> => {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5))
+  const deadline = Date.now() + 5000
+  while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
   expect(check()).toBe(true)
+}
+
+/** No more connections arrive than `n`: waits for `n`, then a little longer for any beyond it. */
+const settlesAt = async (accepted: Socket[], n: number): Promise<void> => {
+  await until(() => accepted.length >= n)
+  await new Promise((resolve) => setTimeout(resolve, 30))
+  expect(accepted).toHaveLength(n)
 }
 
 describe('warmSockets', () => {
@@ -66,14 +75,13 @@ describe('warmSockets', () => {
     const first = await ask(warm, port)
     // Two more are opened ahead (the run announced three more requests, `ahead` caps it at two).
     await until(() => warm!.ready === 2)
-    expect(accepted).toHaveLength(3)
+    await settlesAt(accepted, 3)
     const second = await ask(warm, port)
     const third = await ask(warm, port)
     const fourth = await ask(warm, port)
     // No connection is handed over twice, and none is opened beyond the four requests announced.
     expect(new Set([first, second, third, fourth]).size).toBe(4)
-    await new Promise((resolve) => setTimeout(resolve, 30))
-    expect(accepted).toHaveLength(4)
+    await settlesAt(accepted, 4)
     expect(warm.ready).toBe(0)
   })
 
@@ -84,8 +92,7 @@ describe('warmSockets', () => {
     const unbounded = warmSockets({ ahead: 0 })
     unbounded.expect(10)
     await ask(unbounded, port)
-    await new Promise((resolve) => setTimeout(resolve, 30))
-    expect(accepted).toHaveLength(2)
+    await settlesAt(accepted, 2)
     expect(warm.ready + unbounded.ready).toBe(0)
     unbounded.close()
   })
@@ -101,13 +108,13 @@ describe('warmSockets', () => {
     await ask(warm, port)
     await until(() => listener!.accepted.length === 2)
     const spoiled = listener!.accepted[1]!
-    await new Promise((resolve) => setTimeout(resolve, 30))
+    // The client read the stray bytes and closed that connection (its server side sees the end).
+    await until(() => spoiled.destroyed || spoiled.readableEnded)
     expect(warm.ready).toBe(0)
     const second = await ask(warm, port)
-    // A new connection, not the spoiled one (its server side saw the client close it).
-    expect(listener!.accepted).toHaveLength(3)
+    // A new connection, not the spoiled one.
+    await settlesAt(listener!.accepted, 3)
     expect(second.localPort).toBe(listener!.accepted[2]!.remotePort)
-    await until(() => spoiled.destroyed || spoiled.readableEnded)
   })
 
   it('drops a connection Layer closed or reset while it waited', async () => {
@@ -136,8 +143,7 @@ describe('warmSockets', () => {
     await until(() => accepted.slice(1).every((socket) => socket.readableEnded || socket.destroyed))
     // Still answers undici (a request after close connects itself), without opening any ahead.
     await ask(warm, port)
-    await new Promise((resolve) => setTimeout(resolve, 30))
-    expect(accepted).toHaveLength(5)
+    await settlesAt(accepted, 5)
   })
 
   it('a connection that cannot be opened ahead is dropped: the request connects itself and reports its own error', async () => {
