@@ -18,7 +18,12 @@ export type StrayTiming =
   | 'with-first-answer'
   /** When a second request arrives on the connection, before that request's own answer. */
   | 'before-second-answer'
-  /** On a connection that carried no request 20 ms after it opened (one opened ahead of its request). */
+  /**
+   * On every connection that carried no request yet (one opened ahead of its request) when an answer
+   * is due; that answer then waits until the client has closed each of them. An answer frees a
+   * request's slot for the next request, so the stray is read, in order, before that request can
+   * take a connection: no race with the machine's load.
+   */
   | 'on-idle-connection'
 
 export interface RawLayerOptions {
@@ -64,23 +69,22 @@ export async function startRawLayer(options: RawLayerOptions): Promise<RawLayer>
   let connections = 0
   let reusedRequests = 0
   const sockets = new Set<Socket>()
+  /** Connections that carried no request yet. */
+  const idle = new Set<Socket>()
   const server = createServer((socket) => {
     connections++
     sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
+    idle.add(socket)
+    socket.on('close', () => {
+      sockets.delete(socket)
+      idle.delete(socket)
+    })
     socket.on('error', () => socket.destroy())
     let buffer = Buffer.alloc(0)
     let answered = 0
     let strayPending = options.stray !== undefined
-    let received = false
-    if (options.stray?.timing === 'on-idle-connection') {
-      const text = options.stray.text
-      setTimeout(() => {
-        if (!received && !socket.destroyed) socket.write(rawResponse({ text }, true))
-      }, 20)
-    }
     socket.on('data', (chunk: Buffer) => {
-      received = true
+      idle.delete(socket)
       buffer = Buffer.concat([buffer, chunk])
       for (;;) {
         const end = buffer.indexOf('\r\n\r\n')
@@ -114,11 +118,27 @@ export async function startRawLayer(options: RawLayerOptions): Promise<RawLayer>
           if (keepAlive) socket.write(out)
           else socket.end(out)
         }
-        if (options.answerDelayMs) setTimeout(send, options.answerDelayMs)
-        else send()
+        const due = options.stray?.timing === 'on-idle-connection' ? () => void strayToIdle(options.stray!.text).then(send) : send
+        if (options.answerDelayMs) setTimeout(due, options.answerDelayMs)
+        else due()
       }
     })
   })
+  /** Sends the stray on every idle connection; resolves once the client has closed each. */
+  const strayToIdle = async (text: string): Promise<void> => {
+    const strayed = [...idle]
+    idle.clear()
+    await Promise.all(
+      strayed.map(
+        (socket) =>
+          new Promise<void>((resolve) => {
+            if (socket.destroyed) return resolve()
+            socket.once('close', () => resolve())
+            socket.write(rawResponse({ text }, true))
+          }),
+      ),
+    )
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {

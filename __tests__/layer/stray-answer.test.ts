@@ -73,11 +73,10 @@ describe('LayerClient: one request per connection', () => {
     for (let run = 0; run < 5; run++) {
       layer = await startRawLayer({
         answer: (body) => ({ text: estimateJson(priceOf(body), BALANCE) }),
-        // Each answer takes 150 ms, so the connection opened ahead for the next request sits idle
-        // well past the 20 ms after which the server sends it an answer nobody asked for (a stray
-        // that comes after the request is written is just a wrong answer, which no client can tell).
+        // Each answer takes 60 ms; when one is due, the connection opened ahead for the next request
+        // is sent an answer nobody asked for first (the answer waits until the client closed it).
         stray: { text: estimateJson(STRAY_PRICE, BALANCE), timing: 'on-idle-connection' },
-        answerDelayMs: 150,
+        answerDelayMs: 60,
       })
       const client = new LayerClient({
         apiUrl: layer.url,
