@@ -310,7 +310,9 @@ describe('renderComment', () => {
     const huge = bigReport(5000, (i) => `${i}`.padEnd(10_000, names[i % names.length]))
     const started = performance.now()
     const text = renderComment(huge, { marker: MARKER })
-    expect(performance.now() - started).toBeLessThan(5000)
+    // A bound against superlinear work on 50 MB of names (minutes), not a speed figure: the benchmark
+    // measures speed, and a busy CI machine takes several seconds for this linear render.
+    expect(performance.now() - started).toBeLessThan(15_000)
     expect(text.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS)
     expect(onlyOwnTags(text)).toBe(true)
     expect(tablesAreWellFormed(text)).toBe(true)
