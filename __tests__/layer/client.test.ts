@@ -148,8 +148,10 @@ describe('LayerClient: success', () => {
     ])
   })
 
+  // Latencies long enough that the requests allowed overlap even on a loaded machine (at 30 ms a busy
+  // loop could answer the first before the last arrived).
   it('keeps at most `connections` requests in flight', async () => {
-    sim.setLatency(30)
+    sim.setLatency(150)
     const { client } = harness({ connections: 2 })
     const bodies = Array.from({ length: 6 }, (_, i) => image({ batch_size: i + 1 }))
     const answers = await Promise.all(bodies.map((body) => client.estimate(WS, body)))
@@ -158,7 +160,7 @@ describe('LayerClient: success', () => {
   })
 
   it('runs requests concurrently when connections allow', async () => {
-    sim.setLatency(30)
+    sim.setLatency(400)
     const { client } = harness({ connections: 6 })
     await Promise.all(Array.from({ length: 6 }, (_, i) => client.estimate(WS, image({ batch_size: i + 1 }))))
     expect(sim.maxInFlight).toBe(6)

@@ -29,7 +29,8 @@ describe('createLayerClient', () => {
   it('sends the token and the default User-Agent to the api-url, at most `concurrency` at once', async () => {
     sim.resetStats()
     sim.setFaults(undefined)
-    sim.setLatency(20)
+    // Long enough that two overlap even on a loaded machine.
+    sim.setLatency(150)
     const client = createLayerClient(config({ concurrency: '2' }), { redact: createRedactor([TOKEN]) })
     try {
       const bodies = Array.from({ length: 4 }, (_, i) => ({ model_id: SIM_MODELS.image.id, batch_size: i + 1 }))
