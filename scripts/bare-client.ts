@@ -8,6 +8,7 @@
 import pLimit from 'p-limit'
 import { Agent, request } from 'undici'
 import { SIM_MODELS } from '../src/simulator/prices.js'
+import { BENCH_BATCH_SIZE, variantFields } from './variant.js'
 
 const url = process.env.BARE_URL
 const token = process.env.BARE_TOKEN
@@ -20,13 +21,7 @@ const started = performance.now()
 await Promise.all(
   Array.from({ length: 250 }, (_, variant) =>
     limit(async () => {
-      const body = {
-        model_id: SIM_MODELS.image.id,
-        prompt: `concept art variant ${variant}`,
-        width: 512 + (variant % 4) * 128,
-        height: 1024,
-        batch_size: 2,
-      }
+      const body = { model_id: SIM_MODELS.image.id, ...variantFields(variant), batch_size: BENCH_BATCH_SIZE }
       const res = await request(target, {
         method: 'POST',
         dispatcher: agent,

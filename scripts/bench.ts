@@ -45,6 +45,7 @@ import { SIM_MODELS } from '../src/simulator/prices.js'
 import { SIM_WORKSPACE_ID, createTokenBucket, startSimulator, type Simulator, type SimulatorLogEntry } from '../src/simulator/server.js'
 import { startFakeGitHub } from '../__tests__/helpers/fake-github.js'
 import { overlapWithPricing } from './overlap.js'
+import { BENCH_BATCH_SIZE, variantFields } from './variant.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const distDir = resolve(process.env.BENCH_DIST ?? join(root, 'dist'))
@@ -67,19 +68,19 @@ function manifest(count: number, distinct: number, first = 0): string {
     'models:',
     `  art: ${SIM_MODELS.image.id}`,
     'defaults:',
-    '  batch_size: 2',
+    `  batch_size: ${BENCH_BATCH_SIZE}`,
     'generations:',
   ]
   for (let i = 0; i < count; i++) {
     // The body (prompt, width, height and the defaults) depends on the variant only, so there are
     // exactly `distinct` different bodies; runs and group vary freely (they are not sent).
-    const variant = first + (i % distinct)
+    const { prompt, width, height } = variantFields(first + (i % distinct))
     lines.push(
       `  - name: gen-${i}`,
       '    model_id: art',
-      `    prompt: "concept art variant ${variant}"`,
-      `    width: ${512 + (variant % 4) * 128}`,
-      '    height: 1024',
+      `    prompt: ${JSON.stringify(prompt)}`,
+      `    width: ${width}`,
+      `    height: ${height}`,
       `    runs: ${1 + (i % 3)}`,
       `    group: group-${i % 10}`,
     )

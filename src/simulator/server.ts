@@ -155,9 +155,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }, ms)
       timers.add(timer)
     })
-  /** Waits until `deadline` (performance.now()) to within the timer's millisecond (see the top of this file). */
   /** When each connection was accepted (performance.now()), for `connectionSetupMs`. */
   const acceptedAt = new WeakMap<object, number>()
+  /** Waits until `deadline` (performance.now()) to within the timer's millisecond (see the top of this file). */
   const waitUntil = async (deadline: number): Promise<void> => {
     for (let left = deadline - performance.now(); left >= 1 && !closed; left = deadline - performance.now()) await wait(Math.floor(left))
   }
